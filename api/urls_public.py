@@ -1,0 +1,32 @@
+from django.urls import path
+
+from api.views.associations import (
+    AssociationArchiveView,
+    AssociationDetailView,
+    AssociationListView,
+    AssociationPurgeView,
+    AssociationRestoreView,
+)
+from api.views.health import WorkerHealthView
+from api.views.me import MeView
+
+app_name = "api"
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("health/worker/", WorkerHealthView.as_view(), name="health-worker"),
+    path("associations/", AssociationListView.as_view(), name="association-list"),
+    path("associations/<slug:slug>/", AssociationDetailView.as_view(), name="association-detail"),
+    path(
+        "associations/<slug:slug>/archive/",
+        AssociationArchiveView.as_view(),
+        name="association-archive",
+    ),
+    path(
+        "associations/<slug:slug>/restore/",
+        AssociationRestoreView.as_view(),
+        name="association-restore",
+    ),
+    path(
+        "associations/<slug:slug>/purge/", AssociationPurgeView.as_view(), name="association-purge"
+    ),
+]

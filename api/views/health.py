@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import secrets
+
+from celery.exceptions import TimeoutError as CeleryTimeout
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.base import ASSOCIATION_ADMINS, PLATFORM_ADMINS, AnyHostAPIView
+from tenants.db import current_schema
+from tenants.tasks import worker_probe
+
+
+class WorkerHealthView(AnyHostAPIView):
+    """Queue a probe task from this host and report the schema the worker ran it in."""
+
+    required_roles = PLATFORM_ADMINS | ASSOCIATION_ADMINS
+
+    @extend_schema(request=None, responses={200: dict, 503: dict})
+    def post(self, request: Request) -> Response:
+        token = secrets.token_hex(8)
+        try:
+            result = worker_probe.apply_async(kwargs={"token": token}).get(timeout=10)
+        except CeleryTimeout:
+            return Response({"detail": "Ingen worker svarade.", "errors": {}}, status=503)
+        return Response(
+            {
+                "expected_schema": current_schema(),
+                "worker_schema": result["schema"],
+                "ok": result["schema"] == current_schema() and result["token"] == token,
+            }
+        )

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""One entry point for people and CI.
+
+    python3 dev.py demo     install, start the database, migrate, build the demo, serve it
+    python3 dev.py test     install and run every test (extra arguments go to pytest)
+    python3 dev.py lint     ruff, ruff format --check, mypy, makemigrations --check
+
+Needs only Python >= 3.11 with pip. Dependencies go into ./.venv; without DATABASE_URL an
+embedded PostgreSQL (pgserver) runs from ./.data/pg for as long as this command runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VENV_PYTHON = VENV / "bin" / "python"
+STAMP = VENV / ".nns-installed"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _log(message: str) -> None:
+    print(f"[dev] {message}", flush=True)
+
+
+def _ensure_venv() -> None:
+    """Create .venv and install the project (with dev extras) when pyproject.toml changed."""
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if VENV_PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not VENV_PYTHON.exists():
+        _log("creating .venv")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    _log("installing dependencies (first run takes a few minutes)")
+    pip = [str(VENV_PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
+    STAMP.write_text(wanted)
+
+
+def _in_venv() -> bool:
+    return Path(sys.prefix).resolve() == VENV.resolve()
+
+
+def _database_env() -> dict[str, str]:
+    """Start (or join) the embedded PostgreSQL unless DATABASE_URL is set; hold it open."""
+    env = dict(os.environ)
+    if env.get("DATABASE_URL"):
+        _log(f"using DATABASE_URL ({env['DATABASE_URL'].split('@')[-1]})")
+        return env
+    sys.path.insert(0, str(ROOT))
+    from config.database import database_url
+
+    env["DATABASE_URL"] = database_url()
+    _log(f"embedded PostgreSQL at {env['DATABASE_URL']}")
+    return env
+
+
+def _ensure_chromium() -> None:
+    """Browser tests drive Debian's chromium; install it when we are root on Debian."""
+    if CHROMIUM.exists():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        _log("installing chromium from Debian's packages for the browser tests")
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
+    else:
+        _log(
+            "WARNING: /usr/bin/chromium is missing; browser tests will fail. "
+            "Install Debian's 'chromium' package."
+        )
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(VENV_PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def cmd_demo(args: list[str]) -> int:
+    port = args[0] if args else os.environ.get("PORT", "8000")
+    env = _database_env()
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    _manage(env, "setup_platform", "--verbosity", "0")
+    _manage(env, "demo_setup", "--port", port)
+    _log(f"serving on http://localhost:{port}/ (Ctrl+C stops)")
+    return subprocess.call(
+        [str(VENV_PYTHON), "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def cmd_test(args: list[str]) -> int:
+    _ensure_chromium()
+    env = _database_env()
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    return subprocess.call([str(VENV_PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
+
+
+def cmd_lint(args: list[str]) -> int:
+    env = _database_env()
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    steps = [
+        ["-m", "ruff", "check", "."],
+        ["-m", "ruff", "format", "--check", "."],
+        ["-m", "mypy", "."],
+        ["manage.py", "makemigrations", "--check", "--dry-run"],
+    ]
+    failed = 0
+    for step in steps:
+        _log(" ".join(step))
+        failed |= subprocess.call([str(VENV_PYTHON), *step], cwd=ROOT, env=env) != 0
+    return int(failed)
+
+
+COMMANDS = {"demo": cmd_demo, "test": cmd_test, "lint": cmd_lint}
+
+
+def main() -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs on whatever python3 is
+        sys.exit("Python 3.11 or newer is needed.")
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        return 2
+    if not _in_venv():
+        _ensure_venv()
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
+    return COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""Typed access to django-tenants' connection extras (the stubs do not know them)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.db import connection
+
+
+def _tenant_connection() -> Any:
+    return cast(Any, connection)
+
+
+def current_schema() -> str:
+    return str(_tenant_connection().schema_name)
+
+
+def public_schema_use() -> None:
+    """Point the connection back at the public schema (after a tenant context or request)."""
+    _tenant_connection().set_schema_to_public()

@@ -1,0 +1,145 @@
+"""The demo platform the README's main-job command brings up.
+
+Three associations modelled on real ones from the seed documents, an activity or two each,
+and one demo user per role. Idempotent: running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from pilot.models import Activity
+from pilot.services import activity_create
+from tenants.db import public_schema_use
+from tenants.models import Association, MemberBody, User
+from tenants.roles import Role
+from tenants.services import (
+    MemberBodyInput,
+    association_consent_set,
+    association_create,
+    membership_grant,
+    national_role_grant,
+    user_create,
+)
+from tenants.validators import luhn_check_digit
+
+DEMO_PASSWORD = "nns-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAssociation:
+    slug: str
+    name: str
+    org_prefix: str  # nine digits; the check digit is computed (demo numbers, not real ones)
+    county: str
+    municipalities: tuple[str, ...]
+    region: str
+    activities: tuple[str, ...]
+    consent: bool
+
+
+DEMO_ASSOCIATIONS = (
+    DemoAssociation(
+        "skelleftea-norsjo",
+        "Samordningsförbundet Skellefteå–Norsjö",
+        "222000901",
+        "24",
+        ("Skellefteå kommun", "Norsjö kommun"),
+        "Region Västerbotten",
+        ("Arbetsmarknadstorget", "Unga vuxna i arbete"),
+        True,
+    ),
+    DemoAssociation(
+        "umearegionen",
+        "Samordningsförbundet Umeåregionen",
+        "222000902",
+        "24",
+        ("Umeå kommun", "Robertsfors kommun", "Vännäs kommun"),
+        "Region Västerbotten",
+        ("Samordningsteamet Robertsfors", "Stödpunkten"),
+        True,
+    ),
+    DemoAssociation(
+        "orebro",
+        "Samordningsförbundet i Örebro län",
+        "222000903",
+        "18",
+        ("Örebro kommun", "Kumla kommun"),
+        "Region Örebro län",
+        ("Steg till arbete",),
+        False,
+    ),
+)
+
+
+def _demo_org_number(prefix: str) -> str:
+    return f"{prefix[:6]}-{prefix[6:]}{luhn_check_digit(prefix)}"
+
+
+def _user(username: str, first: str, last: str) -> User:
+    existing = User.objects.filter(username=username).first()
+    if existing:
+        return existing
+    return user_create(
+        username=username,
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@demo.invalid",
+    )
+
+
+def demo_platform_build() -> list[tuple[str, str, str]]:
+    """Create what is missing; return (username, role, where) for the printout."""
+    logins: list[tuple[str, str, str]] = []
+    for username, first, role in [
+        ("plattform", "Plattformsadministratör", Role.PLATFORM_ADMIN),
+        ("styrgrupp", "Styrgruppsledamot", Role.STEERING_GROUP),
+        ("forskare", "Forskare", Role.RESEARCHER),
+    ]:
+        national_role_grant(user=_user(username, first, "Demo"), role=role)
+        logins.append((username, str(role.label), "nationell nivå"))
+
+    for demo in DEMO_ASSOCIATIONS:
+        association = Association.objects.filter(slug=demo.slug).first()
+        if association is None:
+            members = [
+                MemberBodyInput(MemberBody.Kind.MUNICIPALITY, m) for m in demo.municipalities
+            ]
+            members += [
+                MemberBodyInput(MemberBody.Kind.REGION, demo.region),
+                MemberBodyInput(MemberBody.Kind.FORSAKRINGSKASSAN, "Försäkringskassan"),
+                MemberBodyInput(MemberBody.Kind.ARBETSFORMEDLINGEN, "Arbetsförmedlingen"),
+            ]
+            association = association_create(
+                name=demo.name,
+                slug=demo.slug,
+                org_number=_demo_org_number(demo.org_prefix),
+                county=demo.county,
+                member_bodies=members,
+            )
+            if demo.consent:
+                association_consent_set(
+                    association=association,
+                    consent=True,
+                    given_by="Styrelsebeslut (demo)",
+                    actor=None,
+                )
+        with transaction.atomic(), tenant_context(association):
+            for name in demo.activities:
+                if not Activity.objects.filter(name=name).exists():
+                    activity_create(name=name, description="Demoinsats")
+        public_schema_use()
+        for suffix, first, role in [
+            ("admin", "Förbundsadministratör", Role.ASSOCIATION_ADMIN),
+            ("personal", "Insatspersonal", Role.ASSOCIATION_STAFF),
+        ]:
+            username = f"{demo.slug}-{suffix}"
+            membership_grant(
+                user=_user(username, first, demo.name), association=association, role=role
+            )
+            logins.append((username, str(role.label), demo.slug))
+    return logins

@@ -1,0 +1,58 @@
+"""Validators for Swedish identifiers."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_ORG_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
+SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
+
+
+def luhn_check_digit(digits: str) -> int:
+    """The Luhn (mod 10) check digit used by Swedish personal and organisation numbers."""
+    total = 0
+    for position, char in enumerate(digits):
+        product = int(char) * (2 if position % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return (10 - total % 10) % 10
+
+
+def normalise_org_number(value: str) -> str:
+    """Return ``NNNNNN-NNNN`` or raise ValidationError.
+
+    A Swedish organisation number has ten digits; the third is at least 2 (which keeps it
+    apart from a personal identity number) and the last is a Luhn check digit.
+    """
+    match = _ORG_NUMBER.match(value.strip())
+    if not match:
+        raise ValidationError(
+            _("Organisationsnumret ska ha formen NNNNNN-NNNN."), code="org_number_format"
+        )
+    digits = match.group(1) + match.group(2)
+    if int(digits[2]) < 2:
+        raise ValidationError(
+            _("Tredje siffran i ett organisationsnummer är minst 2."), code="org_number_group"
+        )
+    if luhn_check_digit(digits[:9]) != int(digits[9]):
+        raise ValidationError(
+            _("Organisationsnumrets kontrollsiffra stämmer inte."), code="org_number_checksum"
+        )
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def validate_org_number(value: str) -> None:
+    normalise_org_number(value)
+
+
+def validate_association_slug(value: str) -> None:
+    if not SLUG_PATTERN.match(value):
+        raise ValidationError(
+            _(
+                "Kortnamnet får bara innehålla små bokstäver a–z, siffror och bindestreck, "
+                "börja med en bokstav och vara 3–42 tecken."
+            ),
+            code="slug_format",
+        )

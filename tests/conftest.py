@@ -1,0 +1,69 @@
+"""Test set-up: one test database, the tenant template, and two associations for the run.
+
+Provisioning clones the template schema, so the two session associations cost well under a
+second; tests roll back their own changes (schema DDL included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from tenants.db import public_schema_use
+from tenants.models import Association
+from tenants.services import association_create, public_tenant_ensure, template_schema_ensure
+
+ALFA = "alfa"
+BETA = "beta"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        public_tenant_ensure()
+        template_schema_ensure()
+        for slug, name, org, county in [
+            (ALFA, "Samordningsförbundet Alfa", "222000-1578", "24"),
+            (BETA, "Samordningsförbundet Beta", "222000-0000", "18"),
+        ]:
+            association = association_create(
+                name=name, slug=slug, org_number=_valid_org(org), county=county
+            )
+            with tenant_context(association):
+                from pilot.services import activity_create
+
+                activity_create(name=f"{name} – Arbetsmarknadstorget")
+        public_schema_use()
+
+
+def _valid_org(seed: str) -> str:
+    from tenants.validators import luhn_check_digit
+
+    digits = seed.replace("-", "")[:9]
+    return f"{digits[:6]}-{digits[6:9]}{luhn_check_digit(digits)}"
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_test() -> Iterator[None]:
+    yield
+    public_schema_use()
+
+
+@pytest.fixture
+def alfa(db) -> Association:
+    return Association.objects.get(slug=ALFA)
+
+
+@pytest.fixture
+def beta(db) -> Association:
+    return Association.objects.get(slug=BETA)
+
+
+def host_client(host: str, user=None) -> Client:
+    client = Client(HTTP_HOST=host)
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.views.generic import TemplateView
+
+from pilot.selectors import activity_list
+from tenants.permissions import current_association, request_roles
+from tenants.roles import ASSOCIATION_ROLES, Role
+from tenants.selectors import association_list, user_associations
+from tenants.services import association_host
+
+
+class HomeView(TemplateView):
+    """Landing page: the national site on the public host, the association's own on its host."""
+
+    def get_template_names(self) -> list[str]:
+        if current_association(self.request) is None:
+            return ["web/home_public.html"]
+        return ["web/home_association.html"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        roles = request_roles(self.request)
+        association = current_association(self.request)
+        if association is None:
+            if roles & {Role.PLATFORM_ADMIN, Role.STEERING_GROUP}:
+                context["associations"] = association_list()
+            if self.request.user.is_authenticated:
+                context["my_associations"] = [
+                    (a.name, self._host_url(association_host(slug=a.slug)))
+                    for a in user_associations(user=self.request.user)
+                ]
+        elif roles & ASSOCIATION_ROLES:
+            context["activities"] = activity_list()
+        return context
+
+    def _host_url(self, host: str) -> str:
+        port = self.request.get_port()
+        suffix = "" if port in {"80", "443"} else f":{port}"
+        return f"{self.request.scheme}://{host}{suffix}/"
