@@ -54,7 +54,9 @@ def main() -> None:
                 prof = cProfile.Profile()
                 prof.enable()
             association_create(
-                name=f"Bench {i}", slug=f"bench-{i}", county="01",
+                name=f"Bench {i}",
+                slug=f"bench-{i}",
+                county="01",
                 org_number=f"{prefix[:6]}-{prefix[6:]}{luhn_check_digit(prefix)}",
             )
             full.append(time.perf_counter() - t)
@@ -63,7 +65,9 @@ def main() -> None:
                 prof.print_stats("cumtime")
         med_full, med_bare = statistics.median(full), statistics.median(bare)
         print(f"associations created: {args.n}")
-        print(f"association_create  median {med_full * 1000:7.1f} ms  max {max(full) * 1000:7.1f} ms")
+        print(
+            f"association_create  median {med_full * 1000:7.1f} ms  max {max(full) * 1000:7.1f} ms"
+        )
         print(f"bare CREATE SCHEMA  median {med_bare * 1000:7.1f} ms")
         print(f"ratio create/bare   {med_full / med_bare:7.1f}x")
         print(f"goal ≤ 500 ms: {'met' if med_full <= 0.5 else 'NOT met'}")

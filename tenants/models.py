@@ -147,7 +147,7 @@ class Membership(models.Model):
                 fields=["user", "association", "role"], name="membership_unique"
             ),
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in ASSOCIATION_ROLES]),
+                condition=Q(role__in=sorted(r.value for r in ASSOCIATION_ROLES)),
                 name="membership_role_is_association_role",
             ),
         ]
@@ -169,7 +169,7 @@ class NationalRoleGrant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role"], name="national_role_unique"),
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in NATIONAL_ROLES]),
+                condition=Q(role__in=sorted(r.value for r in NATIONAL_ROLES)),
                 name="national_role_is_national",
             ),
         ]

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
 
+from instrument.services import instrument_bundled_ensure
 from tenants.db import public_schema_use
 from tenants.models import Association
 from tenants.services import association_create, public_tenant_ensure, template_schema_ensure
@@ -24,6 +25,7 @@ BETA = "beta"
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         public_tenant_ensure()
+        instrument_bundled_ensure()
         template_schema_ensure()
         for slug, name, org, county in [
             (ALFA, "Samordningsförbundet Alfa", "222000-1578", "24"),

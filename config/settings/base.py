@@ -23,6 +23,7 @@ NNS_BASE_DOMAIN = env("NNS_BASE_DOMAIN", default="localhost")
 SHARED_APPS = [
     "django_tenants",
     "tenants",
+    "instrument",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

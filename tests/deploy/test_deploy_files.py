@@ -16,7 +16,9 @@ def test_compose_has_the_services_and_wiring():
         service = services[name]
         assert service["build"]["dockerfile"] == "deploy/Dockerfile"
         env = service["environment"]
-        assert env["DATABASE_URL"].startswith("postgresql://") and "@postgres:" in env["DATABASE_URL"]
+        assert (
+            env["DATABASE_URL"].startswith("postgresql://") and "@postgres:" in env["DATABASE_URL"]
+        )
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:")
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]

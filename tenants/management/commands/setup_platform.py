@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from instrument.services import instrument_bundled_ensure
 from tenants.services import public_tenant_ensure, template_schema_ensure
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         public_tenant_ensure(extra_domains=options["domain"])
+        instrument_bundled_ensure()
         template_schema_ensure(verbosity=verbosity)
         call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity)
         self.stdout.write(self.style.SUCCESS("Platform ready."))
