@@ -8,11 +8,17 @@ from api.views.associations import (
     AssociationRestoreView,
 )
 from api.views.health import WorkerHealthView
+from api.views.instrument import InstrumentVersionDetailView
 from api.views.me import MeView
 
 app_name = "api"
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path(
+        "instrument/versions/<str:code>/",
+        InstrumentVersionDetailView.as_view(),
+        name="instrument-version",
+    ),
     path("health/worker/", WorkerHealthView.as_view(), name="health-worker"),
     path("associations/", AssociationListView.as_view(), name="association-list"),
     path("associations/<slug:slug>/", AssociationDetailView.as_view(), name="association-detail"),

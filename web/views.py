@@ -2,13 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from instrument.models import Point
+from instrument.selectors import instrument_version_current
 from pilot.selectors import activity_list
 from tenants.permissions import current_association, request_roles
 from tenants.roles import ASSOCIATION_ROLES, Role
 from tenants.selectors import association_list, user_associations
 from tenants.services import association_host
+from web.mixins import RoleRequiredMixin
 
 
 class HomeView(TemplateView):
@@ -39,3 +45,27 @@ class HomeView(TemplateView):
         port = self.request.get_port()
         suffix = "" if port in {"80", "443"} else f":{port}"
         return f"{self.request.scheme}://{host}{suffix}/"
+
+
+class InstrumentView(RoleRequiredMixin, TemplateView):
+    """The national instrument: each point with its indicator, statement and who answers it."""
+
+    template_name = "web/instrument.html"
+    required_roles = frozenset(Role)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        version = instrument_version_current()
+        if version is None:
+            raise Http404
+        english = (get_language() or "sv").startswith("en")
+        indicators = version.indicators.prefetch_related(
+            Prefetch("points", queryset=Point.objects.prefetch_related("items"))
+        )
+        context.update(
+            version=version,
+            english=english,
+            indicators=indicators,
+            forms=version.forms.prefetch_related("form_items__item"),
+        )
+        return context

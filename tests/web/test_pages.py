@@ -54,3 +54,12 @@ def test_django_admin_only_for_platform_admins(alfa):
     assert staff_client.get("/admin/").status_code == 302  # to the admin login
     # The admin does not exist on association hosts at all.
     assert admin_client.get("/admin/", HTTP_HOST="alfa.localhost").status_code == 404
+
+
+def test_instrument_page_shows_points_with_indicator_and_respondents(alfa):
+    client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
+    page = client.get("/instrument/").content.decode()
+    assert "Jag får stödet på ett sätt som är till nytta för mig." in page
+    assert page.count('class="indicator"') == 15
+    assert "Personcentrerat" in page and "participant" in page
+    assert host_client("alfa.localhost").get("/instrument/").status_code == 302  # login first
