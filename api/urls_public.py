@@ -8,12 +8,22 @@ from api.views.associations import (
     AssociationRestoreView,
 )
 from api.views.health import WorkerHealthView
-from api.views.instrument import InstrumentVersionDetailView
+from api.views.instrument import (
+    InstrumentVersionDetailView,
+    InstrumentVersionPublishView,
+    NationalTargetListView,
+)
 from api.views.me import MeView
 
 app_name = "api"
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("national-targets/", NationalTargetListView.as_view(), name="national-target-list"),
+    path(
+        "instrument/versions/<str:code>/publish/",
+        InstrumentVersionPublishView.as_view(),
+        name="instrument-version-publish",
+    ),
     path(
         "instrument/versions/<str:code>/",
         InstrumentVersionDetailView.as_view(),

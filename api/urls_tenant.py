@@ -2,13 +2,31 @@ from django.urls import path
 
 from api.views.activities import ActivityDetailView, ActivityListView
 from api.views.association import ConsentView, CurrentAssociationView
+from api.views.configuration import (
+    ActivityFormsView,
+    ActivityScheduleListView,
+    LocalItemListView,
+    LocalTargetListView,
+)
 from api.views.health import WorkerHealthView
-from api.views.instrument import InstrumentVersionDetailView
+from api.views.instrument import (
+    InstrumentVersionDetailView,
+    NationalTargetListView,
+)
 from api.views.me import MeView
 
 app_name = "api"
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("national-targets/", NationalTargetListView.as_view(), name="national-target-list"),
+    path("activities/<int:pk>/forms/", ActivityFormsView.as_view(), name="activity-forms"),
+    path(
+        "activities/<int:pk>/schedules/",
+        ActivityScheduleListView.as_view(),
+        name="activity-schedules",
+    ),
+    path("local-items/", LocalItemListView.as_view(), name="local-item-list"),
+    path("local-targets/", LocalTargetListView.as_view(), name="local-target-list"),
     path(
         "instrument/versions/<str:code>/",
         InstrumentVersionDetailView.as_view(),

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from instrument.targets import TargetRuleFields
+
 
 class InstrumentVersion(models.Model):
     class Status(models.TextChoices):
@@ -213,3 +215,18 @@ class ItemLineage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.change}: {self.previous_item_id} -> {self.item_id}"
+
+
+class NationalTarget(TargetRuleFields):
+    """A national default target on a core point, set by the platform or the steering group."""
+
+    point = models.ForeignKey(Point, on_delete=models.PROTECT, related_name="national_targets")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(TargetRuleFields.Meta):
+        ordering = ["point__number", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.point.number}: {self.describe()}"

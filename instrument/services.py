@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instrument.models import Form, FormItem, Indicator, InstrumentVersion, Item, ItemLineage, Point
+from instrument.models import (
+    Form,
+    FormItem,
+    Indicator,
+    InstrumentVersion,
+    Item,
+    ItemLineage,
+    NationalTarget,
+    Point,
+)
+from instrument.targets import periods_overlap, target_rule_errors
 from tenants.models import User
 from tenants.services import audit_record
 
@@ -231,3 +244,62 @@ def instrument_bundled_ensure() -> InstrumentVersion:
     if not version.is_published:
         version = instrument_version_publish(version=version, actor=None)
     return version
+
+
+@transaction.atomic
+def national_target_create(
+    *,
+    point: Point,
+    kind: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    category: int | None = None,
+    percent: Decimal | None = None,
+    mean: Decimal | None = None,
+    outcomes: Sequence[str] = (),
+    actor: User | None,
+) -> NationalTarget:
+    """A national default target on a core point; one rule per point at a time. Audited."""
+    version = point.version
+    errors: dict[str, list[str]] = {}
+    if point.source == Point.Source.SURVEY and not point.items.filter(forms__isnull=False).exists():
+        errors["point"] = [_("Inget formulär samlar in mätpunkten.")]
+    subject = "register" if point.source == Point.Source.REGISTER else "scale"
+    errors.update(
+        target_rule_errors(
+            kind=kind,
+            subject=subject,
+            scale_min=version.scale_min,
+            scale_max=version.scale_max,
+            category=category,
+            percent=float(percent) if percent is not None else None,
+            mean=float(mean) if mean is not None else None,
+            outcomes=list(outcomes),
+        )
+    )
+    existing = NationalTarget.objects.filter(point__number=point.number).order_by("pk")
+    existing = existing.select_for_update(of=("self",))
+    clash = [t for t in existing if periods_overlap(valid_from, valid_to, t.valid_from, t.valid_to)]
+    if clash:
+        errors.setdefault("valid_from", []).append(
+            _("Giltighetstiden överlappar en befintlig målnivå (från %s).") % clash[0].valid_from
+        )
+    if errors:
+        raise ValidationError(errors)
+    target = NationalTarget(
+        point=point,
+        kind=kind,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        category=category,
+        percent=percent,
+        mean=mean,
+        outcomes=list(outcomes),
+        set_by=actor,
+    )
+    target.full_clean()
+    target.save()
+    audit_record(
+        action="target.national_created", actor=actor, point=point.number, rule=target.describe()
+    )
+    return target

@@ -1,13 +1,34 @@
-"""Writes inside the current association's schema."""
+"""Writes inside the current association's schema: activities, schedules, local items, targets."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pilot.models import Activity
+from instrument.models import Form, InstrumentVersion, Point
+from instrument.selectors import instrument_version_current
+from instrument.targets import periods_overlap, target_rule_errors
+from pilot.models import Activity, LocalItem, LocalTarget, OccasionSchedule
+
+
+def _current_version() -> InstrumentVersion:
+    version = instrument_version_current()
+    if version is None:
+        raise ValidationError(_("Inget publicerat nationellt instrument finns."))
+    return version
+
+
+def _check_form_codes(form_codes: Sequence[str]) -> list[str]:
+    known = set(Form.objects.filter(version=_current_version()).values_list("code", flat=True))
+    unknown = sorted(set(form_codes) - known)
+    if unknown:
+        raise ValidationError({"form_codes": [_("Okänt formulär: %s") % ", ".join(unknown)]})
+    return list(dict.fromkeys(form_codes))
 
 
 def activity_create(
@@ -16,12 +37,190 @@ def activity_create(
     description: str = "",
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
+    form_codes: Sequence[str] = (),
 ) -> Activity:
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": [_("Slutdatum kan inte ligga före startdatum.")]})
     activity = Activity(
-        name=name.strip(), description=description, starts_on=starts_on, ends_on=ends_on
+        name=name.strip(),
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        form_codes=_check_form_codes(form_codes) if form_codes else [],
     )
     activity.full_clean()
     activity.save()
     return activity
+
+
+def activity_forms_set(*, activity: Activity, form_codes: Sequence[str]) -> Activity:
+    activity.form_codes = _check_form_codes(form_codes)
+    activity.save(update_fields=["form_codes"])
+    return activity
+
+
+def schedule_add(
+    *, activity: Activity, form_code: str, occasion: str, interval_months: int | None = None
+) -> OccasionSchedule:
+    """Give a form at an occasion. Periodic occasions need an interval (the seed: 1–3 months)."""
+    errors: dict[str, list[str]] = {}
+    if form_code not in activity.form_codes:
+        errors["form_code"] = [_("Insatsen använder inte formuläret.")]
+    else:
+        form = Form.objects.get(version=_current_version(), code=form_code)
+        if occasion not in form.occasions:
+            errors["occasion"] = [_("Formuläret används inte vid detta mättillfälle.")]
+    if occasion == "periodic" and not interval_months:
+        errors["interval_months"] = [_("Ange hur många månader det ska gå mellan mätningarna.")]
+    if errors:
+        raise ValidationError(errors)
+    schedule = OccasionSchedule(
+        activity=activity, form_code=form_code, occasion=occasion, interval_months=interval_months
+    )
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+def local_item_create(
+    *,
+    code: str,
+    text_sv: str,
+    kind: str,
+    text_en: str = "",
+    scale_points: int | None = None,
+    scale_labels: Sequence[dict[str, object]] = (),
+    number_min: Decimal | None = None,
+    number_max: Decimal | None = None,
+    activities: Sequence[Activity] = (),
+) -> LocalItem:
+    """An association's own question. Likert items need 2–11 steps with one label per step."""
+    errors: dict[str, list[str]] = {}
+    labels = list(scale_labels)
+    if kind == LocalItem.Kind.LIKERT:
+        if scale_points is None or not 2 <= scale_points <= 11:
+            errors["scale_points"] = [_("En skala behöver 2–11 steg.")]
+        elif labels and [int(str(label.get("value"))) for label in labels] != list(
+            range(1, scale_points + 1)
+        ):
+            errors["scale_labels"] = [_("Ange en etikett för varje steg 1–%d.") % scale_points]
+    elif scale_points is not None or labels:
+        errors["scale_points"] = [_("Bara skalfrågor har skalsteg.")]
+    if number_min is not None and number_max is not None and number_max < number_min:
+        errors["number_max"] = [_("Största värdet är mindre än minsta.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        item = LocalItem(
+            code=code,
+            text_sv=text_sv.strip(),
+            text_en=text_en.strip(),
+            kind=kind,
+            scale_points=scale_points,
+            scale_labels=labels,
+            number_min=number_min,
+            number_max=number_max,
+        )
+        item.full_clean()
+        item.save()
+        item.activities.set(activities)
+    return item
+
+
+def _collected_points() -> set[int]:
+    """Core points some form of some activity of this association collects, plus register."""
+    form_codes = {
+        code for codes in Activity.objects.values_list("form_codes", flat=True) for code in codes
+    }
+    version = _current_version()
+    points = set(
+        Point.objects.filter(version=version, items__forms__code__in=form_codes).values_list(
+            "number", flat=True
+        )
+    )
+    points.update(
+        Point.objects.filter(version=version, source=Point.Source.REGISTER).values_list(
+            "number", flat=True
+        )
+    )
+    return points
+
+
+@transaction.atomic
+def local_target_create(
+    *,
+    kind: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    point_number: int | None = None,
+    local_item: LocalItem | None = None,
+    category: int | None = None,
+    percent: Decimal | None = None,
+    mean: Decimal | None = None,
+    outcomes: Sequence[str] = (),
+) -> LocalTarget:
+    """A local target beside the national one. One rule per subject at a time."""
+    if (point_number is None) == (local_item is None):
+        raise ValidationError(
+            {"point_number": [_("Välj antingen en mätpunkt eller en egen fråga.")]}
+        )
+    version = _current_version()
+    if point_number is not None:
+        point = Point.objects.filter(version=version, number=point_number).first()
+        if point is None:
+            raise ValidationError({"point_number": [_("Okänd mätpunkt.")]})
+        if point_number not in _collected_points():
+            raise ValidationError(
+                {
+                    "point_number": [
+                        _("Ingen av förbundets insatser samlar in mätpunkt %d.") % point_number
+                    ]
+                }
+            )
+        subject = "register" if point.source == Point.Source.REGISTER else "scale"
+        scale: tuple[int | None, int | None] = (version.scale_min, version.scale_max)
+        same_subject = LocalTarget.objects.filter(point_number=point_number)
+    else:
+        assert local_item is not None
+        subject = "scale" if local_item.kind == LocalItem.Kind.LIKERT else local_item.kind
+        scale = (1, local_item.scale_points) if local_item.scale_points else (None, None)
+        if local_item.kind == LocalItem.Kind.YES_NO:
+            scale = (0, 1)  # "yes" is category 1
+        same_subject = LocalTarget.objects.filter(local_item=local_item)
+    errors = target_rule_errors(
+        kind=kind,
+        subject=subject,
+        scale_min=scale[0],
+        scale_max=scale[1],
+        category=category,
+        percent=float(percent) if percent is not None else None,
+        mean=float(mean) if mean is not None else None,
+        outcomes=list(outcomes),
+    )
+    if valid_to is not None and valid_to < valid_from:
+        errors.setdefault("valid_to", []).append(_("Slutdatum före startdatum."))
+    clash = [
+        t
+        for t in same_subject.order_by("pk").select_for_update(of=("self",))
+        if periods_overlap(valid_from, valid_to, t.valid_from, t.valid_to)
+    ]
+    if clash:
+        errors.setdefault("valid_from", []).append(
+            _("Giltighetstiden överlappar en befintlig målnivå (från %s).") % clash[0].valid_from
+        )
+    if errors:
+        raise ValidationError(errors)
+    target = LocalTarget(
+        kind=kind,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        point_number=point_number,
+        local_item=local_item,
+        category=category,
+        percent=percent,
+        mean=mean,
+        outcomes=list(outcomes),
+    )
+    target.full_clean()
+    target.save()
+    return target

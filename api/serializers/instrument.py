@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from instrument.models import Form, Indicator, InstrumentVersion, Item, Point
+from api.serializers.pilot import TargetRuleInputSerializer
+from instrument.models import Form, Indicator, InstrumentVersion, Item, NationalTarget, Point
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -80,3 +81,29 @@ class InstrumentVersionSerializer(serializers.ModelSerializer):
             "points",
             "forms",
         ]
+
+
+class NationalTargetSerializer(serializers.ModelSerializer):
+    point = serializers.IntegerField(source="point.number", read_only=True)
+    rule = serializers.CharField(source="describe", read_only=True)
+
+    class Meta:
+        model = NationalTarget
+        fields = [
+            "id",
+            "point",
+            "kind",
+            "category",
+            "percent",
+            "mean",
+            "outcomes",
+            "valid_from",
+            "valid_to",
+            "rule",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class NationalTargetInputSerializer(TargetRuleInputSerializer):
+    point = serializers.IntegerField()

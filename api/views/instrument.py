@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.base import EVERY_ROLE, AnyHostAPIView
-from api.serializers.instrument import InstrumentVersionSerializer
-from instrument.models import FormItem, InstrumentVersion
+from api.base import (
+    EVERY_ROLE,
+    NATIONAL_VIEWERS,
+    PLATFORM_ADMINS,
+    AnyHostAPIView,
+    NationalAPIView,
+    acting_user,
+)
+from api.serializers.instrument import (
+    InstrumentVersionSerializer,
+    NationalTargetInputSerializer,
+    NationalTargetSerializer,
+)
+from instrument.models import FormItem, InstrumentVersion, NationalTarget, Point
+from instrument.selectors import instrument_version_current
+from instrument.services import instrument_version_publish, national_target_create
+from tenants.permissions import current_association
 
 
 class InstrumentVersionDetailView(AnyHostAPIView):
@@ -26,3 +44,51 @@ class InstrumentVersionDetailView(AnyHostAPIView):
 
     def get(self, request: Request, code: str) -> Response:
         return Response(InstrumentVersionSerializer(self.get_object()).data)
+
+
+class InstrumentVersionPublishView(NationalAPIView):
+    """Publish a draft version (platform administrators). Audited; the version is then fixed."""
+
+    serializer_class = InstrumentVersionSerializer
+    required_roles = PLATFORM_ADMINS
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet[InstrumentVersion]:
+        return InstrumentVersion.objects.all()
+
+    @extend_schema(request=None, responses=InstrumentVersionSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        version = instrument_version_publish(version=self.get_object(), actor=acting_user(request))
+        return Response({"code": version.code, "status": version.status})
+
+
+class NationalTargetListView(AnyHostAPIView):
+    """National default targets: readable by everyone, set on the national host."""
+
+    serializer_class = NationalTargetSerializer
+    required_roles = EVERY_ROLE
+    write_roles = NATIONAL_VIEWERS
+
+    def get_queryset(self) -> QuerySet[NationalTarget]:
+        return NationalTarget.objects.select_related("point")
+
+    @extend_schema(
+        operation_id="national_targets_list", responses=NationalTargetSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(NationalTargetSerializer(page, many=True).data)
+
+    @extend_schema(request=NationalTargetInputSerializer, responses=NationalTargetSerializer)
+    def post(self, request: Request) -> Response:
+        if current_association(request) is not None:
+            raise PermissionDenied("Nationella målnivåer sätts på den nationella nivån.")
+        data = NationalTargetInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = instrument_version_current()
+        point = Point.objects.filter(version=version, number=values.pop("point")).first()
+        if point is None:
+            raise ValidationError({"point": ["Okänd mätpunkt."]})
+        target = national_target_create(point=point, actor=acting_user(request), **values)
+        return Response(NationalTargetSerializer(target).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,101 @@
+"""An association's configuration on its own host: schedules, local items, local targets."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView
+from api.serializers.pilot import (
+    ActivityFormsInputSerializer,
+    ActivitySerializer,
+    LocalItemInputSerializer,
+    LocalItemSerializer,
+    LocalTargetInputSerializer,
+    LocalTargetSerializer,
+    ScheduleInputSerializer,
+    ScheduleSerializer,
+)
+from pilot.models import Activity, LocalItem, LocalTarget
+from pilot.selectors import activity_list
+from pilot.services import activity_forms_set, local_item_create, local_target_create, schedule_add
+
+
+class ActivityFormsView(AssociationAPIView):
+    serializer_class = ActivitySerializer
+    required_roles = ASSOCIATION_ADMINS
+
+    def get_queryset(self) -> QuerySet[Activity]:
+        return activity_list()
+
+    @extend_schema(request=ActivityFormsInputSerializer, responses=ActivitySerializer)
+    def put(self, request: Request, pk: int) -> Response:
+        data = ActivityFormsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        activity = activity_forms_set(activity=self.get_object(), **data.validated_data)
+        return Response(ActivitySerializer(activity).data)
+
+
+class ActivityScheduleListView(AssociationAPIView):
+    serializer_class = ScheduleSerializer
+    required_roles = ASSOCIATION_MEMBERS
+    write_roles = ASSOCIATION_ADMINS
+
+    def get_queryset(self) -> QuerySet[Activity]:
+        return activity_list()
+
+    @extend_schema(operation_id="activity_schedules_list", responses=ScheduleSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ScheduleSerializer(self.get_object().schedules.all(), many=True).data)
+
+    @extend_schema(request=ScheduleInputSerializer, responses=ScheduleSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        data = ScheduleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        schedule = schedule_add(activity=self.get_object(), **data.validated_data)
+        return Response(ScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
+
+
+class LocalItemListView(AssociationAPIView):
+    serializer_class = LocalItemSerializer
+    required_roles = ASSOCIATION_MEMBERS
+    write_roles = ASSOCIATION_ADMINS
+
+    def get_queryset(self) -> QuerySet[LocalItem]:
+        return LocalItem.objects.prefetch_related("activities")
+
+    @extend_schema(operation_id="local_items_list", responses=LocalItemSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(LocalItemSerializer(page, many=True).data)
+
+    @extend_schema(request=LocalItemInputSerializer, responses=LocalItemSerializer)
+    def post(self, request: Request) -> Response:
+        data = LocalItemInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = local_item_create(**data.validated_data)
+        return Response(LocalItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class LocalTargetListView(AssociationAPIView):
+    serializer_class = LocalTargetSerializer
+    required_roles = ASSOCIATION_MEMBERS
+    write_roles = ASSOCIATION_ADMINS
+
+    def get_queryset(self) -> QuerySet[LocalTarget]:
+        return LocalTarget.objects.select_related("local_item")
+
+    @extend_schema(operation_id="local_targets_list", responses=LocalTargetSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(LocalTargetSerializer(page, many=True).data)
+
+    @extend_schema(request=LocalTargetInputSerializer, responses=LocalTargetSerializer)
+    def post(self, request: Request) -> Response:
+        data = LocalTargetInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = local_target_create(**data.validated_data)
+        return Response(LocalTargetSerializer(target).data, status=status.HTTP_201_CREATED)

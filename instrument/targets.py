@@ -1,0 +1,147 @@
+"""Target-level rules, shared by national (public schema) and local (tenant schema) targets.
+
+A rule says what an indicator result should reach:
+
+* ``share_at_least``: the share of answers in categories >= ``category`` is at least ``percent``
+  (e.g. >= 4 on 1-5 at 80 %);
+* ``mean_at_least``: the mean answer is at least ``mean``;
+* ``good_example``: a narrative good example is reported in the period;
+* ``register_share``: the share of exits with an outcome in ``outcomes`` is at least ``percent``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleKind(models.TextChoices):
+    SHARE_AT_LEAST = "share_at_least", _("Andel svar i kategori ≥ c är minst p %")
+    MEAN_AT_LEAST = "mean_at_least", _("Medelvärde minst m")
+    GOOD_EXAMPLE = "good_example", _("Ett gott exempel redovisas")
+    REGISTER_SHARE = "register_share", _("Andel avslut till utfall minst p %")
+
+
+class RegisterOutcome(models.TextChoices):
+    WORK = "work", _("Arbete")
+    STUDIES = "studies", _("Studier")
+    OTHER_SOLUTION = "other_solution", _("Annan behovsanpassad lösning")
+    DROPPED_OUT = "dropped_out", _("Avbrott")
+    STILL_IN = "still_in", _("Kvar i insats")
+
+
+class TargetRuleFields(models.Model):
+    """Fields and constraints every target row carries; subjects differ per subclass."""
+
+    kind = models.CharField(_("regel"), max_length=20, choices=RuleKind.choices)
+    category = models.PositiveSmallIntegerField(_("lägsta svarskategori"), null=True, blank=True)
+    percent = models.DecimalField(
+        _("målnivå (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    mean = models.DecimalField(
+        _("medelvärde"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    outcomes = models.JSONField(_("utfall"), default=list, blank=True)
+    valid_from = models.DateField(_("gäller från"))
+    valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="share_at_least",
+                        category__isnull=False,
+                        percent__gt=0,
+                        percent__lte=100,
+                    )
+                    | Q(kind="mean_at_least", mean__isnull=False)
+                    | Q(kind="good_example")
+                    | Q(kind="register_share", percent__gt=0, percent__lte=100)
+                ),
+                name="%(app_label)s_%(class)s_rule_fields",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_period",
+            ),
+        ]
+
+    def describe(self) -> str:
+        def num(value: object) -> str:
+            # Swedish decimal comma; no trailing zeros ("80", "3,5").
+            return f"{float(str(value)):g}".replace(".", ",")
+
+        """Human-readable Swedish rule, as in the social accounting report."""
+        if self.kind == RuleKind.SHARE_AT_LEAST:
+            return f"Minst {num(self.percent)} % svarar {self.category} eller högre"
+        if self.kind == RuleKind.MEAN_AT_LEAST:
+            return f"Medelvärde minst {num(self.mean)}"
+        if self.kind == RuleKind.GOOD_EXAMPLE:
+            return "Ett gott exempel redovisas"
+        return f"Minst {num(self.percent)} % av avslut till {', '.join(self.outcomes)}"
+
+
+def target_rule_errors(
+    *,
+    kind: str,
+    subject: str,
+    scale_min: int | None,
+    scale_max: int | None,
+    category: int | None = None,
+    percent: float | None = None,
+    mean: float | None = None,
+    outcomes: list[str] | None = None,
+) -> dict[str, list[str]]:
+    """Field errors for a rule on a subject.
+
+    ``subject`` is what the rule measures: "scale" (a Likert item or core survey point),
+    "yes_no", "number", "good_example" or "register" (point 20).
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(str(message))
+
+    allowed = {
+        "scale": {RuleKind.SHARE_AT_LEAST, RuleKind.MEAN_AT_LEAST},
+        "yes_no": {RuleKind.SHARE_AT_LEAST},
+        "number": {RuleKind.MEAN_AT_LEAST},
+        "good_example": {RuleKind.GOOD_EXAMPLE},
+        "register": {RuleKind.REGISTER_SHARE},
+    }[subject]
+    if kind not in allowed:
+        add("kind", gettext("Regeln passar inte för den här mätpunkten eller frågan."))
+        return errors
+    if kind in {RuleKind.SHARE_AT_LEAST, RuleKind.REGISTER_SHARE} and (
+        percent is None or not 0 < percent <= 100
+    ):
+        add("percent", gettext("Målnivån ska vara en andel över 0 och högst 100 %."))
+    if (
+        kind == RuleKind.SHARE_AT_LEAST
+        and scale_min is not None
+        and scale_max is not None
+        and (category is None or not scale_min < category <= scale_max)
+    ):
+        add("category", gettext("Kategorin ska ligga inom skalan (över lägsta steget)."))
+    if kind == RuleKind.MEAN_AT_LEAST and (
+        mean is None
+        or (scale_min is not None and scale_max is not None and not scale_min <= mean <= scale_max)
+    ):
+        add("mean", gettext("Medelvärdet ska ligga inom skalan."))
+    if kind == RuleKind.REGISTER_SHARE and (
+        not outcomes or any(o not in RegisterOutcome.values for o in outcomes)
+    ):
+        add("outcomes", gettext("Ange ett eller flera giltiga utfall."))
+    return errors
+
+
+def periods_overlap(
+    a_from: object, a_to: object | None, b_from: object, b_to: object | None
+) -> bool:
+    """Closed date intervals; None is open-ended."""
+    return (b_to is None or a_from <= b_to) and (a_to is None or b_from <= a_to)  # type: ignore[operator]
