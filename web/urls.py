@@ -1,12 +1,23 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.views import HomeView, InstrumentView
+from web.views import (
+    ActivityCreateView,
+    ConfigurationView,
+    HomeView,
+    InstrumentView,
+    LocalItemCreateView,
+    LocalTargetCreateView,
+)
 
 app_name = "web"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("instrument/", InstrumentView.as_view(), name="instrument"),
+    path("config/", ConfigurationView.as_view(), name="config"),
+    path("config/activities/new/", ActivityCreateView.as_view(), name="activity-new"),
+    path("config/local-items/new/", LocalItemCreateView.as_view(), name="local-item-new"),
+    path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -2,18 +2,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.urls import reverse_lazy
 from django.utils.translation import get_language
-from django.views.generic import TemplateView
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
 
-from instrument.models import Point
+from instrument.models import InstrumentVersion, NationalTarget, Point
 from instrument.selectors import instrument_version_current
+from pilot.models import LocalItem, LocalTarget
 from pilot.selectors import activity_list
+from pilot.services import activity_create, local_item_create, local_target_create
 from tenants.permissions import current_association, request_roles
 from tenants.roles import ASSOCIATION_ROLES, Role
 from tenants.selectors import association_list, user_associations
 from tenants.services import association_host
+from web.forms import ActivityForm, LocalItemForm, LocalTargetForm
 from web.mixins import RoleRequiredMixin
 
 
@@ -69,3 +78,98 @@ class InstrumentView(RoleRequiredMixin, TemplateView):
             forms=version.forms.prefetch_related("form_items__item"),
         )
         return context
+
+
+class AssociationAdminMixin(RoleRequiredMixin):
+    host_scope = "association"
+    required_roles = frozenset({Role.ASSOCIATION_ADMIN})
+
+    def english(self) -> bool:
+        return (get_language() or "sv").startswith("en")
+
+    def version(self) -> InstrumentVersion:
+        version = instrument_version_current()
+        if version is None:
+            raise Http404
+        return version
+
+
+class ConfigurationView(RoleRequiredMixin, TemplateView):
+    """The association's configuration at a glance (administrators may change it)."""
+
+    template_name = "web/config/overview.html"
+    host_scope = "association"
+    required_roles = ASSOCIATION_ROLES
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            activities=activity_list().prefetch_related("schedules"),
+            local_items=LocalItem.objects.all(),
+            local_targets=LocalTarget.objects.select_related("local_item"),
+            national_targets=NationalTarget.objects.select_related("point"),
+            can_edit=Role.ASSOCIATION_ADMIN in request_roles(self.request),
+        )
+        return context
+
+
+class _ServiceFormView(AssociationAdminMixin, FormView):  # type: ignore[type-arg]
+    """A form whose valid data goes to a service; service errors land on the fields."""
+
+    success_url = reverse_lazy("web:config")
+    success_message = ""
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        try:
+            with transaction.atomic():
+                self.save(form.cleaned_data)
+        except ValidationError as exc:
+            for field, messages_ in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return super().form_valid(form)
+
+    def save(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+class ActivityCreateView(_ServiceFormView):
+    template_name = "web/config/form.html"
+    form_class = ActivityForm
+    success_message = _("Insatsen är sparad.")
+    extra_context = {"title": _("Ny insats")}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "version": self.version(), "english": self.english()}
+
+    def save(self, data: dict[str, Any]) -> None:
+        activity_create(**data)
+
+
+class LocalItemCreateView(_ServiceFormView):
+    template_name = "web/config/form.html"
+    form_class = LocalItemForm
+    success_message = _("Frågan är sparad.")
+    extra_context = {"title": _("Ny egen fråga")}
+
+    def save(self, data: dict[str, Any]) -> None:
+        local_item_create(**data)
+
+
+class LocalTargetCreateView(_ServiceFormView):
+    template_name = "web/config/form.html"
+    form_class = LocalTargetForm
+    success_message = _("Målnivån är sparad.")
+    extra_context = {"title": _("Ny lokal målnivå")}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "version": self.version(), "english": self.english()}
+
+    def save(self, data: dict[str, Any]) -> None:
+        kind_of_subject, _sep, key = data.pop("subject").partition(":")
+        if kind_of_subject == "item":
+            data["local_item"] = LocalItem.objects.get(pk=int(key))
+        else:
+            data["point_number"] = int(key)
+        local_target_create(**data)

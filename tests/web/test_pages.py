@@ -63,3 +63,63 @@ def test_instrument_page_shows_points_with_indicator_and_respondents(alfa):
     assert page.count('class="indicator"') == 15
     assert "Personcentrerat" in page and "participant" in page
     assert host_client("alfa.localhost").get("/instrument/").status_code == 302  # login first
+
+
+def test_admin_configures_activity_local_item_and_target_through_pages(alfa, beta):
+    admin = user_with_role(Role.ASSOCIATION_ADMIN, alfa)
+    client = host_client("alfa.localhost", admin)
+    response = client.post(
+        "/config/activities/new/",
+        {"name": "Stegvis", "form_codes": ["participant_during", "participant_exit"]},
+    )
+    assert response.status_code == 302
+    labels = "\n".join(f"Steg {n}" for n in range(1, 7))
+    response = client.post(
+        "/config/local-items/new/",
+        {
+            "code": "trivsel",
+            "text_sv": "Jag trivs.",
+            "kind": "likert",
+            "scale_points": 6,
+            "scale_labels": labels,
+        },
+    )
+    assert response.status_code == 302
+    form_page = client.get("/config/targets/new/").content.decode()
+    item_value = form_page.split('value="item:')[1].split('"')[0]
+    response = client.post(
+        "/config/targets/new/",
+        {
+            "subject": f"item:{item_value}",
+            "kind": "share_at_least",
+            "category": 4,
+            "percent": "80",
+            "valid_from": "2018-01-01",
+        },
+    )
+    assert response.status_code == 302
+    overview = client.get("/config/").content.decode()
+    assert "Stegvis" in overview and "participant_during, participant_exit" in overview
+    assert "trivsel" in overview and "Minst 80 % svarar 4 eller högre" in overview
+    # Beta's configuration page shows none of it.
+    beta_page = (
+        host_client("beta.localhost", user_with_role(Role.ASSOCIATION_ADMIN, beta))
+        .get("/config/")
+        .content.decode()
+    )
+    assert "trivsel" not in beta_page and "Stegvis" not in beta_page
+
+
+def test_service_errors_are_shown_at_the_field(alfa):
+    client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
+    page = client.post(
+        "/config/local-items/new/",
+        {"code": "en", "text_sv": "En", "kind": "likert", "scale_points": 1},
+    ).content.decode()
+    assert 'id="id_scale_points-errors"' in page and "2–11 steg" in page
+
+
+def test_staff_can_read_configuration_but_not_change_it(alfa):
+    client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_STAFF, alfa))
+    assert client.get("/config/").status_code == 200
+    assert client.get("/config/activities/new/").status_code == 403

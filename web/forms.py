@@ -1,0 +1,101 @@
+"""HTML forms for the association's configuration pages; they call the same services as the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from instrument.models import Form, InstrumentVersion, Point
+from instrument.targets import RuleKind
+from pilot.models import LocalItem
+
+
+def f_items(form: Form) -> list[str]:
+    return [fi.item.code for fi in form.form_items.all()]
+
+
+class ActivityForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    description = forms.CharField(
+        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    starts_on = forms.DateField(
+        label=_("Startdatum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Slutdatum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    form_codes = forms.MultipleChoiceField(
+        label=_("Formulär som insatsen använder"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, version: InstrumentVersion, english: bool, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["form_codes"].choices = [  # type: ignore[attr-defined]
+            (
+                f.code,
+                f"{f.name_en if english else f.name_sv} ({', '.join(f_items(f))})",
+            )
+            for f in Form.objects.filter(version=version).prefetch_related("form_items__item")
+        ]
+
+
+class LocalItemForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Kod"), max_length=30, help_text=_("Kort namn utan mellanslag, t.ex. trivsel.")
+    )
+    text_sv = forms.CharField(
+        label=_("Frågetext (svenska)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    text_en = forms.CharField(
+        label=_("Frågetext (engelska)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    kind = forms.ChoiceField(label=_("Typ"), choices=LocalItem.Kind.choices)
+    scale_points = forms.IntegerField(label=_("Antal skalsteg (2–11)"), required=False)
+    scale_labels = forms.CharField(
+        label=_("Etiketter, en per rad från lägsta steget"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def clean_scale_labels(self) -> list[dict[str, object]]:
+        lines = [line.strip() for line in self.cleaned_data["scale_labels"].splitlines()]
+        return [{"value": n, "sv": text, "en": ""} for n, text in enumerate(filter(None, lines), 1)]
+
+
+class LocalTargetForm(forms.Form):
+    subject = forms.ChoiceField(label=_("Mätpunkt eller egen fråga"))
+    kind = forms.ChoiceField(label=_("Regel"), choices=RuleKind.choices)
+    category = forms.IntegerField(label=_("Lägsta svarskategori som räknas"), required=False)
+    percent = forms.DecimalField(
+        label=_("Målnivå (%)"), required=False, max_digits=5, decimal_places=2
+    )
+    mean = forms.DecimalField(label=_("Medelvärde"), required=False, max_digits=5, decimal_places=2)
+    valid_from = forms.DateField(
+        label=_("Gäller från"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_to = forms.DateField(
+        label=_("Gäller till och med"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: object, version: InstrumentVersion, english: bool, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        points = Point.objects.filter(version=version).select_related("indicator")
+        items = LocalItem.objects.filter(active=True)
+        self.fields["subject"].choices = [  # type: ignore[attr-defined]
+            (_("Egna frågor"), [(f"item:{i.pk}", f"{i.code}: {i.text_sv[:60]}") for i in items]),
+            (
+                _("Nationella mätpunkter"),
+                [
+                    (
+                        f"point:{p.number}",
+                        f"{p.number}. {(p.statement_en if english else p.statement_sv)[:70]}",
+                    )
+                    for p in points
+                ],
+            ),
+        ]
