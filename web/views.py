@@ -113,11 +113,11 @@ class ConfigurationView(RoleRequiredMixin, TemplateView):
         return context
 
 
-class _ServiceFormView(AssociationAdminMixin, FormView):  # type: ignore[type-arg]
+class _ServiceFormView(AssociationAdminMixin, FormView):
     """A form whose valid data goes to a service; service errors land on the fields."""
 
     success_url = reverse_lazy("web:config")
-    success_message = ""
+    success_message: Any = ""
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         try:

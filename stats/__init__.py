@@ -1,0 +1,60 @@
+"""Pure statistics library for the indicator instrument.
+
+numpy/scipy/pandas in, frozen dataclasses or DataFrames out; no Django, no project apps.
+Formulas, missing-data rules and differences from R psych: docs/stats.md.
+"""
+
+from stats.benchmark import change_between_periods, newcombe_diff_ci, proportion_ci, target_shares
+from stats.bootstrap import BootstrapResult, alpha_bootstrap, multinomial_counts
+from stats.cfa import OneFactorFit, cfa_one_factor
+from stats.disclosure import (
+    KAnonymity,
+    SuppressedTable,
+    age_bands,
+    generalise,
+    generalise_until_k_anonymous,
+    k_anonymity,
+    suppress_table,
+)
+from stats.funnel import Overdispersion, funnel_limits, overdispersion
+from stats.grouped import GroupedReliability, reliability_arrays, reliability_grouped
+from stats.polychoric import Polychoric, bivariate_normal_cdf, polychoric, polychoric_tables
+from stats.reliability import Reliability, alpha_feldt_ci, ordinal_alpha, reliability
+from stats.validity import Convergent, KnownGroups, convergent, known_groups
+
+__all__ = [
+    "BootstrapResult",
+    "Convergent",
+    "GroupedReliability",
+    "KAnonymity",
+    "KnownGroups",
+    "OneFactorFit",
+    "Overdispersion",
+    "Polychoric",
+    "Reliability",
+    "SuppressedTable",
+    "age_bands",
+    "alpha_bootstrap",
+    "alpha_feldt_ci",
+    "bivariate_normal_cdf",
+    "cfa_one_factor",
+    "change_between_periods",
+    "convergent",
+    "funnel_limits",
+    "generalise",
+    "generalise_until_k_anonymous",
+    "k_anonymity",
+    "known_groups",
+    "multinomial_counts",
+    "newcombe_diff_ci",
+    "ordinal_alpha",
+    "overdispersion",
+    "polychoric",
+    "polychoric_tables",
+    "proportion_ci",
+    "reliability",
+    "reliability_arrays",
+    "reliability_grouped",
+    "suppress_table",
+    "target_shares",
+]
