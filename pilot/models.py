@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from instrument.targets import TargetRuleFields
+from instrument.targets import RegisterOutcome, TargetRuleFields
 
 
 class Activity(models.Model):
@@ -127,3 +127,210 @@ class LocalTarget(TargetRuleFields):
     def __str__(self) -> str:
         subject = f"punkt {self.point_number}" if self.point_number else str(self.local_item)
         return f"{subject}: {self.describe()}"
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Kvinna")
+    MAN = "man", _("Man")
+    OTHER = "other", _("Annat")
+    UNDISCLOSED = "undisclosed", _("Vill inte uppge")
+
+
+class AgeBand(models.TextChoices):
+    A16_19 = "16-19", "16–19"
+    A20_24 = "20-24", "20–24"
+    A25_29 = "25-29", "25–29"
+    A30_39 = "30-39", "30–39"
+    A40_49 = "40-49", "40–49"
+    A50_64 = "50-64", "50–64"
+
+
+class Participant(models.Model):
+    """A participant, pseudonymously: a code, never a name or a personal identity number."""
+
+    code = models.CharField(_("deltagarkod"), max_length=40, unique=True)
+    gender = models.CharField(_("kön"), max_length=12, choices=Gender.choices)
+    age_band = models.CharField(_("åldersgrupp"), max_length=5, choices=AgeBand.choices)
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="participants")
+    started_on = models.DateField(_("startdatum"))
+    exited_on = models.DateField(_("avslutsdatum"), null=True, blank=True)
+    # Register data (point 20): outcome at exit and follow-up.
+    exit_outcome = models.CharField(
+        _("utfall vid avslut"), max_length=20, choices=RegisterOutcome.choices, blank=True
+    )
+    subsidised_work = models.BooleanField(_("subventionerad anställning"), default=False)
+    followup_months = models.PositiveSmallIntegerField(
+        _("uppföljning efter (mån)"), null=True, blank=True
+    )
+    followup_status = models.CharField(
+        _("status vid uppföljning"), max_length=20, choices=RegisterOutcome.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(exited_on__gte=F("started_on")),
+                name="participant_exit_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_outcome="")
+                | Q(exited_on__isnull=False)
+                | Q(exit_outcome="still_in"),
+                name="participant_outcome_needs_exit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ImportBatch(models.Model):
+    """One uploaded file; its checksum makes re-uploading the same file a no-op."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=255)
+    form_code = models.CharField(max_length=40)
+    rows = models.PositiveIntegerField()
+    uploaded_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link (token) or short code for one questionnaire."""
+
+    token = models.CharField(max_length=64, unique=True)
+    short_code = models.CharField(max_length=12, unique=True)
+    form_code = models.CharField(max_length=40)
+    occasion = models.CharField(max_length=20)
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="invitations")
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations"
+    )
+    batch = models.CharField(max_length=40, blank=True, db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.short_code
+
+
+class Response(models.Model):
+    """One questionnaire, on one instrument version, form and occasion."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Webb")
+        PAPER = "paper", _("Papper")
+        IMPORT = "import", _("Filimport")
+        API = "api", _("API")
+        SYNTHETIC = "synthetic", _("Syntetisk (demo)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Påbörjad")
+        SUBMITTED = "submitted", _("Inskickad")
+
+    key = models.CharField(max_length=80, unique=True)
+    instrument_version = models.ForeignKey(
+        "instrument.InstrumentVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    form_code = models.CharField(max_length=40)
+    occasion = models.CharField(max_length=20)
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="responses")
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
+    respondent = models.CharField(max_length=30)
+    answered_on = models.DateField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.PROTECT, related_name="response"
+    )
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["form_code", "occasion", "answered_on"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Answer(models.Model):
+    """One answer. ``dont_know`` is stored as missing: value stays NULL."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(
+        "instrument.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    local_item = models.ForeignKey(
+        LocalItem, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
+    )
+    value = models.SmallIntegerField(null=True, blank=True)
+    dont_know = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+    number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=False, local_item__isnull=True)
+                | Q(item__isnull=True, local_item__isnull=False),
+                name="answer_has_one_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(dont_know=False) | Q(value__isnull=True), name="dont_know_is_missing"
+            ),
+            models.UniqueConstraint(fields=["response", "item"], name="answer_item_unique"),
+            models.UniqueConstraint(
+                fields=["response", "local_item"], name="answer_local_item_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}:{self.item_id or self.local_item_id}={self.value}"
+
+
+class MunicipalityYear(models.Model):
+    """Society-level register data: full-year equivalents per municipality and year."""
+
+    municipality = models.CharField(_("kommun"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("år"))
+    sickness_disability_fte = models.DecimalField(
+        _("sjukpenning/sjuk- och aktivitetsersättning (helårsekvivalenter)"),
+        max_digits=10,
+        decimal_places=1,
+    )
+    labour_market_fte = models.DecimalField(
+        _("arbetsmarknadsstöd (helårsekvivalenter)"), max_digits=10, decimal_places=1
+    )
+    financial_assistance_fte = models.DecimalField(
+        _("ekonomiskt bistånd (helårsekvivalenter)"), max_digits=10, decimal_places=1
+    )
+    population_20_64 = models.PositiveIntegerField(_("befolkning 20–64 år"))
+
+    class Meta:
+        ordering = ["municipality", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="municipality_year_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}"
+
+    @property
+    def fte_total(self) -> object:
+        return self.sickness_disability_fte + self.labour_market_fte + self.financial_assistance_fte

@@ -56,3 +56,38 @@ def validate_association_slug(value: str) -> None:
             ),
             code="slug_format",
         )
+
+
+# Six or eight digits of birth date, optional separator, four digits.
+_PERSONAL_NUMBER = re.compile(r"(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})\s?[-+]?\s?(\d{3})(\d)(?!\d)")
+
+
+def looks_like_personal_number(text: str) -> bool:
+    """True if ``text`` contains a Swedish personnummer or samordningsnummer with a valid
+    check digit (YYMMDD-NNNN or YYYYMMDDNNNN; samordningsnummer add 60 to the day)."""
+    for match in _PERSONAL_NUMBER.finditer(text):
+        _century, yy, mm, dd, serial, check = match.groups()
+        month, day = int(mm), int(dd)
+        if day > 60:
+            day -= 60  # samordningsnummer
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            continue
+        if luhn_check_digit(yy + mm + dd + serial) == int(check):
+            return True
+    return False
+
+
+def refuse_personal_number(value: object) -> None:
+    """Raise ValidationError if any string in ``value`` (recursively) holds a personal number."""
+    if isinstance(value, str):
+        if looks_like_personal_number(value):
+            raise ValidationError(
+                _("Personnummer och samordningsnummer får inte registreras. Använd deltagarkoden."),
+                code="personal_number",
+            )
+    elif isinstance(value, dict):
+        for item in value.values():
+            refuse_personal_number(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            refuse_personal_number(item)

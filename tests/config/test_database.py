@@ -1,6 +1,8 @@
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,8 +35,11 @@ def test_non_postgres_url_is_refused():
 
 
 @pytest.mark.smoke
-def test_embedded_server_starts_without_database_url(tmp_path):
+def test_embedded_server_starts_without_database_url():
     """No DATABASE_URL: a project-local pgserver PostgreSQL is started and used."""
+    # One level under /tmp, like a data folder: pytest's tmp_path sits below directories the
+    # unprivileged postgres user (pgserver drops root) may not enter.
+    tmp_path = Path(tempfile.mkdtemp(prefix="nns-embedded-"))
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["NNS_DATA_DIR"] = str(tmp_path)
     code = (
@@ -51,7 +56,10 @@ def test_embedded_server_starts_without_database_url(tmp_path):
         text=True,
         timeout=180,
     )
-    assert out.returncode == 0, out.stderr
-    host, row = out.stdout.strip().splitlines()[-2:]
-    assert host == str(tmp_path / "pg")
-    assert "'nns'" in row and "PostgreSQL" in row
+    try:
+        assert out.returncode == 0, out.stderr
+        host, row = out.stdout.strip().splitlines()[-2:]
+        assert host == str(tmp_path / "pg")
+        assert "'nns'" in row and "PostgreSQL" in row
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)

@@ -1,7 +1,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tenants.validators import luhn_check_digit, normalise_org_number, validate_association_slug
+from tenants.validators import (
+    looks_like_personal_number,
+    luhn_check_digit,
+    normalise_org_number,
+    refuse_personal_number,
+    validate_association_slug,
+)
 
 
 @pytest.mark.parametrize(
@@ -41,3 +47,37 @@ def test_org_number_rejects(value, code):
 def test_slug_rejects(slug):
     with pytest.raises(ValidationError):
         validate_association_slug(slug)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "811218-9876",  # Skatteverket's example personnummer
+        "19811218-9876",
+        "198112189876",
+        "8112189876",
+        "Deltagare 811218-9876 har slutat",
+        "701063-2391",  # samordningsnummer: day 63 = 3 + 60 (check digit valid)
+        "811218+9876",
+    ],
+)
+def test_personal_numbers_are_detected(text):
+    assert looks_like_personal_number(text)
+    with pytest.raises(ValidationError) as err:
+        refuse_personal_number({"answers": [{"text": text}]})
+    assert err.value.code == "personal_number"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "811218-9875",  # wrong check digit
+        "811318-9876",  # month 13
+        "P-00012-UME",
+        "202100-5521",  # an organisation number (month 21) is not a person
+        "2015-09-01",
+        "Telefon 090-123 45 67",
+    ],
+)
+def test_other_numbers_are_not_flagged(text):
+    assert not looks_like_personal_number(text)

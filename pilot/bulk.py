@@ -1,0 +1,35 @@
+"""COPY-based bulk writes inside the current schema (the connection's search_path)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+
+
+def rows_copy(*, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """COPY rows into ``table`` (in the current schema); returns the number written.
+
+    psycopg adapts Python values (None → NULL, dates, bools) row by row in C; an order of
+    magnitude faster than INSERTs for the import and synthetic-data paths.
+    """
+    count = 0
+    cols = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor, cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def ids_reserve(*, table: str, count: int) -> list[int]:
+    """Take ``count`` ids from the table's identity sequence, for rows written by COPY."""
+    if count == 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
