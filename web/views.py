@@ -103,8 +103,17 @@ class ConfigurationView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        english = (get_language() or "sv").startswith("en")
+        version = instrument_version_current()
+        names = {
+            f.code: f.name_en if english else f.name_sv
+            for f in (version.forms.all() if version else [])
+        }
+        activities = list(activity_list().prefetch_related("schedules"))
+        for activity in activities:
+            activity.form_names = [names.get(c, c) for c in activity.form_codes]  # type: ignore[attr-defined]
         context.update(
-            activities=activity_list().prefetch_related("schedules"),
+            activities=activities,
             local_items=LocalItem.objects.all(),
             local_targets=LocalTarget.objects.select_related("local_item"),
             national_targets=NationalTarget.objects.select_related("point"),

@@ -99,7 +99,9 @@ def test_admin_configures_activity_local_item_and_target_through_pages(alfa, bet
     )
     assert response.status_code == 302
     overview = client.get("/config/").content.decode()
-    assert "Stegvis" in overview and "participant_during, participant_exit" in overview
+    assert (
+        "Stegvis" in overview and "Deltagare – under insatsen, Deltagare – vid avslut" in overview
+    )
     assert "trivsel" in overview and "Minst 80 % svarar 4 eller högre" in overview
     # Beta's configuration page shows none of it.
     beta_page = (
