@@ -5,6 +5,7 @@ from api.views.association import ConsentView, CurrentAssociationView
 from api.views.configuration import (
     ActivityFormsView,
     ActivityScheduleListView,
+    GoodExampleListView,
     LocalItemListView,
     LocalTargetListView,
 )
@@ -27,6 +28,7 @@ urlpatterns = [
     ),
     path("local-items/", LocalItemListView.as_view(), name="local-item-list"),
     path("local-targets/", LocalTargetListView.as_view(), name="local-target-list"),
+    path("good-examples/", GoodExampleListView.as_view(), name="good-example-list"),
     path(
         "instrument/versions/<str:code>/",
         InstrumentVersionDetailView.as_view(),

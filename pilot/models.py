@@ -334,3 +334,35 @@ class MunicipalityYear(models.Model):
     @property
     def fte_total(self) -> object:
         return self.sickness_disability_fte + self.labour_market_fte + self.financial_assistance_fte
+
+
+def _good_example_path(instance: GoodExample, filename: str) -> str:
+    from django.db import connection
+
+    # One folder per association schema: files never mix between tenants.
+    return f"good_examples/{connection.schema_name}/{instance.reported_on:%Y}/{filename}"
+
+
+class GoodExample(models.Model):
+    """A narrative good example, reported instead of (or beside) a share for some goals."""
+
+    local_item = models.ForeignKey(
+        LocalItem,
+        on_delete=models.PROTECT,
+        related_name="good_examples",
+        limit_choices_to={"kind": "good_example"},
+    )
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.PROTECT, related_name="good_examples"
+    )
+    reported_on = models.DateField(_("datum"))
+    title = models.CharField(_("rubrik"), max_length=200)
+    text = models.TextField(_("beskrivning"))
+    attachment = models.FileField(_("bilaga"), upload_to=_good_example_path, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -99,3 +99,39 @@ class LocalTargetForm(forms.Form):
                 ],
             ),
         ]
+
+
+class NationalTargetForm(forms.Form):
+    point = forms.ChoiceField(label=_("Mätpunkt"))
+    kind = forms.ChoiceField(label=_("Regel"), choices=RuleKind.choices)
+    category = forms.IntegerField(label=_("Lägsta svarskategori som räknas"), required=False)
+    percent = forms.DecimalField(
+        label=_("Målnivå (%)"), required=False, max_digits=5, decimal_places=2
+    )
+    mean = forms.DecimalField(label=_("Medelvärde"), required=False, max_digits=5, decimal_places=2)
+    valid_from = forms.DateField(
+        label=_("Gäller från"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_to = forms.DateField(
+        label=_("Gäller till och med"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: object, version: InstrumentVersion, english: bool, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["point"].choices = [  # type: ignore[attr-defined]
+            (p.number, f"{p.number}. {(p.statement_en if english else p.statement_sv)[:70]}")
+            for p in Point.objects.filter(version=version)
+        ]
+
+
+class GoodExampleForm(forms.Form):
+    local_item = forms.ModelChoiceField(
+        label=_("Fråga (gott exempel)"),
+        queryset=LocalItem.objects.filter(kind=LocalItem.Kind.GOOD_EXAMPLE, active=True),
+    )
+    reported_on = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    text = forms.CharField(label=_("Beskrivning"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = forms.FileField(label=_("Bilaga (valfri)"), required=False)

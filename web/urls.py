@@ -4,10 +4,12 @@ from django.urls import path
 from web.views import (
     ActivityCreateView,
     ConfigurationView,
+    GoodExampleCreateView,
     HomeView,
     InstrumentView,
     LocalItemCreateView,
     LocalTargetCreateView,
+    NationalTargetsView,
 )
 
 app_name = "web"
@@ -18,6 +20,8 @@ urlpatterns = [
     path("config/activities/new/", ActivityCreateView.as_view(), name="activity-new"),
     path("config/local-items/new/", LocalItemCreateView.as_view(), name="local-item-new"),
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
+    path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
+    path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -15,14 +16,27 @@ from django.views.generic import FormView, TemplateView
 
 from instrument.models import InstrumentVersion, NationalTarget, Point
 from instrument.selectors import instrument_version_current
-from pilot.models import LocalItem, LocalTarget
+from instrument.services import instrument_version_publish, national_target_create
+from pilot.models import GoodExample, LocalItem, LocalTarget
 from pilot.selectors import activity_list
-from pilot.services import activity_create, local_item_create, local_target_create
+from pilot.services import (
+    activity_create,
+    good_example_report,
+    local_item_create,
+    local_target_create,
+)
+from tenants.models import User
 from tenants.permissions import current_association, request_roles
 from tenants.roles import ASSOCIATION_ROLES, Role
 from tenants.selectors import association_list, user_associations
 from tenants.services import association_host
-from web.forms import ActivityForm, LocalItemForm, LocalTargetForm
+from web.forms import (
+    ActivityForm,
+    GoodExampleForm,
+    LocalItemForm,
+    LocalTargetForm,
+    NationalTargetForm,
+)
 from web.mixins import RoleRequiredMixin
 
 
@@ -116,6 +130,7 @@ class ConfigurationView(RoleRequiredMixin, TemplateView):
             activities=activities,
             local_items=LocalItem.objects.all(),
             local_targets=LocalTarget.objects.select_related("local_item"),
+            good_examples=GoodExample.objects.select_related("local_item"),
             national_targets=NationalTarget.objects.select_related("point"),
             can_edit=Role.ASSOCIATION_ADMIN in request_roles(self.request),
         )
@@ -182,3 +197,70 @@ class LocalTargetCreateView(_ServiceFormView):
         else:
             data["point_number"] = int(key)
         local_target_create(**data)
+
+
+class NationalTargetsView(RoleRequiredMixin, FormView):  # type: ignore[type-arg]
+    """National instrument versions and default targets (public host)."""
+
+    template_name = "web/national/targets.html"
+    host_scope = "national"
+    required_roles = frozenset({Role.PLATFORM_ADMIN, Role.STEERING_GROUP})
+    form_class = NationalTargetForm
+    success_url = reverse_lazy("web:national-targets")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        version = instrument_version_current()
+        if version is None:
+            raise Http404
+        english = (get_language() or "sv").startswith("en")
+        return {**super().get_form_kwargs(), "version": version, "english": english}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            versions=InstrumentVersion.objects.order_by("-created_at"),
+            targets=NationalTarget.objects.select_related("point"),
+            can_publish=Role.PLATFORM_ADMIN in request_roles(self.request),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        publish = request.POST.get("publish")
+        if publish is None:
+            return super().post(request, *args, **kwargs)
+        if Role.PLATFORM_ADMIN not in request_roles(request):
+            raise PermissionDenied
+        version = InstrumentVersion.objects.filter(code=publish).first()
+        if version is None:
+            raise Http404
+        assert isinstance(request.user, User)
+        try:
+            instrument_version_publish(version=version, actor=request.user)
+            messages.success(request, _("Versionen är publicerad."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("web:national-targets")
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        data = dict(form.cleaned_data)
+        version = instrument_version_current()
+        point = Point.objects.get(version=version, number=int(data.pop("point")))
+        assert isinstance(self.request.user, User)
+        try:
+            national_target_create(point=point, actor=self.request.user, **data)
+        except ValidationError as exc:
+            for field, messages_ in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Målnivån är sparad."))
+        return super().form_valid(form)
+
+
+class GoodExampleCreateView(_ServiceFormView):
+    template_name = "web/config/form.html"
+    form_class = GoodExampleForm
+    success_message = _("Det goda exemplet är sparat.")
+    extra_context = {"title": _("Nytt gott exempel"), "multipart": True}
+
+    def save(self, data: dict[str, Any]) -> None:
+        good_example_report(**data)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from instrument.targets import RegisterOutcome, RuleKind
-from pilot.models import Activity, LocalItem, LocalTarget, OccasionSchedule
+from pilot.models import Activity, GoodExample, LocalItem, LocalTarget, OccasionSchedule
 
 
 class ScheduleSerializer(serializers.ModelSerializer):
@@ -135,3 +135,30 @@ class LocalTargetSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class GoodExampleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GoodExample
+        fields = [
+            "id",
+            "local_item",
+            "activity",
+            "reported_on",
+            "title",
+            "text",
+            "attachment",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class GoodExampleInputSerializer(serializers.Serializer):
+    local_item = serializers.PrimaryKeyRelatedField(queryset=LocalItem.objects.all())
+    activity = serializers.PrimaryKeyRelatedField(
+        queryset=Activity.objects.all(), required=False, allow_null=True, default=None
+    )
+    reported_on = serializers.DateField()
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField()
+    attachment = serializers.FileField(required=False, allow_null=True, default=None)

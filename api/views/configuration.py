@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -12,6 +13,8 @@ from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView
 from api.serializers.pilot import (
     ActivityFormsInputSerializer,
     ActivitySerializer,
+    GoodExampleInputSerializer,
+    GoodExampleSerializer,
     LocalItemInputSerializer,
     LocalItemSerializer,
     LocalTargetInputSerializer,
@@ -19,9 +22,15 @@ from api.serializers.pilot import (
     ScheduleInputSerializer,
     ScheduleSerializer,
 )
-from pilot.models import Activity, LocalItem, LocalTarget
+from pilot.models import Activity, GoodExample, LocalItem, LocalTarget
 from pilot.selectors import activity_list
-from pilot.services import activity_forms_set, local_item_create, local_target_create, schedule_add
+from pilot.services import (
+    activity_forms_set,
+    good_example_report,
+    local_item_create,
+    local_target_create,
+    schedule_add,
+)
 
 
 class ActivityFormsView(AssociationAPIView):
@@ -99,3 +108,32 @@ class LocalTargetListView(AssociationAPIView):
         data.is_valid(raise_exception=True)
         target = local_target_create(**data.validated_data)
         return Response(LocalTargetSerializer(target).data, status=status.HTTP_201_CREATED)
+
+
+class GoodExampleListView(AssociationAPIView):
+    """Good examples: JSON or multipart (with an attachment)."""
+
+    serializer_class = GoodExampleSerializer
+    required_roles = ASSOCIATION_MEMBERS
+    write_roles = ASSOCIATION_ADMINS
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self) -> QuerySet[GoodExample]:
+        return GoodExample.objects.all()
+
+    @extend_schema(operation_id="good_examples_list", responses=GoodExampleSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(
+            GoodExampleSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(request=GoodExampleInputSerializer, responses=GoodExampleSerializer)
+    def post(self, request: Request) -> Response:
+        data = GoodExampleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        example = good_example_report(**data.validated_data)
+        return Response(
+            GoodExampleSerializer(example, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )

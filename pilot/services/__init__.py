@@ -7,6 +7,7 @@ from pilot.services.configuration import (
     local_target_create,
     schedule_add,
 )
+from pilot.services.good_examples import good_example_report
 from pilot.services.submissions import (
     NewParticipant,
     SubmissionInput,
@@ -19,6 +20,7 @@ __all__ = [
     "SubmissionInput",
     "activity_create",
     "activity_forms_set",
+    "good_example_report",
     "local_item_create",
     "local_target_create",
     "responses_store",

@@ -158,3 +158,50 @@ def test_publishing_is_for_platform_admins_only():
     assert steering.post(path).status_code == 403
     response = admin.post(path)  # already published: refused with a reason
     assert response.status_code == 400 and response.json()["errors"]
+
+
+def test_good_example_with_attachment(alfa_api, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    item = _post(
+        alfa_api,
+        "/api/v1/local-items/",
+        {"code": "gott", "text_sv": "Gott exempel", "kind": "good_example"},
+    ).json()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("berattelse.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
+    response = alfa_api.post(
+        "/api/v1/good-examples/",
+        {
+            "local_item": item["id"],
+            "reported_on": "2018-05-01",
+            "title": "Från praktik till jobb",
+            "text": "En deltagare gick från praktik till anställning.",
+            "attachment": upload,
+        },
+    )
+    assert response.status_code == 201, response.content
+    stored = list(tmp_path.rglob("berattelse*.pdf"))
+    assert len(stored) == 1 and "good_examples/alfa/2018" in str(stored[0])
+    bad = alfa_api.post(
+        "/api/v1/good-examples/",
+        {
+            "local_item": item["id"],
+            "reported_on": "2018-05-01",
+            "title": "x",
+            "text": "y",
+            "attachment": SimpleUploadedFile("virus.exe", b"MZ"),
+        },
+    )
+    assert bad.status_code == 400 and "attachment" in bad.json()["errors"]
+    pnr = _post(
+        alfa_api,
+        "/api/v1/good-examples/",
+        {
+            "local_item": item["id"],
+            "reported_on": "2018-05-01",
+            "title": "x",
+            "text": "Gäller 811218-9876",
+        },
+    )
+    assert pnr.status_code == 400 and "text" in pnr.json()["errors"]

@@ -125,3 +125,62 @@ def test_staff_can_read_configuration_but_not_change_it(alfa):
     client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_STAFF, alfa))
     assert client.get("/config/").status_code == 200
     assert client.get("/config/activities/new/").status_code == 403
+
+
+def test_steering_group_sets_national_target_and_platform_admin_publishes(db):
+    steering = host_client("localhost", user_with_role(Role.STEERING_GROUP))
+    page = steering.get("/national/targets/").content.decode()
+    assert "2015.1" in page and 'name="publish"' not in page  # steering cannot publish
+    response = steering.post(
+        "/national/targets/",
+        {
+            "point": "1",
+            "kind": "share_at_least",
+            "category": 4,
+            "percent": "80",
+            "valid_from": "2016-01-01",
+        },
+    )
+    assert response.status_code == 302
+    assert "Minst 80 % svarar 4 eller högre" in steering.get("/national/targets/").content.decode()
+    bad = steering.post(
+        "/national/targets/",
+        {
+            "point": "1",
+            "kind": "share_at_least",
+            "category": 9,
+            "percent": "80",
+            "valid_from": "2017-01-01",
+        },
+    ).content.decode()
+    assert 'id="id_category-errors"' in bad and 'id="id_valid_from-errors"' in bad
+    assert steering.post("/national/targets/", {"publish": "2015.1"}).status_code == 403
+    association_host = host_client("alfa.localhost", user_with_role(Role.STEERING_GROUP))
+    assert association_host.get("/national/targets/").status_code == 404
+
+
+def test_good_example_page_stores_text_and_attachment(alfa, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_tenants.utils import tenant_context
+
+    from pilot.services import local_item_create
+
+    settings.MEDIA_ROOT = tmp_path
+    with tenant_context(alfa):
+        item = local_item_create(code="gott", text_sv="Gott exempel", kind="good_example")
+    client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
+    form = client.get("/config/good-examples/new/").content.decode()
+    assert 'enctype="multipart/form-data"' in form
+    response = client.post(
+        "/config/good-examples/new/",
+        {
+            "local_item": item.pk,
+            "reported_on": "2018-04-01",
+            "title": "Jobb via praktik",
+            "text": "Berättelse",
+            "attachment": SimpleUploadedFile("a.pdf", b"%PDF"),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get("/config/").content.decode()
+    assert "Jobb via praktik" in page and "bilaga" in page
