@@ -23,3 +23,12 @@ def form_items(*, form: Form) -> list[Item]:
 def item_predecessors(*, version: InstrumentVersion) -> QuerySet[ItemLineage]:
     """The crosswalk of ``version`` against its predecessor."""
     return version.lineage.select_related("item", "previous_item")
+
+
+def item_crosswalk(*, version: InstrumentVersion) -> dict[str, str | None]:
+    """Previous version's item code -> this version's item code (None where dropped)."""
+    mapping: dict[str, str | None] = {}
+    for link in item_predecessors(version=version):
+        if link.previous_item is not None:
+            mapping[link.previous_item.code] = link.item.code if link.item else None
+    return mapping

@@ -337,10 +337,10 @@ class MunicipalityYear(models.Model):
 
 
 def _good_example_path(instance: GoodExample, filename: str) -> str:
-    from django.db import connection
+    from tenants.db import current_schema
 
     # One folder per association schema: files never mix between tenants.
-    return f"good_examples/{connection.schema_name}/{instance.reported_on:%Y}/{filename}"
+    return f"good_examples/{current_schema()}/{instance.reported_on:%Y}/{filename}"
 
 
 class GoodExample(models.Model):

@@ -119,14 +119,15 @@ class ConfigurationView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         english = (get_language() or "sv").startswith("en")
         version = instrument_version_current()
-        names = {
-            f.code: f.name_en if english else f.name_sv
-            for f in (version.forms.all() if version else [])
-        }
+        forms_ = list(version.forms.all()) if version else []
+        names = {f.code: f.name_en if english else f.name_sv for f in forms_}
+        used = {code for a in activity_list() for code in a.form_codes}
+        respondent_groups = sorted({f.respondent for f in forms_ if f.code in used})
         activities = list(activity_list().prefetch_related("schedules"))
         for activity in activities:
             activity.form_names = [names.get(c, c) for c in activity.form_codes]  # type: ignore[attr-defined]
         context.update(
+            respondent_groups=respondent_groups,
             activities=activities,
             local_items=LocalItem.objects.all(),
             local_targets=LocalTarget.objects.select_related("local_item"),
@@ -199,7 +200,7 @@ class LocalTargetCreateView(_ServiceFormView):
         local_target_create(**data)
 
 
-class NationalTargetsView(RoleRequiredMixin, FormView):  # type: ignore[type-arg]
+class NationalTargetsView(RoleRequiredMixin, FormView):
     """National instrument versions and default targets (public host)."""
 
     template_name = "web/national/targets.html"

@@ -1,18 +1,22 @@
 """The catalogue in the database matches the reviewed data file and the seed's Tabell 1."""
 
 import copy
+import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django_tenants.utils import tenant_context
 
 from instrument.models import Form, Indicator, InstrumentVersion, Item, ItemLineage, Point
-from instrument.selectors import form_items, instrument_version_current
+from instrument.selectors import form_items, instrument_version_current, item_crosswalk
 from instrument.services import (
     BUNDLED_VERSION_FILE,
     instrument_data_read,
     instrument_version_load,
     instrument_version_publish,
 )
+from pilot.models import Answer
+from pilot.services import NewParticipant, SubmissionInput, activity_create, responses_store
 from tenants.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +79,7 @@ def test_published_version_cannot_be_changed(v1):
     assert Point.objects.get(version=v1, number=1).statement_sv.startswith("Jag får stödet")
 
 
-def test_new_version_with_crosswalk_keeps_old_version_intact(v1):
+def test_new_version_with_crosswalk_keeps_old_version_intact(v1, alfa):
     data = copy.deepcopy(instrument_data_read(path=BUNDLED_VERSION_FILE))
     data["version"] = {**data["version"], "code": "2016.1", "previous_version": "2015.1"}
     for p in data["points"]:
@@ -87,6 +91,23 @@ def test_new_version_with_crosswalk_keeps_old_version_intact(v1):
     # Drop point 26's item from the new version and from the form that used it.
     data["points"][25]["items"] = []
     data["forms"][-1]["items"] = ["p21"]
+    # An answer given on version 1 before version 2 exists.
+    with tenant_context(alfa):
+        activity_create(name="Före v2", form_codes=["participant_during"])
+        [old] = responses_store(
+            submissions=[
+                SubmissionInput(
+                    "participant_during",
+                    "during",
+                    "Före v2",
+                    dt.date(2016, 1, 5),
+                    {"p1": 4},
+                    "P-V1",
+                    NewParticipant("man", "20-24", dt.date(2015, 9, 1)),
+                )
+            ],
+            source="api",
+        )
     v2 = instrument_version_load(data=data)
     assert not v2.is_published
     changes = {
@@ -96,6 +117,16 @@ def test_new_version_with_crosswalk_keeps_old_version_intact(v1):
     assert changes["p1"] == "reworded" and changes["p26"] == "dropped" and changes["p2"] == "same"
     instrument_version_publish(version=v2, actor=None)
     assert AuditEvent.objects.filter(action="instrument.published", details__version="2016.1")
+    assert instrument_version_current() == v2
+    # The answer stays on version 1 and maps through the crosswalk to v2's reworded p1.
+    with tenant_context(alfa):
+        answer = Answer.objects.select_related("item__version").get(response=old)
+        assert answer.item.version == v1 and answer.value == 4
+    crosswalk = item_crosswalk(version=v2)
+    assert crosswalk["p1"] == "p1" and crosswalk["p26"] is None
+    assert Item.objects.get(version=v2, code=crosswalk["p1"]).statement_sv.startswith(
+        "Jag får stöd som"
+    )
     # The old version is untouched.
     assert Item.objects.get(version=v1, code="p1").statement_sv.startswith("Jag får stödet")
     assert Item.objects.filter(version=v1).count() == 28

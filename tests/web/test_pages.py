@@ -103,6 +103,7 @@ def test_admin_configures_activity_local_item_and_target_through_pages(alfa, bet
         "Stegvis" in overview and "Deltagare – under insatsen, Deltagare – vid avslut" in overview
     )
     assert "trivsel" in overview and "Minst 80 % svarar 4 eller högre" in overview
+    assert "Svarsgrupper i bruk" in overview and ": participant</p>" in overview
     # Beta's configuration page shows none of it.
     beta_page = (
         host_client("beta.localhost", user_with_role(Role.ASSOCIATION_ADMIN, beta))
