@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pandas as pd
 from django.db import connection
 
 
@@ -33,3 +35,24 @@ def ids_reserve(*, table: str, count: int) -> list[int]:
             [table, count],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def frame_copy(*, table: str, frame: pd.DataFrame, not_null_text: Sequence[str] = ()) -> int:
+    """COPY a DataFrame (columns named as the table's) through pandas' C CSV writer.
+
+    Missing values become NULL; ``not_null_text`` columns keep empty strings as ''.
+    """
+    if frame.empty:
+        return 0
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, na_rep="", date_format="%Y-%m-%d")
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
+    options = "FORMAT csv"
+    if not_null_text:
+        options += ", FORCE_NOT_NULL (" + ", ".join(f'"{c}"' for c in not_null_text) + ")"
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN WITH ({options})') as copy,
+    ):
+        copy.write(buffer.getvalue())
+    return len(frame)

@@ -214,6 +214,8 @@ class Invitation(models.Model):
     batch = models.CharField(max_length=40, blank=True, db_index=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Answers saved as the respondent goes, until the questionnaire is submitted.
+    draft_answers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

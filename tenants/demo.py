@@ -27,6 +27,15 @@ from tenants.services import (
 from tenants.validators import luhn_check_digit
 
 DEMO_PASSWORD = "nns-demo-2026"
+ALL_FORMS = [
+    "participant_during",
+    "participant_exit",
+    "staff_participant",
+    "staff_half_yearly",
+    "manager",
+    "board",
+    "partner_management",
+]
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class DemoAssociation:
     region: str
     activities: tuple[str, ...]
     consent: bool
+    participants: int = 300
 
 
 DEMO_ASSOCIATIONS = (
@@ -92,7 +102,32 @@ def _user(username: str, first: str, last: str) -> User:
     )
 
 
-def demo_platform_build() -> list[tuple[str, str, str]]:
+def _demo_data_load(associations: list[tuple[DemoAssociation, Association]]) -> None:
+    """Synthetic answers (graded-response model) for demo associations that have none."""
+    from pilot.models import Response
+    from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
+    from pilot.synthetic import AssociationSpec
+
+    empty = []
+    for demo, association in associations:
+        with tenant_context(association):
+            if not Response.objects.exists():
+                empty.append((demo, association))
+        public_schema_use()
+    if not empty:
+        return
+    specs = [
+        AssociationSpec(slug=d.slug, n_participants=d.participants, activity_names=d.activities)
+        for d, _a in empty
+    ]
+    data = synthetic_generate(specs=specs, seed=2015)
+    for demo, association in empty:
+        with tenant_context(association):
+            synthetic_data_load(data=data[demo.slug])
+        public_schema_use()
+
+
+def demo_platform_build(*, with_data: bool = True) -> list[tuple[str, str, str]]:
     """Create what is missing; return (username, role, where) for the printout."""
     logins: list[tuple[str, str, str]] = []
     for username, first, role in [
@@ -103,6 +138,7 @@ def demo_platform_build() -> list[tuple[str, str, str]]:
         national_role_grant(user=_user(username, first, "Demo"), role=role)
         logins.append((username, str(role.label), "nationell nivå"))
 
+    built: list[tuple[DemoAssociation, Association]] = []
     for demo in DEMO_ASSOCIATIONS:
         association = Association.objects.filter(slug=demo.slug).first()
         if association is None:
@@ -131,7 +167,7 @@ def demo_platform_build() -> list[tuple[str, str, str]]:
         with transaction.atomic(), tenant_context(association):
             for name in demo.activities:
                 if not Activity.objects.filter(name=name).exists():
-                    activity_create(name=name, description="Demoinsats")
+                    activity_create(name=name, description="Demoinsats", form_codes=ALL_FORMS)
         public_schema_use()
         for suffix, first, role in [
             ("admin", "Förbundsadministratör", Role.ASSOCIATION_ADMIN),
@@ -142,4 +178,7 @@ def demo_platform_build() -> list[tuple[str, str, str]]:
                 user=_user(username, first, demo.name), association=association, role=role
             )
             logins.append((username, str(role.label), demo.slug))
+        built.append((demo, association))
+    if with_data:
+        _demo_data_load(built)
     return logins

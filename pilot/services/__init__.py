@@ -8,6 +8,18 @@ from pilot.services.configuration import (
     schedule_add,
 )
 from pilot.services.good_examples import good_example_report
+from pilot.services.invitations import (
+    InvitationUnusable,
+    invitation_draft_save,
+    invitation_open,
+    invitation_submit,
+    invitations_issue,
+)
+from pilot.services.participants import (
+    municipality_year_upsert,
+    participant_exit_record,
+    participant_register,
+)
 from pilot.services.submissions import (
     NewParticipant,
     SubmissionInput,
@@ -16,13 +28,21 @@ from pilot.services.submissions import (
 )
 
 __all__ = [
+    "InvitationUnusable",
     "NewParticipant",
     "SubmissionInput",
     "activity_create",
     "activity_forms_set",
     "good_example_report",
+    "invitation_draft_save",
+    "invitation_open",
+    "invitation_submit",
+    "invitations_issue",
     "local_item_create",
     "local_target_create",
+    "municipality_year_upsert",
+    "participant_exit_record",
+    "participant_register",
     "responses_store",
     "schedule_add",
     "submissions_validate",

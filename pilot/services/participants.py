@@ -1,0 +1,87 @@
+"""Participants (pseudonymous) and register data (point 20)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from instrument.targets import RegisterOutcome
+from pilot.models import Activity, MunicipalityYear, Participant
+from tenants.validators import looks_like_personal_number
+
+
+def participant_register(
+    *, code: str, gender: str, age_band: str, activity: Activity, started_on: dt.date
+) -> Participant:
+    code = code.strip()
+    if looks_like_personal_number(code):
+        raise ValidationError({"code": [_("Personnummer får inte användas som deltagarkod.")]})
+    participant = Participant(
+        code=code, gender=gender, age_band=age_band, activity=activity, started_on=started_on
+    )
+    participant.full_clean()
+    participant.save()
+    return participant
+
+
+def participant_exit_record(
+    *,
+    participant: Participant,
+    exited_on: dt.date | None,
+    exit_outcome: str,
+    subsidised_work: bool = False,
+    followup_months: int | None = None,
+    followup_status: str = "",
+) -> Participant:
+    """Exit and register outcome. Subsidised work counts as work (self-support)."""
+    errors: dict[str, list[str]] = {}
+    if exit_outcome and exit_outcome not in RegisterOutcome.values:
+        errors["exit_outcome"] = [_("Okänt utfall.")]
+    if exit_outcome and exit_outcome != RegisterOutcome.STILL_IN and exited_on is None:
+        errors["exited_on"] = [_("Ange avslutsdatum.")]
+    if exited_on and exited_on < participant.started_on:
+        errors["exited_on"] = [_("Avslutsdatum före startdatum.")]
+    if subsidised_work and exit_outcome != RegisterOutcome.WORK:
+        errors["subsidised_work"] = [_("Subventionerad anställning räknas som arbete.")]
+    if followup_status and not followup_months:
+        errors["followup_months"] = [_("Ange efter hur många månader uppföljningen gjordes.")]
+    if errors:
+        raise ValidationError(errors)
+    participant.exited_on = exited_on
+    participant.exit_outcome = exit_outcome
+    participant.subsidised_work = subsidised_work
+    participant.followup_months = followup_months
+    participant.followup_status = followup_status
+    participant.full_clean()
+    participant.save()
+    return participant
+
+
+def municipality_year_upsert(
+    *,
+    municipality: str,
+    year: int,
+    sickness_disability_fte: Decimal,
+    labour_market_fte: Decimal,
+    financial_assistance_fte: Decimal,
+    population_20_64: int,
+) -> MunicipalityYear:
+    """Full-year equivalents per municipality and year (as in the social accounting report)."""
+    if not 1990 <= year <= 2100:
+        raise ValidationError({"year": [_("Orimligt år.")]})
+    values: dict[str, Decimal | int] = {
+        "sickness_disability_fte": sickness_disability_fte,
+        "labour_market_fte": labour_market_fte,
+        "financial_assistance_fte": financial_assistance_fte,
+        "population_20_64": population_20_64,
+    }
+    negative = [k for k, v in values.items() if v < 0]
+    if negative:
+        raise ValidationError({k: [_("Får inte vara negativt.")] for k in negative})
+    row, _created = MunicipalityYear.objects.update_or_create(
+        municipality=municipality.strip(), year=year, defaults=values
+    )
+    return row
