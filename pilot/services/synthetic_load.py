@@ -74,7 +74,6 @@ def synthetic_data_load(*, data: SyntheticData) -> LoadCounts:
             "subsidised_work": p["subsidised_work"],
             "followup_months": pd.Series(FOLLOWUP_MONTHS, index=p.index, dtype="Int16").where(
                 p["followup_status"].notna()
-            ), FOLLOWUP_MONTHS, None), dtype="Int16"
             ),
             "followup_status": p["followup_status"]
             .astype(object)
