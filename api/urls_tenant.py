@@ -2,6 +2,16 @@ from django.urls import path
 
 from api.views.activities import ActivityDetailView, ActivityListView
 from api.views.association import ConsentView, CurrentAssociationView
+from api.views.collection import (
+    ImportTemplateView,
+    ImportView,
+    InvitationListView,
+    MunicipalityYearListView,
+    ParticipantExitView,
+    ParticipantListView,
+    ResponseListView,
+    ResponseRateView,
+)
 from api.views.configuration import (
     ActivityFormsView,
     ActivityScheduleListView,
@@ -28,6 +38,18 @@ urlpatterns = [
     ),
     path("local-items/", LocalItemListView.as_view(), name="local-item-list"),
     path("local-targets/", LocalTargetListView.as_view(), name="local-target-list"),
+    path("responses/", ResponseListView.as_view(), name="response-list"),
+    path("response-rates/", ResponseRateView.as_view(), name="response-rates"),
+    path("participants/", ParticipantListView.as_view(), name="participant-list"),
+    path("participants/<str:code>/exit/", ParticipantExitView.as_view(), name="participant-exit"),
+    path(
+        "register/municipality-years/",
+        MunicipalityYearListView.as_view(),
+        name="municipality-year-list",
+    ),
+    path("invitations/", InvitationListView.as_view(), name="invitation-list"),
+    path("imports/", ImportView.as_view(), name="import"),
+    path("imports/template/", ImportTemplateView.as_view(), name="import-template"),
     path("good-examples/", GoodExampleListView.as_view(), name="good-example-list"),
     path(
         "instrument/versions/<str:code>/",

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.views import (
     ActivityCreateView,
     ConfigurationView,
@@ -22,6 +23,8 @@ urlpatterns = [
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
+    path("q/", ShortCodeView.as_view(), name="short-code"),
+    path("q/<str:token>/", QuestionnaireView.as_view(), name="questionnaire"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -115,7 +115,7 @@ def invitation_submit(*, invitation: Invitation, answers: dict[str, str]) -> Res
     """Store the questionnaire and use up the link, atomically; a second submit stores nothing."""
     with transaction.atomic():
         locked = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("activity", "participant")
             .get(pk=invitation.pk)
         )

@@ -1,0 +1,298 @@
+"""Collecting answers on an association's host: questionnaires, participants, register data,
+invitations, file imports and response rates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response as ApiResponse
+
+from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView, acting_user
+from api.serializers.collection import (
+    ImportSerializer,
+    InvitationIssueSerializer,
+    InvitationSerializer,
+    MunicipalityYearSerializer,
+    ParticipantExitSerializer,
+    ParticipantInputSerializer,
+    ParticipantSerializer,
+    ResponseRateSerializer,
+    ResponseSerializer,
+    SubmissionBatchSerializer,
+)
+from pilot.models import Activity, Invitation, MunicipalityYear, Participant, Response
+from pilot.selectors import response_rates
+from pilot.services import (
+    NewParticipant,
+    SubmissionInput,
+    invitations_issue,
+    municipality_year_upsert,
+    participant_exit_record,
+    participant_register,
+    responses_store,
+)
+from pilot.services.imports import (
+    ImportRejected,
+    responses_import,
+    template_csv,
+    template_xlsx,
+)
+from tenants.validators import refuse_personal_number
+
+
+def _submission(data: dict[str, Any]) -> SubmissionInput:
+    new = data.get("participant")
+    return SubmissionInput(
+        form_code=data["form_code"],
+        occasion=data["occasion"],
+        activity=data["activity"],
+        answered_on=data["answered_on"],
+        answers=data["answers"],
+        participant_code=data.get("participant_code"),
+        new_participant=NewParticipant(**new) if new else None,
+        key=data.get("key"),
+    )
+
+
+class ResponseListView(AssociationAPIView):
+    """Submit one or many questionnaires (JSON) atomically; an ``Idempotency-Key`` header makes
+    a retried request store nothing new."""
+
+    serializer_class = ResponseSerializer
+    required_roles = ASSOCIATION_MEMBERS
+
+    def get_queryset(self) -> QuerySet[Response]:
+        qs = Response.objects.select_related("participant", "activity", "instrument_version")
+        for field in ("form_code", "occasion", "source"):
+            if value := self.request.query_params.get(field):
+                qs = qs.filter(**{field: value})
+        return qs.order_by("-id")
+
+    @extend_schema(
+        operation_id="responses_list",
+        responses=ResponseSerializer(many=True),
+        parameters=[
+            OpenApiParameter("form_code"),
+            OpenApiParameter("occasion"),
+            OpenApiParameter("source"),
+        ],
+    )
+    def get(self, request: Request) -> ApiResponse:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ResponseSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=SubmissionBatchSerializer,
+        responses={201: ResponseSerializer(many=True)},
+        parameters=[OpenApiParameter("Idempotency-Key", location="header")],
+    )
+    def post(self, request: Request) -> ApiResponse:
+        refuse_personal_number(request.data)
+        data = SubmissionBatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key") or None
+        before = (
+            Response.objects.filter(idempotency_key__startswith=f"{key}#").exists()
+            if key
+            else False
+        )
+        try:
+            stored = responses_store(
+                submissions=[_submission(s) for s in data.validated_data["submissions"]],
+                source=Response.Source.API,
+                idempotency_key=key,
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"submissions.{k}": v for k, v in exc.message_dict.items()}
+            ) from exc
+        return ApiResponse(
+            {"created": not before, "responses": ResponseSerializer(stored, many=True).data},
+            status=status.HTTP_200_OK if before else status.HTTP_201_CREATED,
+        )
+
+
+class ParticipantListView(AssociationAPIView):
+    serializer_class = ParticipantSerializer
+    required_roles = ASSOCIATION_MEMBERS
+    write_roles = ASSOCIATION_ADMINS
+
+    def get_queryset(self) -> QuerySet[Participant]:
+        return Participant.objects.select_related("activity")
+
+    @extend_schema(operation_id="participants_list", responses=ParticipantSerializer(many=True))
+    def get(self, request: Request) -> ApiResponse:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ParticipantSerializer(page, many=True).data)
+
+    @extend_schema(request=ParticipantInputSerializer, responses=ParticipantSerializer)
+    def post(self, request: Request) -> ApiResponse:
+        refuse_personal_number(request.data)
+        data = ParticipantInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        activity = Activity.objects.filter(pk=values.pop("activity")).first()
+        if activity is None:
+            raise ValidationError({"activity": ["Okänd insats."]})
+        participant = participant_register(activity=activity, **values)
+        return ApiResponse(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
+
+
+class ParticipantExitView(AssociationAPIView):
+    serializer_class = ParticipantSerializer
+    required_roles = ASSOCIATION_ADMINS
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet[Participant]:
+        return Participant.objects.select_related("activity")
+
+    @extend_schema(request=ParticipantExitSerializer, responses=ParticipantSerializer)
+    def put(self, request: Request, code: str) -> ApiResponse:
+        data = ParticipantExitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        participant = participant_exit_record(participant=self.get_object(), **data.validated_data)
+        return ApiResponse(ParticipantSerializer(participant).data)
+
+
+class MunicipalityYearListView(AssociationAPIView):
+    serializer_class = MunicipalityYearSerializer
+    required_roles = ASSOCIATION_MEMBERS
+    write_roles = ASSOCIATION_ADMINS
+
+    def get_queryset(self) -> QuerySet[MunicipalityYear]:
+        return MunicipalityYear.objects.all()
+
+    @extend_schema(
+        operation_id="municipality_years_list", responses=MunicipalityYearSerializer(many=True)
+    )
+    def get(self, request: Request) -> ApiResponse:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(MunicipalityYearSerializer(page, many=True).data)
+
+    @extend_schema(request=MunicipalityYearSerializer, responses=MunicipalityYearSerializer)
+    def post(self, request: Request) -> ApiResponse:
+        data = MunicipalityYearSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = municipality_year_upsert(**data.validated_data)
+        return ApiResponse(MunicipalityYearSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationListView(AssociationAPIView):
+    serializer_class = InvitationSerializer
+    required_roles = ASSOCIATION_ADMINS
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        qs = Invitation.objects.select_related("participant")
+        if batch := self.request.query_params.get("batch"):
+            qs = qs.filter(batch=batch)
+        return qs
+
+    @extend_schema(
+        operation_id="invitations_list",
+        responses=InvitationSerializer(many=True),
+        parameters=[OpenApiParameter("batch")],
+    )
+    def get(self, request: Request) -> ApiResponse:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(
+            InvitationSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(request=InvitationIssueSerializer, responses=InvitationSerializer(many=True))
+    def post(self, request: Request) -> ApiResponse:
+        data = InvitationIssueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        activity = Activity.objects.filter(pk=values.pop("activity")).first()
+        if activity is None:
+            raise ValidationError({"activity": ["Okänd insats."]})
+        codes = values.pop("participant_codes")
+        participants = list(Participant.objects.filter(code__in=codes))
+        unknown = sorted(set(codes) - {p.code for p in participants})
+        if unknown:
+            raise ValidationError(
+                {"participant_codes": [f"Okända deltagare: {', '.join(unknown)}"]}
+            )
+        issued = invitations_issue(activity=activity, participants=participants, **values)
+        return ApiResponse(
+            InvitationSerializer(issued, many=True, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ResponseRateView(AssociationAPIView):
+    serializer_class = ResponseRateSerializer
+    required_roles = ASSOCIATION_MEMBERS
+
+    @extend_schema(operation_id="response_rates", responses=ResponseRateSerializer(many=True))
+    def get(self, request: Request) -> ApiResponse:
+        return ApiResponse(ResponseRateSerializer(response_rates(), many=True).data)
+
+
+class ImportView(AssociationAPIView):
+    """Upload a filled-in template (CSV or XLSX): all rows or none are stored."""
+
+    serializer_class = ImportSerializer
+    required_roles = ASSOCIATION_MEMBERS
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=ImportSerializer, responses={201: dict, 200: dict, 400: dict})
+    def post(self, request: Request) -> ApiResponse:
+        data = ImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        try:
+            result = responses_import(
+                filename=upload.name,
+                content=upload.read(),
+                form_code=data.validated_data["form_code"],
+                uploaded_by=acting_user(request).get_username(),
+            )
+        except ImportRejected as exc:
+            return ApiResponse(
+                {
+                    "detail": "Filen avvisades; inget har sparats.",
+                    "errors": {f"row {e.row}: {e.column}": [e.message] for e in exc.cell_errors},
+                    "rows": [
+                        {"row": e.row, "column": e.column, "message": e.message}
+                        for e in exc.cell_errors
+                    ],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return ApiResponse(
+            {"created": result.created, "batch": result.batch.pk, "rows": result.batch.rows},
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
+
+
+class ImportTemplateView(AssociationAPIView):
+    required_roles = ASSOCIATION_MEMBERS
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("form_code", required=True),
+            OpenApiParameter("filetype", enum=["csv", "xlsx"]),
+        ],
+        responses={200: bytes},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        form_code = request.query_params.get("form_code", "")
+        fmt = request.query_params.get("filetype", "csv")
+        if fmt == "xlsx":
+            content, mime = (
+                template_xlsx(form_code=form_code),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            )
+        else:
+            content, mime = template_csv(form_code=form_code), "text/csv; charset=utf-8"
+        response = HttpResponse(content, content_type=mime)
+        response["Content-Disposition"] = f'attachment; filename="{form_code}.{fmt}"'
+        return response

@@ -1,0 +1,185 @@
+"""The respondent's questionnaire: no login, one single-use link (or a short code from paper).
+
+Works without JavaScript (plain form posts, "save and continue later" button); with it, each
+answer is saved as it is given. Accessible by construction: one fieldset per statement with
+the statement as legend, native radio buttons, an error summary linking to the fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+
+from instrument.models import Form, InstrumentVersion
+from instrument.selectors import instrument_version_current
+from pilot.models import Invitation, LocalItem
+from pilot.services import (
+    InvitationUnusable,
+    invitation_draft_save,
+    invitation_open,
+    invitation_submit,
+)
+from pilot.services.submissions import DONT_KNOW, LOCAL_PREFIX
+from tenants.permissions import current_association
+
+UNUSABLE_TEMPLATE = "web/questionnaire/unusable.html"
+
+
+def _questions(invitation: Invitation, version: InstrumentVersion) -> list[dict[str, Any]]:
+    english = (get_language() or "sv").startswith("en")
+    form = Form.objects.get(version=version, code=invitation.form_code)
+    questions: list[dict[str, Any]] = []
+    applies = form.form_items.select_related("item__point")
+    for fi in applies:
+        # Some staff items apply only at some occasions (p12 at exit only).
+        if invitation.occasion not in fi.item.point.occasions and fi.item.point.occasions:
+            continue
+        questions.append(
+            {
+                "name": fi.item.code,
+                "text": fi.item.statement_en if english else fi.item.statement_sv,
+                "choices": [
+                    (str(label["value"]), label["en"] if english else label["sv"])
+                    for label in version.scale_labels
+                ],
+                "dont_know": version.missing_label_en if english else version.missing_label_sv,
+            }
+        )
+    for local in LocalItem.objects.filter(active=True, kind=LocalItem.Kind.LIKERT):
+        if invitation.form_code in local.form_codes:
+            questions.append(
+                {
+                    "name": f"{LOCAL_PREFIX}{local.code}",
+                    "text": (local.text_en or local.text_sv) if english else local.text_sv,
+                    "choices": [
+                        (
+                            str(label["value"]),
+                            str(label.get("en") if english and label.get("en") else label["sv"]),
+                        )
+                        for label in local.scale_labels
+                    ]
+                    or [(str(v), str(v)) for v in range(1, (local.scale_points or 0) + 1)],
+                    "dont_know": version.missing_label_en if english else version.missing_label_sv,
+                }
+            )
+    return questions
+
+
+def _posted_answers(request: HttpRequest, questions: list[dict[str, Any]]) -> dict[str, str]:
+    answers = {}
+    for q in questions:
+        value = request.POST.get(q["name"], "")
+        allowed = {c for c, _label in q["choices"]} | {DONT_KNOW}
+        if value in allowed:
+            answers[q["name"]] = value
+    return answers
+
+
+class _AssociationHostOnly(View):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if current_association(request) is None:
+            raise Http404  # questionnaires live in an association's schema
+        return super().dispatch(request, *args, **kwargs)
+
+
+class QuestionnaireView(_AssociationHostOnly):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if current_association(request) is None:
+            raise Http404
+        try:
+            self.invitation = invitation_open(token=kwargs["token"])
+        except InvitationUnusable as exc:
+            return render(
+                request,
+                UNUSABLE_TEMPLATE,
+                {"reason": exc.reason},
+                status=410 if exc.reason != "unknown" else 404,
+            )
+        version = instrument_version_current()
+        assert version is not None
+        self.questions = _questions(self.invitation, version)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self._page(request, self.invitation.draft_answers, errors=[])
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        answers = _posted_answers(request, self.questions)
+        try:
+            if request.POST.get("action") == "submit":
+                draft = {**self.invitation.draft_answers, **answers}
+                unanswered = [q for q in self.questions if q["name"] not in draft]
+                if unanswered:
+                    invitation_draft_save(invitation=self.invitation, answers=answers)
+                    return self._page(request, draft, errors=unanswered, status=400)
+                invitation_submit(invitation=self.invitation, answers=draft)
+                return render(request, "web/questionnaire/thanks.html")
+            invitation_draft_save(invitation=self.invitation, answers=answers)
+        except InvitationUnusable as exc:
+            return render(request, UNUSABLE_TEMPLATE, {"reason": exc.reason}, status=410)
+        except ValidationError as exc:
+            return self._page(request, answers, errors=[], messages=exc.messages, status=400)
+        if request.headers.get("X-Requested-With") == "fetch":
+            return JsonResponse({"saved": len(answers)})
+        return self._page(
+            request, {**self.invitation.draft_answers, **answers}, errors=[], saved=True
+        )
+
+    def _page(
+        self,
+        request: HttpRequest,
+        answers: dict[str, str],
+        *,
+        errors: list[Any],
+        messages: list[str] | None = None,
+        saved: bool = False,
+        status: int = 200,
+    ) -> HttpResponse:
+        missing = {q["name"] for q in errors}
+        for q in self.questions:
+            q["value"] = answers.get(q["name"], "")
+            q["error"] = q["name"] in missing
+        return render(
+            request,
+            "web/questionnaire/form.html",
+            {
+                "invitation": self.invitation,
+                "questions": self.questions,
+                "errors": errors,
+                "messages_": messages or [],
+                "saved": saved,
+            },
+            status=status,
+        )
+
+
+class ShortCodeView(_AssociationHostOnly):
+    """Paper-to-web: type the short code printed on the paper questionnaire."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "web/questionnaire/code.html")
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            invitation = invitation_open(short_code=request.POST.get("code", ""))
+        except InvitationUnusable as exc:
+            return render(
+                request,
+                "web/questionnaire/code.html",
+                {"error": _unusable_text(exc.reason)},
+                status=400,
+            )
+        return redirect("web:questionnaire", token=invitation.token)
+
+
+def _unusable_text(reason: str) -> str:
+    return {
+        "used": _("Enkäten har redan besvarats. Tack!"),
+        "expired": _("Länken har gått ut. Kontakta den som gav dig länken."),
+    }.get(reason, _("Koden eller länken finns inte. Kontrollera att du skrev rätt."))
