@@ -1,6 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from web.collection import (
+    CollectionView,
+    ImportPageView,
+    InvitationBatchView,
+    InvitationCreateView,
+    RegisterView,
+)
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.views import (
     ActivityCreateView,
@@ -23,6 +30,13 @@ urlpatterns = [
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
+    path("collect/", CollectionView.as_view(), name="collect"),
+    path("collect/invitations/new/", InvitationCreateView.as_view(), name="invitation-new"),
+    path(
+        "collect/invitations/<str:batch>/", InvitationBatchView.as_view(), name="invitation-batch"
+    ),
+    path("collect/import/", ImportPageView.as_view(), name="import"),
+    path("collect/register/", RegisterView.as_view(), name="register"),
     path("q/", ShortCodeView.as_view(), name="short-code"),
     path("q/<str:token>/", QuestionnaireView.as_view(), name="questionnaire"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,0 +1,91 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
+
+from pilot.models import Invitation, MunicipalityYear, Response
+from pilot.services import activity_create
+from tenants.roles import Role
+from tests.conftest import host_client
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(alfa):
+    with tenant_context(alfa):
+        activity_create(name="Sida", form_codes=["board", "participant_exit"])
+    return host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
+
+
+def test_issue_printable_links_with_qr_codes(admin, alfa):
+    with tenant_context(alfa):
+        from pilot.models import Activity
+
+        activity = Activity.objects.get(name="Sida")
+    response = admin.post(
+        "/collect/invitations/new/",
+        {
+            "activity": activity.pk,
+            "form_code": "board",
+            "occasion": "half_yearly",
+            "count": 2,
+            "valid_days": 14,
+        },
+    )
+    assert response.status_code == 302
+    sheet = admin.get(response["Location"]).content.decode()
+    assert sheet.count("<svg") == 2 and sheet.count('class="short-code"') == 2
+    with tenant_context(alfa):
+        assert Invitation.objects.count() == 2
+    # Wrong occasion for the form: refused at the field.
+    bad = admin.post(
+        "/collect/invitations/new/",
+        {
+            "activity": activity.pk,
+            "form_code": "board",
+            "occasion": "exit",
+            "count": 2,
+            "valid_days": 14,
+        },
+    )
+    assert bad.status_code == 400 and 'id="id_occasion-errors"' in bad.content.decode()
+
+
+def test_import_page_lists_row_errors_and_stores_nothing(admin, alfa):
+    content = b"activity,occasion,answered_on,p21,p24,p25\nSida,half_yearly,2016-06-01,4,9,3\n"
+    page = admin.post(
+        "/collect/import/", {"form_code": "board", "file": SimpleUploadedFile("b.csv", content)}
+    )
+    body = page.content.decode()
+    assert page.status_code == 400 and 'id="import-errors"' in body and "<td>p24</td>" in body
+    good = content.replace(b",9,", b",5,")
+    ok = admin.post(
+        "/collect/import/", {"form_code": "board", "file": SimpleUploadedFile("b.csv", good)}
+    )
+    assert ok.status_code == 302
+    with tenant_context(alfa):
+        assert Response.objects.count() == 1
+    rates = admin.get("/collect/").content.decode()
+    assert 'id="response-rates"' in rates and "<td>board</td>" in rates
+
+
+def test_register_page_upserts(admin, alfa):
+    row = {
+        "municipality": "Robertsfors",
+        "year": 2018,
+        "sickness_disability_fte": "210.5",
+        "labour_market_fte": "95",
+        "financial_assistance_fte": "40",
+        "population_20_64": 3600,
+    }
+    assert admin.post("/collect/register/", row).status_code == 302
+    assert admin.post("/collect/register/", {**row, "labour_market_fte": "90"}).status_code == 302
+    with tenant_context(alfa):
+        assert MunicipalityYear.objects.get().labour_market_fte == 90
+
+
+def test_staff_sees_rates_but_cannot_issue(alfa):
+    staff = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_STAFF, alfa))
+    assert staff.get("/collect/").status_code == 200
+    assert staff.get("/collect/invitations/new/").status_code == 403

@@ -1,0 +1,232 @@
+"""Association pages for collecting answers: invitations (printable with QR codes), file
+import, response rates and municipality register data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.generic import TemplateView
+
+from instrument.models import Form
+from instrument.selectors import instrument_version_current
+from pilot.models import Activity, Invitation, MunicipalityYear, Participant
+from pilot.selectors import response_rates
+from pilot.services import invitations_issue, municipality_year_upsert
+from pilot.services.imports import ImportRejected, responses_import
+from tenants.roles import ASSOCIATION_ROLES, Role
+from web.mixins import RoleRequiredMixin
+
+
+def _form_choices() -> list[tuple[str, str]]:
+    version = instrument_version_current()
+    return [(f.code, f.name_sv) for f in Form.objects.filter(version=version)]
+
+
+class InvitationForm(forms.Form):
+    activity = forms.ModelChoiceField(label=_lazy("Insats"), queryset=Activity.objects.all())
+    form_code = forms.ChoiceField(label=_lazy("Formulär"))
+    occasion = forms.ChoiceField(
+        label=_lazy("Mättillfälle"),
+        choices=[
+            ("during", _lazy("Under insatsen")),
+            ("exit", _lazy("Vid avslut")),
+            ("periodic", _lazy("Återkommande")),
+            ("half_yearly", _lazy("Halvårsvis")),
+        ],
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_lazy("Deltagare (för deltagarformulär)"),
+        required=False,
+        queryset=Participant.objects.filter(exited_on__isnull=True),
+    )
+    count = forms.IntegerField(
+        label=_lazy("Antal länkar (övriga formulär)"), required=False, min_value=1, max_value=1000
+    )
+    valid_days = forms.IntegerField(
+        label=_lazy("Giltig i dagar"), initial=30, min_value=1, max_value=365
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["form_code"].choices = _form_choices()  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    form_code = forms.ChoiceField(label=_lazy("Formulär"))
+    file = forms.FileField(label=_lazy("Fil (.csv eller .xlsx)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["form_code"].choices = _form_choices()  # type: ignore[attr-defined]
+
+
+class MunicipalityYearForm(forms.Form):
+    """The model's fields as a plain form: an existing municipality and year is updated."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                MunicipalityYear,
+                fields=[
+                    "municipality",
+                    "year",
+                    "sickness_disability_fte",
+                    "labour_market_fte",
+                    "financial_assistance_fte",
+                    "population_20_64",
+                ],
+            )
+        )
+
+
+class _AdminPage(RoleRequiredMixin, TemplateView):
+    host_scope = "association"
+    required_roles = frozenset({Role.ASSOCIATION_ADMIN})
+
+
+class CollectionView(RoleRequiredMixin, TemplateView):
+    template_name = "web/collect/overview.html"
+    host_scope = "association"
+    required_roles = ASSOCIATION_ROLES
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "rates": response_rates(),
+            "participants": Participant.objects.count(),
+        }
+
+
+def _service_form_page(
+    request: HttpRequest, form: forms.Form, template: str, extra: dict[str, Any]
+) -> HttpResponse:
+    return render(request, template, {"form": form, **extra}, status=400 if form.errors else 200)
+
+
+def _errors_onto(form: forms.BaseForm, exc: ValidationError) -> None:
+    for field, messages_ in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+class InvitationCreateView(_AdminPage):
+    template_name = "web/config/form.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return _service_form_page(
+            request, InvitationForm(), self.template_name, {"title": _("Skapa enkätlänkar")}
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                issued = invitations_issue(
+                    form_code=data["form_code"],
+                    occasion=data["occasion"],
+                    activity=data["activity"],
+                    participants=list(data["participants"]),
+                    count=data["count"] or 0,
+                    valid_days=data["valid_days"],
+                )
+                return redirect("web:invitation-batch", batch=issued[0].batch)
+            except ValidationError as exc:
+                _errors_onto(form, exc)
+        return _service_form_page(
+            request, form, self.template_name, {"title": _("Skapa enkätlänkar")}
+        )
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+class InvitationBatchView(_AdminPage):
+    """A printable sheet: one card per link with its QR code and short code."""
+
+    template_name = "web/collect/invitations.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        invitations = Invitation.objects.filter(batch=kwargs["batch"]).select_related(
+            "participant", "activity"
+        )
+        cards = []
+        for invitation in invitations:
+            url = self.request.build_absolute_uri(f"/q/{invitation.token}/")
+            cards.append({"invitation": invitation, "url": url, "qr": mark_safe(_qr_svg(url))})
+        return {
+            **super().get_context_data(**kwargs),
+            "cards": cards,
+            "code_url": self.request.build_absolute_uri("/q/"),
+        }
+
+
+class ImportPageView(_AdminPage):
+    template_name = "web/collect/import.html"
+    required_roles = ASSOCIATION_ROLES
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return render(request, self.template_name, {"form": ImportForm(), "forms": _form_choices()})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = ImportForm(request.POST, request.FILES)
+        context: dict[str, Any] = {"form": form, "forms": _form_choices()}
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = responses_import(
+                    filename=upload.name,
+                    content=upload.read(),
+                    form_code=form.cleaned_data["form_code"],
+                    uploaded_by=request.user.get_username(),
+                )
+            except ImportRejected as exc:
+                context["cell_errors"] = exc.cell_errors
+                return render(request, self.template_name, context, status=400)
+            except ValidationError as exc:
+                _errors_onto(form, exc)
+                return render(request, self.template_name, context, status=400)
+            if result.created:
+                messages.success(request, _("%(n)d rader är sparade.") % {"n": result.batch.rows})
+            else:
+                messages.info(request, _("Filen är redan inläst; inget nytt sparades."))
+            return redirect("web:collect")
+        return render(request, self.template_name, context, status=400)
+
+
+class RegisterView(_AdminPage):
+    template_name = "web/collect/register.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._page(request, MunicipalityYearForm())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = MunicipalityYearForm(request.POST)
+        if form.is_valid():
+            try:
+                municipality_year_upsert(**form.cleaned_data)
+                messages.success(request, _("Registeruppgifterna är sparade."))
+                return redirect("web:register")
+            except ValidationError as exc:
+                _errors_onto(form, exc)
+        return self._page(request, form, status=400)
+
+    def _page(self, request: HttpRequest, form: forms.BaseForm, status: int = 200) -> HttpResponse:
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "rows": MunicipalityYear.objects.all()},
+            status=status,
+        )
