@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from django.db.models import QuerySet
 
-from instrument.models import Form, InstrumentVersion, Item, ItemLineage
+from instrument.models import Form, FormItem, InstrumentVersion, Item, ItemLineage
 
 
 def instrument_version_current() -> InstrumentVersion | None:
@@ -32,3 +35,28 @@ def item_crosswalk(*, version: InstrumentVersion) -> dict[str, str | None]:
         if link.previous_item is not None:
             mapping[link.previous_item.code] = link.item.code if link.item else None
     return mapping
+
+
+@dataclass(frozen=True)
+class FormCatalogue:
+    """A published version's forms and their items, for validating answers."""
+
+    forms: dict[str, Form]
+    items: dict[str, dict[str, Item]]  # form code -> item code -> item
+
+
+@lru_cache(maxsize=8)
+def _form_catalogue(version_id: int, published_at: object) -> FormCatalogue:
+    forms = {f.code: f for f in Form.objects.filter(version_id=version_id)}
+    items: dict[str, dict[str, Item]] = {code: {} for code in forms}
+    for fi in FormItem.objects.filter(form__version_id=version_id).select_related("item", "form"):
+        items[fi.form.code][fi.item.code] = fi.item
+    return FormCatalogue(forms, items)
+
+
+def form_catalogue(*, version: InstrumentVersion) -> FormCatalogue:
+    """Cached per published version: a published version never changes (drafts are not cached,
+    ``published_at`` is part of the key)."""
+    if not version.is_published:
+        return _form_catalogue.__wrapped__(version.pk, None)
+    return _form_catalogue(version.pk, version.published_at)

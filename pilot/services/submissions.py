@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from instrument.models import Form, InstrumentVersion, Item
-from instrument.selectors import instrument_version_current
+from instrument.selectors import form_catalogue, instrument_version_current
 from pilot.bulk import ids_reserve, rows_copy
 from pilot.models import (
     Activity,
@@ -86,11 +86,8 @@ def _context(submissions: Sequence[SubmissionInput]) -> _Context:
     version = instrument_version_current()
     if version is None:
         raise ValidationError(_("Inget publicerat nationellt instrument finns."))
-    forms = {f.code: f for f in Form.objects.filter(version=version)}
-    form_items: dict[str, dict[str, Item]] = {code: {} for code in forms}
-    for form in forms.values():
-        for fi in form.form_items.select_related("item"):
-            form_items[form.code][fi.item.code] = fi.item
+    catalogue = form_catalogue(version=version)
+    forms, form_items = catalogue.forms, catalogue.items
     activities: dict[str, Activity] = {}
     for activity in Activity.objects.all():
         activities[activity.name] = activity
