@@ -10,7 +10,8 @@ import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -19,9 +20,15 @@ from django.views.generic import TemplateView
 
 from instrument.models import Form
 from instrument.selectors import instrument_version_current
+from instrument.targets import RegisterOutcome
 from pilot.models import Activity, Invitation, MunicipalityYear, Participant
 from pilot.selectors import response_rates
-from pilot.services import invitations_issue, municipality_year_upsert
+from pilot.services import (
+    invitations_issue,
+    municipality_year_upsert,
+    municipality_years_import,
+    participant_exit_record,
+)
 from pilot.services.imports import ImportRejected, responses_import
 from tenants.roles import ASSOCIATION_ROLES, Role
 from web.mixins import RoleRequiredMixin
@@ -213,6 +220,21 @@ class RegisterView(_AdminPage):
         return self._page(request, MunicipalityYearForm())
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.FILES:
+            upload = RegisterImportForm(request.POST, request.FILES)
+            if upload.is_valid():
+                file = upload.cleaned_data["file"]
+                try:
+                    count = municipality_years_import(filename=file.name, content=file.read())
+                    messages.success(request, _("%(n)d rader är sparade.") % {"n": count})
+                    return redirect("web:register")
+                except ImportRejected as exc:
+                    return self._page(
+                        request, MunicipalityYearForm(), status=400, cell_errors=exc.cell_errors
+                    )
+                except ValidationError as exc:
+                    _errors_onto(upload, exc)
+            return self._page(request, MunicipalityYearForm(), status=400, upload=upload)
         form = MunicipalityYearForm(request.POST)
         if form.is_valid():
             try:
@@ -223,10 +245,90 @@ class RegisterView(_AdminPage):
                 _errors_onto(form, exc)
         return self._page(request, form, status=400)
 
-    def _page(self, request: HttpRequest, form: forms.BaseForm, status: int = 200) -> HttpResponse:
-        return render(
-            request,
-            self.template_name,
-            {"form": form, "rows": MunicipalityYear.objects.all()},
-            status=status,
+    def _page(
+        self,
+        request: HttpRequest,
+        form: forms.BaseForm,
+        status: int = 200,
+        upload: forms.Form | None = None,
+        cell_errors: object = None,
+    ) -> HttpResponse:
+        context = {
+            "form": form,
+            "rows": MunicipalityYear.objects.all(),
+            "upload": upload or RegisterImportForm(),
+            "cell_errors": cell_errors,
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class RegisterImportForm(forms.Form):
+    file = forms.FileField(label=_lazy("Fil med kommundata (.csv eller .xlsx)"))
+
+
+class ParticipantExitForm(forms.Form):
+    exited_on = forms.DateField(
+        label=_lazy("Avslutsdatum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    exit_outcome = forms.ChoiceField(
+        label=_lazy("Utfall vid avslut"), choices=RegisterOutcome.choices
+    )
+    subsidised_work = forms.BooleanField(label=_lazy("Subventionerad anställning"), required=False)
+    followup_months = forms.IntegerField(
+        label=_lazy("Uppföljning efter (månader)"), required=False, min_value=1, max_value=60
+    )
+    followup_status = forms.ChoiceField(
+        label=_lazy("Status vid uppföljning"),
+        required=False,
+        choices=[("", "–"), *RegisterOutcome.choices],
+    )
+
+
+class ParticipantListView(RoleRequiredMixin, TemplateView):
+    template_name = "web/collect/participants.html"
+    host_scope = "association"
+    required_roles = ASSOCIATION_ROLES
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        paginator = Paginator(Participant.objects.select_related("activity"), 50)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return {**super().get_context_data(**kwargs), "page": page}
+
+
+class ParticipantExitView(_AdminPage):
+    template_name = "web/config/form.html"
+
+    def _participant(self, code: str) -> Participant:
+        participant = Participant.objects.filter(code=code).first()
+        if participant is None:
+            raise Http404
+        return participant
+
+    def _render(self, request: HttpRequest, form: forms.Form, code: str) -> HttpResponse:
+        title = _("Avslut och utfall för %s") % code
+        return _service_form_page(request, form, self.template_name, {"title": title})
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        p = self._participant(kwargs["code"])
+        form = ParticipantExitForm(
+            initial={
+                "exited_on": p.exited_on,
+                "exit_outcome": p.exit_outcome,
+                "subsidised_work": p.subsidised_work,
+                "followup_months": p.followup_months,
+                "followup_status": p.followup_status,
+            }
         )
+        return self._render(request, form, p.code)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        p = self._participant(kwargs["code"])
+        form = ParticipantExitForm(request.POST)
+        if form.is_valid():
+            try:
+                participant_exit_record(participant=p, **form.cleaned_data)
+                messages.success(request, _("Utfallet är sparat."))
+                return redirect("web:participants")
+            except ValidationError as exc:
+                _errors_onto(form, exc)
+        return self._render(request, form, p.code)

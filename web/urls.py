@@ -6,6 +6,8 @@ from web.collection import (
     ImportPageView,
     InvitationBatchView,
     InvitationCreateView,
+    ParticipantExitView,
+    ParticipantListView,
     RegisterView,
 )
 from web.questionnaire import QuestionnaireView, ShortCodeView
@@ -37,6 +39,12 @@ urlpatterns = [
     ),
     path("collect/import/", ImportPageView.as_view(), name="import"),
     path("collect/register/", RegisterView.as_view(), name="register"),
+    path("collect/participants/", ParticipantListView.as_view(), name="participants"),
+    path(
+        "collect/participants/<str:code>/exit/",
+        ParticipantExitView.as_view(),
+        name="participant-exit",
+    ),
     path("q/", ShortCodeView.as_view(), name="short-code"),
     path("q/<str:token>/", QuestionnaireView.as_view(), name="questionnaire"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -161,3 +161,7 @@ class ResponseRateSerializer(serializers.Serializer):
 class ImportSerializer(serializers.Serializer):
     form_code = serializers.CharField(max_length=40)
     file = serializers.FileField()
+
+
+class RegisterImportSerializer(serializers.Serializer):
+    file = serializers.FileField()

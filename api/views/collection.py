@@ -23,6 +23,7 @@ from api.serializers.collection import (
     ParticipantExitSerializer,
     ParticipantInputSerializer,
     ParticipantSerializer,
+    RegisterImportSerializer,
     ResponseRateSerializer,
     ResponseSerializer,
     SubmissionBatchSerializer,
@@ -34,6 +35,7 @@ from pilot.services import (
     SubmissionInput,
     invitations_issue,
     municipality_year_upsert,
+    municipality_years_import,
     participant_exit_record,
     participant_register,
     responses_store,
@@ -256,17 +258,7 @@ class ImportView(AssociationAPIView):
                 uploaded_by=acting_user(request).get_username(),
             )
         except ImportRejected as exc:
-            return ApiResponse(
-                {
-                    "detail": "Filen avvisades; inget har sparats.",
-                    "errors": {f"row {e.row}: {e.column}": [e.message] for e in exc.cell_errors},
-                    "rows": [
-                        {"row": e.row, "column": e.column, "message": e.message}
-                        for e in exc.cell_errors
-                    ],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return _rejected(exc)
         return ApiResponse(
             {"created": result.created, "batch": result.batch.pk, "rows": result.batch.rows},
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
@@ -296,3 +288,35 @@ class ImportTemplateView(AssociationAPIView):
         response = HttpResponse(content, content_type=mime)
         response["Content-Disposition"] = f'attachment; filename="{form_code}.{fmt}"'
         return response
+
+
+class MunicipalityYearImportView(AssociationAPIView):
+    """Upload municipality-year rows (CSV/XLSX); all rows or none are stored."""
+
+    serializer_class = RegisterImportSerializer
+    required_roles = ASSOCIATION_ADMINS
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=RegisterImportSerializer, responses={201: dict, 400: dict})
+    def post(self, request: Request) -> ApiResponse:
+        data = RegisterImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        try:
+            count = municipality_years_import(filename=upload.name, content=upload.read())
+        except ImportRejected as exc:
+            return _rejected(exc)
+        return ApiResponse({"rows": count}, status=status.HTTP_201_CREATED)
+
+
+def _rejected(exc: ImportRejected) -> ApiResponse:
+    return ApiResponse(
+        {
+            "detail": "Filen avvisades; inget har sparats.",
+            "errors": {f"row {e.row}: {e.column}": [e.message] for e in exc.cell_errors},
+            "rows": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in exc.cell_errors
+            ],
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )

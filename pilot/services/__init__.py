@@ -17,6 +17,7 @@ from pilot.services.invitations import (
 )
 from pilot.services.participants import (
     municipality_year_upsert,
+    municipality_years_import,
     participant_exit_record,
     participant_register,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "local_item_create",
     "local_target_create",
     "municipality_year_upsert",
+    "municipality_years_import",
     "participant_exit_record",
     "participant_register",
     "responses_store",

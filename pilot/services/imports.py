@@ -88,7 +88,7 @@ def template_xlsx(*, form_code: str) -> bytes:
     return buffer.getvalue()
 
 
-def _rows_from_file(filename: str, content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+def rows_from_file(filename: str, content: bytes) -> tuple[list[str], list[dict[str, str]]]:
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -146,7 +146,7 @@ def responses_import(
         return ImportResult(existing, created=False)
 
     expected = template_columns(form_code=form_code)
-    header, rows = _rows_from_file(filename, content)
+    header, rows = rows_from_file(filename, content)
     errors: list[CellError] = []
     for column in header:
         if column not in expected:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from instrument.targets import RegisterOutcome
@@ -85,3 +86,54 @@ def municipality_year_upsert(
         municipality=municipality.strip(), year=year, defaults=values
     )
     return row
+
+
+MUNICIPALITY_COLUMNS = [
+    "municipality",
+    "year",
+    "sickness_disability_fte",
+    "labour_market_fte",
+    "financial_assistance_fte",
+    "population_20_64",
+]
+
+
+def municipality_years_import(*, filename: str, content: bytes) -> int:
+    """A file of municipality-year rows (CSV or XLSX, columns as MUNICIPALITY_COLUMNS): every
+    row is checked first; any error rejects the file with (row, column) messages."""
+    from pilot.services.imports import CellError, ImportRejected, rows_from_file
+
+    header, rows = rows_from_file(filename, content)
+    errors = [
+        CellError(1, c, _("Kolumnen saknas.")) for c in MUNICIPALITY_COLUMNS if c not in header
+    ]
+    errors += [
+        CellError(1, c, _("Okänd kolumn (fråga eller fält)."))
+        for c in header
+        if c not in MUNICIPALITY_COLUMNS
+    ]
+    parsed = []
+    for index, row in enumerate(rows):
+        number = index + 2
+        values: dict[str, object] = {"municipality": row.get("municipality", "").strip()}
+        if not values["municipality"]:
+            errors.append(CellError(number, "municipality", _("Ange kommun.")))
+        for column in MUNICIPALITY_COLUMNS[1:]:
+            text = row.get(column, "").replace(",", ".").replace(" ", "")
+            try:
+                number_value = Decimal(text)
+            except (InvalidOperation, ValueError):
+                errors.append(CellError(number, column, _("Ange ett tal.")))
+                continue
+            if number_value < 0:
+                errors.append(CellError(number, column, _("Får inte vara negativt.")))
+            values[column] = (
+                int(number_value) if column in {"year", "population_20_64"} else number_value
+            )
+        parsed.append(values)
+    if errors:
+        raise ImportRejected(errors)
+    with transaction.atomic():
+        for values in parsed:
+            municipality_year_upsert(**values)  # type: ignore[arg-type]
+    return len(parsed)

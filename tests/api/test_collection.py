@@ -210,3 +210,17 @@ def test_import_through_api(api, alfa, activity):
     assert template.status_code == 200 and template.content[:2] == b"PK"
     with tenant_context(alfa):
         assert Response.objects.count() == 1
+
+
+def test_municipality_file_import_through_api(api, alfa):
+    header = (
+        "municipality,year,sickness_disability_fte,labour_market_fte,"
+        "financial_assistance_fte,population_20_64\n"
+    )
+    upload = SimpleUploadedFile("k.csv", (header + "Umeå,2018,1000,400,300,-5\n").encode())
+    bad = api.post("/api/v1/register/municipality-years/import/", {"file": upload})
+    assert bad.status_code == 400 and bad.json()["rows"][0]["column"] == "population_20_64"
+    upload = SimpleUploadedFile("k.csv", (header + "Umeå,2018,1000,400,300,80000\n").encode())
+    assert (
+        api.post("/api/v1/register/municipality-years/import/", {"file": upload}).status_code == 201
+    )

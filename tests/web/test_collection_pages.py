@@ -89,3 +89,67 @@ def test_staff_sees_rates_but_cannot_issue(alfa):
     staff = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_STAFF, alfa))
     assert staff.get("/collect/").status_code == 200
     assert staff.get("/collect/invitations/new/").status_code == 403
+
+
+def test_participant_exit_page_and_list(admin, alfa):
+    import datetime as dt
+
+    from pilot.models import Activity
+    from pilot.services import participant_register
+
+    with tenant_context(alfa):
+        participant_register(
+            code="E-1",
+            gender="man",
+            age_band="20-24",
+            activity=Activity.objects.get(name="Sida"),
+            started_on=dt.date(2016, 1, 1),
+        )
+    listing = admin.get("/collect/participants/").content.decode()
+    assert "E-1" in listing and "/collect/participants/E-1/exit/" in listing
+    bad = admin.post(
+        "/collect/participants/E-1/exit/",
+        {"exited_on": "2015-01-01", "exit_outcome": "studies", "subsidised_work": "on"},
+    )
+    assert bad.status_code == 400 and 'id="id_subsidised_work-errors"' in bad.content.decode()
+    ok = admin.post(
+        "/collect/participants/E-1/exit/",
+        {
+            "exited_on": "2016-05-01",
+            "exit_outcome": "work",
+            "subsidised_work": "on",
+            "followup_months": 6,
+            "followup_status": "work",
+        },
+    )
+    assert ok.status_code == 302
+    with tenant_context(alfa):
+        from pilot.models import Participant
+
+        p = Participant.objects.get(code="E-1")
+        assert (p.exit_outcome, p.subsidised_work, p.followup_status) == ("work", True, "work")
+
+
+def test_register_file_import_all_or_nothing(admin, alfa):
+    header = (
+        "municipality,year,sickness_disability_fte,labour_market_fte,"
+        "financial_assistance_fte,population_20_64\n"
+    )
+    bad = header + "Robertsfors,2017,200,90,40,3600\nVindeln,2017,12x,1,1,3000\n"
+    page = admin.post("/collect/register/", {"file": SimpleUploadedFile("r.csv", bad.encode())})
+    assert page.status_code == 400 and "<td>sickness_disability_fte</td>" in page.content.decode()
+    with tenant_context(alfa):
+        assert not MunicipalityYear.objects.exists()
+    good = header + 'Robertsfors,2017,"200,5",90,40,3600\nVindeln,2017,120,1,1,3000\n'
+    assert (
+        admin.post(
+            "/collect/register/", {"file": SimpleUploadedFile("r.csv", good.encode())}
+        ).status_code
+        == 302
+    )
+    with tenant_context(alfa):
+        assert MunicipalityYear.objects.count() == 2
+        assert (
+            str(MunicipalityYear.objects.get(municipality="Robertsfors").sickness_disability_fte)
+            == "200.5"
+        )
