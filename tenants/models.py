@@ -42,8 +42,8 @@ class County(models.TextChoices):
 class Association(TenantMixin):
     """A coordination association (samordningsförbund). Its data lives in its own schema."""
 
-    # Schemas are created by tenants.services.association_create inside a transaction.
-    auto_create_schema = True
+    # Schemas are cloned by tenants.services.association_create inside its transaction.
+    auto_create_schema = False
     auto_drop_schema = False
 
     name = models.CharField(_("namn"), max_length=200)

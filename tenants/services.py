@@ -25,6 +25,7 @@ from tenants.models import (
     User,
 )
 from tenants.roles import ASSOCIATION_ROLES, NATIONAL_ROLES, Role
+from tenants.schema_clone import schema_clone
 from tenants.validators import normalise_org_number
 
 PUBLIC_SCHEMA = "public"
@@ -110,7 +111,8 @@ def association_create(
             _("Mallschemat saknas; kör 'manage.py setup_platform' först."), code="no_template"
         )
     with transaction.atomic():
-        association.save(verbosity=0)
+        association.save()
+        schema_clone(source=settings.TENANT_BASE_SCHEMA, target=association.schema_name)
         Domain.objects.create(
             domain=association_host(slug=slug), tenant=association, is_primary=True
         )
