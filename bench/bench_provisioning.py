@@ -66,9 +66,11 @@ def main() -> None:
         med_full, med_bare = statistics.median(full), statistics.median(bare)
         print(f"associations created: {args.n}")
         tenth = max(1, args.n // 10)
-        print(f"first {tenth} median {statistics.median(full[:tenth]) * 1000:7.1f} ms, "
-              f"last {tenth} median {statistics.median(full[-tenth:]) * 1000:7.1f} ms "
-              "(does provisioning slow down as associations accumulate?)")
+        print(
+            f"first {tenth} median {statistics.median(full[:tenth]) * 1000:7.1f} ms, "
+            f"last {tenth} median {statistics.median(full[-tenth:]) * 1000:7.1f} ms "
+            "(does provisioning slow down as associations accumulate?)"
+        )
         print(
             f"association_create  median {med_full * 1000:7.1f} ms  max {max(full) * 1000:7.1f} ms"
         )

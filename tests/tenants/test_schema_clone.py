@@ -46,8 +46,7 @@ def test_clone_has_migration_history_and_working_identities(alfa):
         assert cursor.fetchone()[0] == expected > 0
         # The next content type id continues after the copied rows.
         cursor.execute(
-            "INSERT INTO alfa.django_content_type (app_label, model) VALUES ('x', 'y') "
-            "RETURNING id"
+            "INSERT INTO alfa.django_content_type (app_label, model) VALUES ('x', 'y') RETURNING id"
         )
         new_id = cursor.fetchone()[0]
         cursor.execute("SELECT max(id) FROM tenant_template.django_content_type")
