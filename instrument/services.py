@@ -26,7 +26,7 @@ from instrument.models import (
     NationalTarget,
     Point,
 )
-from instrument.targets import periods_overlap, target_rule_errors
+from instrument.targets import target_errors
 from tenants.models import User
 from tenants.services import audit_record
 
@@ -265,25 +265,21 @@ def national_target_create(
     if point.source == Point.Source.SURVEY and not point.items.filter(forms__isnull=False).exists():
         errors["point"] = [_("Inget formulär samlar in mätpunkten.")]
     subject = "register" if point.source == Point.Source.REGISTER else "scale"
+    existing = NationalTarget.objects.filter(point__number=point.number).order_by("pk")
     errors.update(
-        target_rule_errors(
+        target_errors(
             kind=kind,
             subject=subject,
-            scale_min=version.scale_min,
-            scale_max=version.scale_max,
+            scale=(version.scale_min, version.scale_max),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            existing=existing.select_for_update(of=("self",)),
             category=category,
-            percent=float(percent) if percent is not None else None,
-            mean=float(mean) if mean is not None else None,
-            outcomes=list(outcomes),
+            percent=percent,
+            mean=mean,
+            outcomes=outcomes,
         )
     )
-    existing = NationalTarget.objects.filter(point__number=point.number).order_by("pk")
-    existing = existing.select_for_update(of=("self",))
-    clash = [t for t in existing if periods_overlap(valid_from, valid_to, t.valid_from, t.valid_to)]
-    if clash:
-        errors.setdefault("valid_from", []).append(
-            _("Giltighetstiden överlappar en befintlig målnivå (från %s).") % clash[0].valid_from
-        )
     if errors:
         raise ValidationError(errors)
     target = NationalTarget(

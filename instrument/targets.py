@@ -11,6 +11,8 @@ A rule says what an indicator result should reach:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -145,3 +147,39 @@ def periods_overlap(
 ) -> bool:
     """Closed date intervals; None is open-ended."""
     return (b_to is None or a_from <= b_to) and (a_to is None or b_from <= a_to)  # type: ignore[operator]
+
+
+def target_errors(
+    *,
+    kind: str,
+    subject: str,
+    scale: tuple[int | None, int | None],
+    valid_from: object,
+    valid_to: object | None,
+    existing: Iterable[TargetRuleFields],
+    category: int | None = None,
+    percent: object = None,
+    mean: object = None,
+    outcomes: Sequence[str] = (),
+) -> dict[str, list[str]]:
+    """All field errors of a new target: its rule on the subject's scale, its period, and
+    overlap with ``existing`` targets on the same subject (one rule at a time)."""
+    errors = target_rule_errors(
+        kind=kind,
+        subject=subject,
+        scale_min=scale[0],
+        scale_max=scale[1],
+        category=category,
+        percent=float(str(percent)) if percent is not None else None,
+        mean=float(str(mean)) if mean is not None else None,
+        outcomes=list(outcomes),
+    )
+    if valid_to is not None and valid_to < valid_from:  # type: ignore[operator]
+        errors.setdefault("valid_to", []).append(gettext("Slutdatum före startdatum."))
+    clash = [t for t in existing if periods_overlap(valid_from, valid_to, t.valid_from, t.valid_to)]
+    if clash:
+        errors.setdefault("valid_from", []).append(
+            gettext("Giltighetstiden överlappar en befintlig målnivå (från %s).")
+            % clash[0].valid_from
+        )
+    return errors

@@ -65,8 +65,9 @@ class LocalItemForm(forms.Form):
         return [{"value": n, "sv": text, "en": ""} for n, text in enumerate(filter(None, lines), 1)]
 
 
-class LocalTargetForm(forms.Form):
-    subject = forms.ChoiceField(label=_("Mätpunkt eller egen fråga"))
+class TargetRuleForm(forms.Form):
+    """The rule and validity fields every target form shares."""
+
     kind = forms.ChoiceField(label=_("Regel"), choices=RuleKind.choices)
     category = forms.IntegerField(label=_("Lägsta svarskategori som räknas"), required=False)
     percent = forms.DecimalField(
@@ -81,6 +82,11 @@ class LocalTargetForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class LocalTargetForm(TargetRuleForm):
+    subject = forms.ChoiceField(label=_("Mätpunkt eller egen fråga"))
+    field_order = ["subject"]
 
     def __init__(self, *args: object, version: InstrumentVersion, english: bool, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -101,22 +107,9 @@ class LocalTargetForm(forms.Form):
         ]
 
 
-class NationalTargetForm(forms.Form):
+class NationalTargetForm(TargetRuleForm):
     point = forms.ChoiceField(label=_("Mätpunkt"))
-    kind = forms.ChoiceField(label=_("Regel"), choices=RuleKind.choices)
-    category = forms.IntegerField(label=_("Lägsta svarskategori som räknas"), required=False)
-    percent = forms.DecimalField(
-        label=_("Målnivå (%)"), required=False, max_digits=5, decimal_places=2
-    )
-    mean = forms.DecimalField(label=_("Medelvärde"), required=False, max_digits=5, decimal_places=2)
-    valid_from = forms.DateField(
-        label=_("Gäller från"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_to = forms.DateField(
-        label=_("Gäller till och med"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    field_order = ["point"]
 
     def __init__(self, *args: object, version: InstrumentVersion, english: bool, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

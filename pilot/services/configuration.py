@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from instrument.models import Form, InstrumentVersion, Point
 from instrument.selectors import instrument_version_current
-from instrument.targets import periods_overlap, target_rule_errors
+from instrument.targets import target_errors
 from pilot.models import Activity, LocalItem, LocalTarget, OccasionSchedule
 
 
@@ -187,27 +187,18 @@ def local_target_create(
         if local_item.kind == LocalItem.Kind.YES_NO:
             scale = (0, 1)  # "yes" is category 1
         same_subject = LocalTarget.objects.filter(local_item=local_item)
-    errors = target_rule_errors(
+    errors = target_errors(
         kind=kind,
         subject=subject,
-        scale_min=scale[0],
-        scale_max=scale[1],
+        scale=scale,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        existing=same_subject.order_by("pk").select_for_update(of=("self",)),
         category=category,
-        percent=float(percent) if percent is not None else None,
-        mean=float(mean) if mean is not None else None,
-        outcomes=list(outcomes),
+        percent=percent,
+        mean=mean,
+        outcomes=outcomes,
     )
-    if valid_to is not None and valid_to < valid_from:
-        errors.setdefault("valid_to", []).append(_("Slutdatum före startdatum."))
-    clash = [
-        t
-        for t in same_subject.order_by("pk").select_for_update(of=("self",))
-        if periods_overlap(valid_from, valid_to, t.valid_from, t.valid_to)
-    ]
-    if clash:
-        errors.setdefault("valid_from", []).append(
-            _("Giltighetstiden överlappar en befintlig målnivå (från %s).") % clash[0].valid_from
-        )
     if errors:
         raise ValidationError(errors)
     target = LocalTarget(
