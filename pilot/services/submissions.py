@@ -269,9 +269,9 @@ def responses_store(
     """
     if idempotency_key:
         existing = list(
-            Response.objects.filter(idempotency_key__startswith=f"{idempotency_key}#").order_by(
-                "id"
-            )
+            Response.objects.filter(idempotency_key__startswith=f"{idempotency_key}#")
+            .select_related("participant", "activity", "instrument_version")
+            .order_by("id")
         )
         if existing:
             return existing
@@ -357,4 +357,8 @@ def responses_store(
         columns=["response_id", "item_id", "local_item_id", "value", "dont_know", "text", "number"],
         rows=answer_rows,
     )
-    return list(Response.objects.filter(id__in=ids).order_by("id"))
+    return list(
+        Response.objects.filter(id__in=ids)
+        .select_related("participant", "activity", "instrument_version")
+        .order_by("id")
+    )
