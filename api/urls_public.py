@@ -14,6 +14,12 @@ from api.views.instrument import (
     NationalTargetListView,
 )
 from api.views.me import MeView
+from api.views.national import (
+    SnapshotDetailView,
+    SnapshotListView,
+    SnapshotReportView,
+    SnapshotResumeView,
+)
 
 app_name = "api"
 urlpatterns = [
@@ -30,6 +36,18 @@ urlpatterns = [
         name="instrument-version",
     ),
     path("health/worker/", WorkerHealthView.as_view(), name="health-worker"),
+    path("national/snapshots/", SnapshotListView.as_view(), name="snapshot-list"),
+    path("national/snapshots/<int:number>/", SnapshotDetailView.as_view(), name="snapshot"),
+    path(
+        "national/snapshots/<int:number>/resume/",
+        SnapshotResumeView.as_view(),
+        name="snapshot-resume",
+    ),
+    path(
+        "national/snapshots/<int:number>/reports/<str:kind>/",
+        SnapshotReportView.as_view(),
+        name="snapshot-report",
+    ),
     path("associations/", AssociationListView.as_view(), name="association-list"),
     path("associations/<slug:slug>/", AssociationDetailView.as_view(), name="association-detail"),
     path(

@@ -56,3 +56,13 @@ def frame_copy(*, table: str, frame: pd.DataFrame, not_null_text: Sequence[str] 
     ):
         copy.write(buffer.getvalue())
     return len(frame)
+
+
+def frame_copy_out(*, sql: str, columns: Sequence[str]) -> pd.DataFrame:
+    """Run ``COPY (...) TO STDOUT WITH (FORMAT csv)`` and read it as text columns."""
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    buffer.seek(0)
+    return pd.read_csv(buffer, names=list(columns), header=None, dtype=str, keep_default_na=False)

@@ -7,6 +7,7 @@ and one demo user per role. Idempotent: running it again changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django_tenants.utils import tenant_context
@@ -181,4 +182,52 @@ def demo_platform_build(*, with_data: bool = True) -> list[tuple[str, str, str]]
         built.append((demo, association))
     if with_data:
         _demo_data_load(built)
+        _demo_national_targets()
+        _demo_snapshot()
     return logins
+
+
+def _demo_national_targets() -> None:
+    """Demo national targets (the seed sets none): 80 % answering 4 or 5 on every survey
+    point, and 30 % of exits to work or studies for the register point."""
+    import datetime as dt
+
+    from instrument.models import NationalTarget, Point
+    from instrument.selectors import instrument_version_current
+    from instrument.services import national_target_create
+
+    version = instrument_version_current()
+    if version is None or NationalTarget.objects.exists():
+        return
+    for point in Point.objects.filter(version=version):
+        if point.source == Point.Source.REGISTER:
+            national_target_create(
+                point=point,
+                kind="register_share",
+                percent=Decimal(30),
+                outcomes=["work", "studies"],
+                valid_from=dt.date(2015, 1, 1),
+                actor=None,
+            )
+        else:
+            national_target_create(
+                point=point,
+                kind="share_at_least",
+                category=4,
+                percent=Decimal(80),
+                valid_from=dt.date(2015, 1, 1),
+                actor=None,
+            )
+
+
+def _demo_snapshot() -> None:
+    """Pool the consenting demo associations so the dashboard opens populated."""
+    from national.selectors import snapshot_published_latest
+    from national.services import snapshot_start
+    from national.tasks import snapshot_run_queue
+
+    if snapshot_published_latest() is not None:
+        return
+    with transaction.atomic():
+        snapshot = snapshot_start(actor=None)
+        snapshot_run_queue(snapshot=snapshot)

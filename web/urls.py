@@ -10,6 +10,7 @@ from web.collection import (
     ParticipantListView,
     RegisterView,
 )
+from web.national import DashboardView, ResultsView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.views import (
     ActivityCreateView,
@@ -31,6 +32,8 @@ urlpatterns = [
     path("config/local-items/new/", LocalItemCreateView.as_view(), name="local-item-new"),
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
+    path("national/", DashboardView.as_view(), name="dashboard"),
+    path("results/", ResultsView.as_view(), name="results"),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
     path("collect/", CollectionView.as_view(), name="collect"),
     path("collect/invitations/new/", InvitationCreateView.as_view(), name="invitation-new"),

@@ -24,6 +24,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "instrument",
+    "national",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -170,6 +171,22 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+
+# Keyed pseudonyms of pooled participants; the key is held only by the national layer.
+# Production reads it from the environment or from a secret file.
+_hmac_file = env("NNS_POOLING_HMAC_KEY_FILE", default="")
+NNS_POOLING_HMAC_KEY = (
+    Path(_hmac_file).read_text().strip()
+    if _hmac_file
+    else env("NNS_POOLING_HMAC_KEY", default="dev-only-pooling-key-change-me")
+)
+
+CELERY_BEAT_SCHEDULE = {
+    "national-pooling-monthly": {
+        "task": "national.snapshot_scheduled",
+        "schedule": 30 * 24 * 3600,
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+
+if NNS_POOLING_HMAC_KEY.startswith("dev-only"):  # noqa: F405
+    raise RuntimeError("Set NNS_POOLING_HMAC_KEY or NNS_POOLING_HMAC_KEY_FILE in production.")

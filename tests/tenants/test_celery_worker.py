@@ -13,10 +13,9 @@ import pytest
 import redis
 from django.db import connection
 from django_tenants.utils import tenant_context
+from tenant_schemas_celery.app import CeleryApp
 
-from config.celery import app
 from tenants.db import public_schema_use
-from tenants.tasks import worker_probe
 
 pytestmark = [pytest.mark.django_db, pytest.mark.celery_worker]
 
@@ -33,7 +32,7 @@ def _test_database_url() -> str:
 
 
 @pytest.fixture(scope="module")
-def worker(django_db_setup, django_db_blocker) -> Iterator[str]:
+def worker(django_db_setup, django_db_blocker) -> Iterator[CeleryApp]:
     redis.Redis.from_url(REDIS_URL).ping()  # fail loudly if the broker is not there
     queue = f"nns-test-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
@@ -66,22 +65,12 @@ def worker(django_db_setup, django_db_blocker) -> Iterator[str]:
         cwd=ROOT,
         env=env,
     )
-    saved = dict(app.conf)
-    app.conf.update(
-        broker_url=REDIS_URL,
-        result_backend=REDIS_URL,
-        task_always_eager=False,
-        task_default_queue=queue,
-    )
+    # A client app of its own: the project's app stays eager for every other test.
+    client = CeleryApp("nns-test-client", broker=REDIS_URL, backend=REDIS_URL)
+    client.conf.task_default_queue = queue
     try:
-        yield queue
+        yield client
     finally:
-        app.conf.update(
-            {
-                k: saved[k]
-                for k in ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
-            }
-        )
         process.terminate()
         process.wait(timeout=20)
 
@@ -90,7 +79,9 @@ def test_task_runs_in_the_schema_it_was_queued_from(worker, alfa, beta):
     results = {}
     for association in (alfa, beta):
         with tenant_context(association):
-            results[association.slug] = worker_probe.apply_async(kwargs={"token": association.slug})
+            results[association.slug] = worker.send_task(
+                "tenants.worker_probe", kwargs={"token": association.slug}
+            )
     alfa_result = results["alfa"].get(timeout=60)
     beta_result = results["beta"].get(timeout=60)
     assert alfa_result["schema"] == "alfa"
@@ -102,5 +93,5 @@ def test_task_runs_in_the_schema_it_was_queued_from(worker, alfa, beta):
 
 def test_task_from_public_host_runs_in_public(worker):
     public_schema_use()
-    result = worker_probe.apply_async(kwargs={"token": "public"}).get(timeout=60)
+    result = worker.send_task("tenants.worker_probe", kwargs={"token": "public"}).get(timeout=60)
     assert result == {"token": "public", "schema": "public", "activities": []}

@@ -1,0 +1,145 @@
+"""Public-schema models of the national layer: numbered, immutable snapshots of anonymised
+core answers from consenting associations, and the reports computed from them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class NationalConfig(models.Model):
+    """National settings the steering group can change (one row)."""
+
+    small_cell_k = models.PositiveSmallIntegerField(
+        _("minsta antal svar som visas"),
+        default=5,
+        help_text=_("Tal beräknade på färre svar visas inte (diskretionskontroll)."),
+    )
+
+    def __str__(self) -> str:
+        return f"k={self.small_cell_k}"
+
+
+class Snapshot(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Pågår")
+        FAILED = "failed", _("Misslyckades")
+        PUBLISHED = "published", _("Publicerad")
+
+    number = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    small_cell_k = models.PositiveSmallIntegerField(default=5)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_snapshot_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} ({self.status})"
+
+
+class SnapshotPart(models.Model):
+    """One association's extraction into a snapshot."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="parts")
+    association_slug = models.CharField(max_length=42)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    answers = models.PositiveIntegerField(default=0)
+    participants = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["association_slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "association_slug"], name="snapshot_part_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}:{self.association_slug}"
+
+
+class PooledAnswer(models.Model):
+    """One core answer, anonymised: keyed pseudonym, month, age band. Never local items."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    association = models.CharField(max_length=42)
+    county = models.CharField(max_length=2)
+    response = models.BigIntegerField()
+    pseudonym = models.CharField(max_length=64, blank=True)
+    form_code = models.CharField(max_length=40)
+    occasion = models.CharField(max_length=20)
+    period = models.DateField()  # first day of the month
+    instrument_version = models.CharField(max_length=20)
+    respondent = models.CharField(max_length=30)
+    gender = models.CharField(max_length=12, blank=True)
+    age_band = models.CharField(max_length=5, blank=True)
+    item_code = models.CharField(max_length=10)
+    value = models.SmallIntegerField(null=True)
+    dont_know = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "association"])]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}:{self.association}:{self.response}:{self.item_code}"
+
+
+class PooledOutcome(models.Model):
+    """One participant's register outcome, anonymised."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    association = models.CharField(max_length=42)
+    county = models.CharField(max_length=2)
+    pseudonym = models.CharField(max_length=64)
+    exit_month = models.DateField(null=True)
+    exit_outcome = models.CharField(max_length=20, blank=True)
+    subsidised_work = models.BooleanField(default=False)
+    gender = models.CharField(max_length=12, blank=True)
+    age_band = models.CharField(max_length=5, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "association"])]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}:{self.association}:{self.pseudonym[:8]}"
+
+
+class SnapshotReport(models.Model):
+    class Kind(models.TextChoices):
+        RELIABILITY = "reliability", _("Reliabilitet")
+        BENCHMARK = "benchmark", _("Jämförelser mot målnivåer")
+        VALIDITY = "validity", _("Validitet")
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "kind"], name="snapshot_report_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}:{self.kind}"

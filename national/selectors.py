@@ -1,0 +1,37 @@
+"""Reads of the national layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from national.models import Snapshot, SnapshotReport
+
+
+def snapshot_published_latest() -> Snapshot | None:
+    return Snapshot.objects.filter(status=Snapshot.Status.PUBLISHED).order_by("-number").first()
+
+
+def snapshot_list() -> QuerySet[Snapshot]:
+    return Snapshot.objects.prefetch_related("parts").order_by("-number")
+
+
+def snapshot_progress(*, snapshot: Snapshot) -> dict[str, Any]:
+    parts = list(snapshot.parts.all())
+    done = sum(1 for p in parts if p.status == "done")
+    return {
+        "number": snapshot.number,
+        "status": snapshot.status,
+        "parts_total": len(parts),
+        "parts_done": done,
+        "parts_failed": [p.association_slug for p in parts if p.status == "failed"],
+        "started_at": snapshot.started_at.isoformat(),
+        "published_at": snapshot.published_at.isoformat() if snapshot.published_at else None,
+        "error": snapshot.error,
+    }
+
+
+def snapshot_report(*, snapshot: Snapshot, kind: str) -> Any:
+    report = SnapshotReport.objects.filter(snapshot=snapshot, kind=kind).first()
+    return report.payload if report else None

@@ -1,0 +1,207 @@
+"""Pooling: consent-gated, anonymised extraction of core answers into numbered snapshots.
+
+A snapshot is published only when every included association's part is done; a failed or
+killed part leaves it unpublished (the previous published snapshot stays the one shown), and
+resuming re-runs only the parts not done. A part's extraction first deletes whatever an
+interrupted attempt left, so re-runs never duplicate rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from national.models import (
+    NationalConfig,
+    PooledAnswer,
+    PooledOutcome,
+    Snapshot,
+    SnapshotPart,
+    SnapshotReport,
+)
+from pilot.bulk import frame_copy, frame_copy_out
+from tenants.db import public_schema_use
+from tenants.models import Association, User
+from tenants.services import audit_record
+
+ANSWERS_SQL = """
+COPY (
+  SELECT r.id, COALESCE(p.code, ''), r.form_code, r.occasion,
+         date_trunc('month', r.answered_on)::date, v.code, r.respondent,
+         COALESCE(p.gender, ''), COALESCE(p.age_band, ''), i.code, a.value, a.dont_know
+  FROM pilot_answer a
+  JOIN pilot_response r ON r.id = a.response_id
+  JOIN instrument_item i ON i.id = a.item_id
+  JOIN instrument_instrumentversion v ON v.id = r.instrument_version_id
+  LEFT JOIN pilot_participant p ON p.id = r.participant_id
+  WHERE r.status = 'submitted'
+) TO STDOUT WITH (FORMAT csv)
+"""
+ANSWER_COLUMNS = [
+    "response",
+    "code",
+    "form_code",
+    "occasion",
+    "period",
+    "instrument_version",
+    "respondent",
+    "gender",
+    "age_band",
+    "item_code",
+    "value",
+    "dont_know",
+]
+OUTCOMES_SQL = """
+COPY (
+  SELECT code, date_trunc('month', exited_on)::date, exit_outcome, subsidised_work, gender,
+         age_band
+  FROM pilot_participant
+) TO STDOUT WITH (FORMAT csv)
+"""
+OUTCOME_COLUMNS = ["code", "exit_month", "exit_outcome", "subsidised_work", "gender", "age_band"]
+
+
+def pseudonym(*, association_slug: str, participant_code: str) -> str:
+    """Keyed HMAC: stable within the national layer, useless without the key."""
+    message = f"{association_slug}\x1f{participant_code}".encode()
+    key = settings.NNS_POOLING_HMAC_KEY.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def national_config() -> NationalConfig:
+    config, _created = NationalConfig.objects.get_or_create(pk=1)
+    return config
+
+
+def consenting_associations() -> list[Association]:
+    return list(
+        Association.objects.exclude(schema_name="public")
+        .filter(pooling_consent=True, archived_at__isnull=True)
+        .order_by("slug")
+    )
+
+
+@transaction.atomic
+def snapshot_start(*, actor: User | None) -> Snapshot:
+    """A new numbered snapshot with one pending part per consenting association."""
+    number = (Snapshot.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    snapshot = Snapshot.objects.create(
+        number=number, started_by=actor, small_cell_k=national_config().small_cell_k
+    )
+    SnapshotPart.objects.bulk_create(
+        SnapshotPart(snapshot=snapshot, association_slug=a.slug) for a in consenting_associations()
+    )
+    audit_record(action="national.snapshot_started", actor=actor, number=number)
+    return snapshot
+
+
+def snapshot_part_extract(*, snapshot_id: int, association_slug: str) -> SnapshotPart:
+    """Extract one association's core answers and outcomes (idempotent)."""
+    part = SnapshotPart.objects.select_related("snapshot").get(
+        snapshot_id=snapshot_id, association_slug=association_slug
+    )
+    if part.status == SnapshotPart.Status.DONE:
+        return part
+    association = Association.objects.get(slug=association_slug)
+    if not association.pooling_consent:
+        raise PermissionError(f"{association_slug} has not consented to pooling")
+    with transaction.atomic():
+        # Whatever an interrupted attempt left goes first: re-runs never duplicate.
+        PooledAnswer.objects.filter(snapshot_id=snapshot_id, association=association_slug).delete()
+        PooledOutcome.objects.filter(snapshot_id=snapshot_id, association=association_slug).delete()
+        with tenant_context(association):
+            answers = frame_copy_out(sql=ANSWERS_SQL, columns=ANSWER_COLUMNS)
+            outcomes = frame_copy_out(sql=OUTCOMES_SQL, columns=OUTCOME_COLUMNS)
+        public_schema_use()
+        codes = pd.unique(pd.concat([answers["code"], outcomes["code"]]))
+        keyed = {
+            c: pseudonym(association_slug=association_slug, participant_code=c) for c in codes if c
+        }
+        keyed[""] = ""
+        # Questionnaire numbers are unique per schema; offset them by the part so they are
+        # unique in the snapshot.
+        offset = int(part.pk) * 10**10
+        answers = answers.assign(
+            response=answers["response"].astype("int64") + offset,
+            snapshot_id=snapshot_id,
+            association=association_slug,
+            county=association.county,
+            pseudonym=answers.pop("code").map(keyed),
+            dont_know=answers["dont_know"].map({"t": True, "f": False}),
+        )
+        outcomes = outcomes.assign(
+            snapshot_id=snapshot_id,
+            association=association_slug,
+            county=association.county,
+            pseudonym=outcomes.pop("code").map(keyed),
+            subsidised_work=outcomes["subsidised_work"].map({"t": True, "f": False}),
+        )
+        frame_copy(
+            table="national_pooledanswer",
+            frame=answers,
+            not_null_text=["pseudonym", "gender", "age_band"],
+        )
+        frame_copy(
+            table="national_pooledoutcome",
+            frame=outcomes,
+            not_null_text=["exit_outcome", "gender", "age_band"],
+        )
+        part.status = SnapshotPart.Status.DONE
+        part.answers, part.participants = len(answers), len(outcomes)
+        part.finished_at = timezone.now()
+        part.error = ""
+        part.save(update_fields=["status", "answers", "participants", "finished_at", "error"])
+    return part
+
+
+def snapshot_part_failed(*, snapshot_id: int, association_slug: str, error: str) -> None:
+    SnapshotPart.objects.filter(snapshot_id=snapshot_id, association_slug=association_slug).exclude(
+        status=SnapshotPart.Status.DONE
+    ).update(status=SnapshotPart.Status.FAILED, error=error[:2000])
+
+
+def snapshot_publish(*, snapshot_id: int) -> Snapshot:
+    """Compute and store the reports, then publish — only if every part is done."""
+    snapshot = Snapshot.objects.get(pk=snapshot_id)
+    if snapshot.status == Snapshot.Status.PUBLISHED:
+        return snapshot
+    missing = snapshot.parts.exclude(status=SnapshotPart.Status.DONE)
+    if missing.exists():
+        snapshot.status = Snapshot.Status.FAILED
+        snapshot.error = "Not done: " + ", ".join(
+            missing.values_list("association_slug", flat=True)
+        )
+        snapshot.save(update_fields=["status", "error"])
+        return snapshot
+    from national.report_store import reports_compute
+
+    with transaction.atomic():
+        SnapshotReport.objects.filter(snapshot=snapshot).delete()
+        for kind, payload in reports_compute(snapshot=snapshot).items():
+            SnapshotReport.objects.create(snapshot=snapshot, kind=kind, payload=payload)
+        snapshot.status = Snapshot.Status.PUBLISHED
+        snapshot.published_at = timezone.now()
+        snapshot.error = ""
+        snapshot.save(update_fields=["status", "published_at", "error"])
+        audit_record(action="national.snapshot_published", number=snapshot.number)
+    return snapshot
+
+
+def snapshot_resume(*, snapshot: Snapshot) -> Snapshot:
+    """Put a failed or interrupted snapshot back to running; parts not done run again."""
+    if snapshot.status == Snapshot.Status.PUBLISHED:
+        return snapshot
+    snapshot.parts.exclude(status=SnapshotPart.Status.DONE).update(
+        status=SnapshotPart.Status.PENDING, error=""
+    )
+    snapshot.status = Snapshot.Status.RUNNING
+    snapshot.error = ""
+    snapshot.save(update_fields=["status", "error"])
+    return snapshot

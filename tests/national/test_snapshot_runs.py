@@ -1,0 +1,87 @@
+"""A whole pooling run through Celery (eager): publish only when complete; resume after a kill."""
+
+import pytest
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from national import services
+from national.models import PooledAnswer, Snapshot, SnapshotReport
+from national.selectors import snapshot_published_latest
+from national.services import snapshot_resume, snapshot_start
+from national.tasks import snapshot_run_queue
+from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
+from pilot.synthetic import AssociationSpec
+from tenants.services import association_consent_set
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture
+def consenting(alfa, beta):
+    specs = [
+        AssociationSpec(slug=s, n_participants=60, activity_names=("A",), n_staff=6)
+        for s in ("alfa", "beta")
+    ]
+    data = synthetic_generate(specs=specs, seed=9)
+    for association in (alfa, beta):
+        with tenant_context(association):
+            synthetic_data_load(data=data[association.slug])
+        association_consent_set(
+            association=association, consent=True, given_by="Styrelsen", actor=None
+        )
+    return data
+
+
+def _run(snapshot, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        snapshot_run_queue(snapshot=snapshot)
+
+
+def test_run_publishes_snapshot_with_reports(consenting, django_capture_on_commit_callbacks):
+    snapshot = snapshot_start(actor=None)
+    _run(snapshot, django_capture_on_commit_callbacks)
+    snapshot.refresh_from_db()
+    assert snapshot.status == "published" and snapshot_published_latest() == snapshot
+    assert set(SnapshotReport.objects.filter(snapshot=snapshot).values_list("kind", flat=True)) == {
+        "reliability",
+        "benchmark",
+        "validity",
+    }
+
+
+def test_killed_part_keeps_previous_snapshot_and_resume_completes(
+    consenting, django_capture_on_commit_callbacks, monkeypatch
+):
+    first = snapshot_start(actor=None)
+    _run(first, django_capture_on_commit_callbacks)
+    assert snapshot_published_latest() == first
+
+    second = snapshot_start(actor=None)
+    real = services.frame_copy
+    calls = {"n": 0}
+
+    def dies_midway(**kwargs):
+        # The worker dies after alfa's rows and part of beta's were written.
+        calls["n"] += 1
+        if calls["n"] == 3:  # beta's answers
+            real(**kwargs)
+            raise SystemExit("worker killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "frame_copy", dies_midway)
+    with pytest.raises(SystemExit):
+        _run(second, django_capture_on_commit_callbacks)
+    monkeypatch.setattr(services, "frame_copy", real)
+    second.refresh_from_db()
+    assert second.status != "published"
+    assert snapshot_published_latest() == first  # the previous one is still what is shown
+
+    _run(snapshot_resume(snapshot=second), django_capture_on_commit_callbacks)
+    second.refresh_from_db()
+    assert second.status == "published" and snapshot_published_latest() == second
+    # No duplicates: the same rows as the first snapshot (the data did not change).
+    assert (
+        PooledAnswer.objects.filter(snapshot=second).count()
+        == PooledAnswer.objects.filter(snapshot=first).count()
+    )
+    assert Snapshot.objects.filter(status="published").count() == 2

@@ -1,0 +1,85 @@
+"""The steering group's dashboard and an association's results page, on real pooled data."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from instrument.models import Point
+from instrument.services import national_target_create
+from national.models import Snapshot
+from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
+from pilot.synthetic import AssociationSpec
+from tenants.roles import Role
+from tenants.services import association_consent_set
+from tests.conftest import host_client
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pooled_platform(alfa, beta, django_capture_on_commit_callbacks):
+    specs = [
+        AssociationSpec(slug=s, n_participants=80, activity_names=("A",), n_staff=6)
+        for s in ("alfa", "beta")
+    ]
+    data = synthetic_generate(specs=specs, seed=21)
+    for association in (alfa, beta):
+        with tenant_context(association):
+            synthetic_data_load(data=data[association.slug])
+        association_consent_set(
+            association=association, consent=True, given_by="Styrelsen", actor=None
+        )
+    for number in (1, 2, 5):
+        national_target_create(
+            point=Point.objects.get(version__code="2015.1", number=number),
+            kind="share_at_least",
+            category=4,
+            percent=Decimal(80),
+            valid_from=dt.date(2015, 1, 1),
+            actor=None,
+        )
+    steering = host_client("localhost", user_with_role(Role.STEERING_GROUP))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = steering.post("/national/")
+    assert response.status_code == 302
+    assert Snapshot.objects.get().status == "published"
+    return steering
+
+
+def test_dashboard_shows_matrix_funnel_trend_and_reliability(pooled_platform):
+    page = pooled_platform.get("/national/").content.decode()
+    assert 'id="matrix"' in page and "Samordningsförbundet Alfa" in page
+    assert re.search(r'class="cell-(green|red|grey)"', page)
+    assert "<svg" in page and 'id="funnel-table"' in page
+    assert 'id="trend"' in page and 'id="reliability"' in page
+    assert "participant_exit" in page
+
+
+def test_dashboard_is_for_national_roles_only(pooled_platform, alfa):
+    researcher = host_client("localhost", user_with_role(Role.RESEARCHER))
+    assert researcher.get("/national/").status_code == 403
+    admin_a = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
+    assert admin_a.get("/national/").status_code == 404
+
+
+def test_association_results_page_speaks_like_the_social_report(pooled_platform, alfa):
+    client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
+    page = client.get("/results/").content.decode()
+    assert re.search(r"\d+ % \(\d+/\d+\)", page)  # "75 % (18/24)"
+    assert re.search(r'class="signal (green|red|grey)"', page)
+    # Its position on the national funnel, without any other association.
+    assert "<svg" in page and "Samordningsförbundet Beta" not in page
+    assert "<title>beta" not in page
+
+
+def test_api_snapshot_progress_and_reports(pooled_platform):
+    listing = pooled_platform.get("/api/v1/national/snapshots/").json()
+    assert listing["results"][0]["status"] == "published"
+    assert listing["results"][0]["parts_done"] == 2
+    bench = pooled_platform.get("/api/v1/national/snapshots/1/reports/benchmark/").json()
+    assert {"cells", "funnels", "national", "changes"} <= set(bench)
+    assert pooled_platform.get("/api/v1/national/snapshots/1/reports/nope/").status_code == 404

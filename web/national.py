@@ -1,0 +1,178 @@
+"""The steering group's dashboard (public host) and an association's results (its host)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from national.models import Snapshot
+from national.report_store import association_own_results
+from national.selectors import (
+    snapshot_list,
+    snapshot_progress,
+    snapshot_published_latest,
+    snapshot_report,
+)
+from national.services import national_config, snapshot_start
+from national.tasks import snapshot_run_queue
+from tenants.models import Association, User
+from tenants.permissions import current_association
+from tenants.roles import ASSOCIATION_ROLES, Role
+from web.charts import funnel_svg
+from web.mixins import RoleRequiredMixin
+
+
+def _percent(value: Any) -> str:
+    return "–" if value is None else f"{round(float(value) * 100)} %"
+
+
+class DashboardView(RoleRequiredMixin, TemplateView):
+    template_name = "web/national/dashboard.html"
+    host_scope = "national"
+    required_roles = frozenset({Role.STEERING_GROUP, Role.PLATFORM_ADMIN})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        assert isinstance(request.user, User)
+        with transaction.atomic():
+            snapshot = snapshot_start(actor=request.user)
+            snapshot_run_queue(snapshot=snapshot)
+        messages.success(request, _("Sammanställning %d har startats.") % snapshot.number)
+        return redirect("web:dashboard")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        runs = [snapshot_progress(snapshot=s) for s in snapshot_list()[:5]]
+        context["runs"] = runs
+        context["running"] = any(r["status"] == Snapshot.Status.RUNNING for r in runs)
+        snapshot = snapshot_published_latest()
+        context["snapshot"] = snapshot
+        if snapshot is None:
+            return context
+        bench = snapshot_report(snapshot=snapshot, kind="benchmark") or {}
+        reliability = snapshot_report(snapshot=snapshot, kind="reliability") or []
+        counties = dict(Association.objects.values_list("slug", "county"))
+        names = dict(Association.objects.values_list("slug", "name"))
+        periods = sorted({c["period"] for c in bench.get("cells", [])})
+        period = self.request.GET.get("period") or (periods[-1] if periods else "")
+        county = self.request.GET.get("county", "")
+        cells = [
+            c
+            for c in bench.get("cells", [])
+            if c["period"] == period and (not county or counties.get(c["association"]) == county)
+        ]
+        points = sorted({c["point"] for c in cells})
+        grid: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
+        for c in cells:
+            grid[c["association"]][c["point"]] = {
+                "signal": c.get("signal") or "grey",
+                "text": "–"
+                if c.get("suppressed")
+                else _percent(c.get("share"))
+                if c.get("share") is not None
+                else f"{c.get('mean') or 0:.1f}",
+                "n": c.get("n"),
+            }
+        matrix = [
+            {"association": names.get(a, a), "cells": [grid[a].get(p) for p in points]}
+            for a in sorted(grid, key=lambda s: names.get(s, s))
+        ]
+        funnel_points = sorted(
+            {f["point"] for f in bench.get("funnels", []) if f["period"] == period}
+        )
+        chosen = int(self.request.GET.get("point") or (funnel_points[0] if funnel_points else 0))
+        funnel = next(
+            (f for f in bench.get("funnels", []) if f["point"] == chosen and f["period"] == period),
+            None,
+        )
+        trend: dict[int, dict[str, str]] = defaultdict(dict)
+        for row in bench.get("national", []):
+            trend[row["point"]][row["period"]] = (
+                "–" if row.get("suppressed") else _percent(row.get("share"))
+            )
+        context.update(
+            periods=periods,
+            period=period,
+            county=county,
+            points=points,
+            matrix=matrix,
+            counties=sorted({v for v in counties.values() if v}),
+            funnel=funnel,
+            funnel_points=funnel_points,
+            chosen_point=chosen,
+            funnel_svg=mark_safe(
+                funnel_svg(funnel, title=_("Trattdiagram för mätpunkt %d") % chosen)
+            )
+            if funnel
+            else "",
+            funnel_rows=sorted(
+                (
+                    {
+                        **p,
+                        "name": names.get(p.get("association"), p.get("association")),
+                        "share_text": _percent(p.get("share")),
+                    }
+                    for p in (funnel or {}).get("points", [])
+                ),
+                key=lambda p: p["name"] or "",
+            ),
+            trend=[(p, [trend[p].get(per, "–") for per in periods]) for p in sorted(trend)],
+            reliability=[
+                r for r in reliability if r.get("scope") == "pooled" and r.get("indicator") is None
+            ],
+            k=snapshot.small_cell_k,
+        )
+        return context
+
+
+class ResultsView(RoleRequiredMixin, TemplateView):
+    """The association's own results, written like the social accounting report."""
+
+    template_name = "web/national/results.html"
+    host_scope = "association"
+    required_roles = ASSOCIATION_ROLES
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        association = current_association(self.request)
+        assert association is not None
+        k = national_config().small_cell_k
+        results = association_own_results(association=association, k=k)
+        for flow in (results["national"] or {}).get("flow", []):
+            flow["table"] = list(zip(flow["rows"], flow["counts"], strict=False))
+        context.update(results=results, k=k)
+        snapshot = snapshot_published_latest()
+        own_funnels = []
+        if snapshot is not None and association.pooling_consent:
+            bench = snapshot_report(snapshot=snapshot, kind="benchmark") or {}
+            for f in bench.get("funnels", []):
+                own = [p for p in f.get("points", []) if p.get("association") == association.slug]
+                if own and own[0].get("share") is not None:
+                    # Only this association's own point ever reaches the page.
+                    shown = {**f, "points": own}
+                    own_funnels.append(
+                        {
+                            "point": f["point"],
+                            "period": f["period"],
+                            "own": own[0],
+                            "svg": mark_safe(
+                                funnel_svg(
+                                    shown,
+                                    title=_("Mätpunkt %(p)d, %(per)s")
+                                    % {"p": f["point"], "per": f["period"]},
+                                    highlight=association.slug,
+                                    show_others=False,
+                                )
+                            ),
+                        }
+                    )
+        context["funnels"] = own_funnels[-6:]
+        context["snapshot"] = snapshot
+        return context
