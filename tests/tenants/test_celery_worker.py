@@ -66,7 +66,7 @@ def worker(django_db_setup, django_db_blocker) -> Iterator[CeleryApp]:
         env=env,
     )
     # A client app of its own: the project's app stays eager for every other test.
-    client = CeleryApp("nns-test-client", broker=REDIS_URL, backend=REDIS_URL)
+    client = CeleryApp("nns-test-client", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     client.conf.task_default_queue = queue
     try:
         yield client
