@@ -1,7 +1,7 @@
 from django.urls import path
 
 from api.views.activities import ActivityDetailView, ActivityListView
-from api.views.association import ConsentView, CurrentAssociationView
+from api.views.association import ConsentView, CurrentAssociationView, ResultsView
 from api.views.collection import (
     ImportTemplateView,
     ImportView,
@@ -65,6 +65,7 @@ urlpatterns = [
     path("health/worker/", WorkerHealthView.as_view(), name="health-worker"),
     path("association/", CurrentAssociationView.as_view(), name="association"),
     path("association/consent/", ConsentView.as_view(), name="association-consent"),
+    path("results/", ResultsView.as_view(), name="results"),
     path("activities/", ActivityListView.as_view(), name="activity-list"),
     path("activities/<int:pk>/", ActivityDetailView.as_view(), name="activity-detail"),
 ]

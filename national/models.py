@@ -130,15 +130,20 @@ class SnapshotReport(models.Model):
         RELIABILITY = "reliability", _("Reliabilitet")
         BENCHMARK = "benchmark", _("Jämförelser mot målnivåer")
         VALIDITY = "validity", _("Validitet")
+        ASSOCIATION = "association", _("Ett förbunds resultat")
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Set for kind "association": whose results these are (served only on its own host).
+    association = models.CharField(max_length=42, blank=True)
     payload = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["snapshot", "kind"], name="snapshot_report_unique")
+            models.UniqueConstraint(
+                fields=["snapshot", "kind", "association"], name="snapshot_report_unique"
+            )
         ]
 
     def __str__(self) -> str:

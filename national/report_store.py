@@ -109,12 +109,19 @@ def reports_compute(*, snapshot: Snapshot) -> dict[str, Any]:
         "reliability": reports.reliability_report(pooled, k=k),
         "benchmark": reports.benchmark_report(pooled, targets, k=k),
         "validity": reports.validity_report(pooled, k=k),
+        # Each association's own results on the national masks and lines.
+        "association": {
+            slug: reports.association_results(pooled, slug, targets, k=k)
+            for slug in sorted(answers["association"].unique())
+        },
     }
 
 
 def association_own_results(*, association: Any, k: int) -> dict[str, Any]:
     """An association's results from its own schema (consent not needed: nothing leaves it),
-    against the national targets and its local targets on core points."""
+    against the national targets and its local targets on core points. Suppression here uses
+    the association's own data; pooled associations also get stored national results
+    (``kind="association"`` reports), computed on the national masks and lines."""
     from django_tenants.utils import tenant_context
 
     from national import reports

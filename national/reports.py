@@ -183,8 +183,17 @@ def instrument_map_from_yaml(data: Mapping[str, Any]) -> InstrumentMap:
 
 @dataclass(frozen=True)
 class PooledSnapshot:
-    """A pooled national snapshot: ``answers`` (long), ``outcomes`` (one row per participant)
-    and the instrument map. Columns: see the module docstring of :mod:`national.reports`."""
+    """A pooled national snapshot and the instrument map.
+
+    ``answers``, one row per questionnaire and item: association, county, response (unique per
+    questionnaire), pseudonym (keyed HMAC of the participant; None on half-yearly forms),
+    form_code, occasion, period (Timestamp, first day of the month answered),
+    instrument_version, respondent, gender, age_band, item_code, value (Int16 1-5 or NA),
+    dont_know (bool).
+    ``outcomes``, one row per participant: association, county, pseudonym, exit_month
+    (Timestamp or NaT), exit_outcome (work/studies/other_solution/dropped_out/still_in or None),
+    subsidised_work (bool), gender, age_band.
+    """
 
     answers: pd.DataFrame
     outcomes: pd.DataFrame
@@ -472,10 +481,7 @@ def _reliability_call(
     n_boot: int,
     seed: int,
 ) -> list[Json]:
-    values = sub[items]
-    answered = values.notna()
-    sub = sub[answered.any(axis=1).to_numpy()]
-    answered = answered.loc[sub.index]
+    sub = sub[sub[items].notna().any(axis=1).to_numpy()]
     stacked = pd.concat(
         [sub.assign(scope=sub["association"]), sub.assign(scope=POOLED)], ignore_index=True
     )
@@ -678,7 +684,8 @@ def _core(snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], k: int
                 {"association": pa["association"], "period": pa["period"],
                  "gender": pa["gender"], "value": pa["x"]}
             )  # fmt: skip
-            at_least = float(t.category) if t.kind == "share_at_least" else None  # type: ignore[arg-type]
+            cat = t.category if t.kind == "share_at_least" else None
+            at_least = None if cat is None else float(cat)
             td = _TargetData(t, rows.reset_index(drop=True), at_least)
         data[t.index] = td
         cells[t.index] = _unit_stats(td, ["association", "period"], k)
@@ -797,8 +804,11 @@ def _n_grid(n_max: float, k: int) -> NDArray[np.float64]:
     return np.unique(np.round(np.geomspace(max(k, 1), top, 40)))
 
 
-def _limits(n: NDArray[np.float64], p0: float, **kw: float | None) -> list[Json]:
-    return list(funnel_limits(n, p0, **kw).to_dict("records"))  # type: ignore[arg-type]
+def _limits(
+    n: NDArray[np.float64], p0: float, phi: float | None = None, tau2: float | None = None
+) -> list[Json]:
+    records = funnel_limits(n, p0, phi=phi, tau2=tau2).to_dict("records")
+    return [{str(key): v for key, v in r.items()} for r in records]
 
 
 def _position(share: float, lim: Mapping[str, Any]) -> str:
@@ -837,11 +847,13 @@ def _funnel(core: _Core, t: _Target, period: str, k: int) -> Json:
               "df": res.df, "tau2": res.tau2, "overdispersed": res.overdispersed,
               "suppressed": False}  # fmt: skip
     lim_target = _limits(grid, t.level) if 0.0 < t.level < 1.0 else []
-    nat_ok = p_nat is not None and 0.0 < p_nat < 1.0
-    lim_nat = _limits(grid, p_nat, phi=phi, tau2=tau2) if nat_ok else []  # type: ignore[arg-type]
+    lim_nat: list[Json] = []
+    pos_n: dict[str, str] = {}
+    if p_nat is not None and 0.0 < p_nat < 1.0:
+        lim_nat = _limits(grid, p_nat, phi=phi, tau2=tau2)
+        pos_n = _positions(published, p_nat)
     points: list[Json] = []
     pos_t = _positions(published, t.level) if lim_target else {}
-    pos_n = _positions(published, p_nat) if nat_ok else {}  # type: ignore[arg-type]
     for row, w in zip(cells.to_dict("records"), why, strict=True):
         a = row["association"]
         entry = {"association": a, "n": int(row["n"]), "share": row["share"],

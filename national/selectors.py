@@ -23,6 +23,7 @@ def snapshot_progress(*, snapshot: Snapshot) -> dict[str, Any]:
     return {
         "number": snapshot.number,
         "status": snapshot.status,
+        "status_label": str(snapshot.get_status_display()),
         "parts_total": len(parts),
         "parts_done": done,
         "parts_failed": [p.association_slug for p in parts if p.status == "failed"],
@@ -32,6 +33,8 @@ def snapshot_progress(*, snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def snapshot_report(*, snapshot: Snapshot, kind: str) -> Any:
-    report = SnapshotReport.objects.filter(snapshot=snapshot, kind=kind).first()
+def snapshot_report(*, snapshot: Snapshot, kind: str, association: str = "") -> Any:
+    report = SnapshotReport.objects.filter(
+        snapshot=snapshot, kind=kind, association=association
+    ).first()
     return report.payload if report else None

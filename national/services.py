@@ -184,8 +184,23 @@ def snapshot_publish(*, snapshot_id: int) -> Snapshot:
 
     with transaction.atomic():
         SnapshotReport.objects.filter(snapshot=snapshot).delete()
-        for kind, payload in reports_compute(snapshot=snapshot).items():
-            SnapshotReport.objects.create(snapshot=snapshot, kind=kind, payload=payload)
+        computed = reports_compute(snapshot=snapshot)
+        per_association = computed.pop(SnapshotReport.Kind.ASSOCIATION)
+        SnapshotReport.objects.bulk_create(
+            [
+                SnapshotReport(snapshot=snapshot, kind=kind, payload=payload)
+                for kind, payload in computed.items()
+            ]
+            + [
+                SnapshotReport(
+                    snapshot=snapshot,
+                    kind=SnapshotReport.Kind.ASSOCIATION,
+                    association=slug,
+                    payload=payload,
+                )
+                for slug, payload in per_association.items()
+            ]
+        )
         snapshot.status = Snapshot.Status.PUBLISHED
         snapshot.published_at = timezone.now()
         snapshot.error = ""

@@ -145,34 +145,40 @@ class ResultsView(RoleRequiredMixin, TemplateView):
         assert association is not None
         k = national_config().small_cell_k
         results = association_own_results(association=association, k=k)
-        for flow in (results["national"] or {}).get("flow", []):
-            flow["table"] = list(zip(flow["rows"], flow["counts"], strict=False))
-        context.update(results=results, k=k)
         snapshot = snapshot_published_latest()
         own_funnels = []
-        if snapshot is not None and association.pooling_consent:
-            bench = snapshot_report(snapshot=snapshot, kind="benchmark") or {}
-            for f in bench.get("funnels", []):
-                own = [p for p in f.get("points", []) if p.get("association") == association.slug]
-                if own and own[0].get("share") is not None:
-                    # Only this association's own point ever reaches the page.
-                    shown = {**f, "points": own}
-                    own_funnels.append(
-                        {
-                            "point": f["point"],
-                            "period": f["period"],
-                            "own": own[0],
-                            "svg": mark_safe(
-                                funnel_svg(
-                                    shown,
-                                    title=_("Mätpunkt %(p)d, %(per)s")
-                                    % {"p": f["point"], "per": f["period"]},
-                                    highlight=association.slug,
-                                    show_others=False,
-                                )
-                            ),
-                        }
-                    )
+        pooled = (
+            snapshot_report(snapshot=snapshot, kind="association", association=association.slug)
+            if snapshot is not None
+            else None
+        )
+        if pooled is not None:
+            # This association's results on the national masks, and its own funnel points.
+            results["national"] = pooled
+            for f in pooled.get("funnels", []):
+                own = f.get("own") or {}
+                if own.get("share") is None:
+                    continue
+                shown = {**f, "points": [{**own, "association": association.slug}]}
+                own_funnels.append(
+                    {
+                        "point": f["point"],
+                        "period": f["period"],
+                        "own": own,
+                        "svg": mark_safe(
+                            funnel_svg(
+                                shown,
+                                title=_("Mätpunkt %(p)d, %(per)s")
+                                % {"p": f["point"], "per": f["period"]},
+                                highlight=association.slug,
+                                show_others=False,
+                            )
+                        ),
+                    }
+                )
+        for flow in (results["national"] or {}).get("flow", []):
+            flow["table"] = list(zip(flow["rows"], flow["counts"], strict=False))
+        context.update(results=results, k=k, pooled=pooled is not None)
         context["funnels"] = own_funnels[-6:]
         context["snapshot"] = snapshot
         return context

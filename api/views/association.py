@@ -8,6 +8,9 @@ from rest_framework.response import Response
 
 from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView, acting_user
 from api.serializers.tenants import AssociationOutputSerializer, ConsentSerializer
+from national.report_store import association_own_results
+from national.selectors import snapshot_published_latest, snapshot_report
+from national.services import national_config
 from tenants.permissions import current_association
 from tenants.services import association_consent_set
 
@@ -34,3 +37,25 @@ class ConsentView(AssociationAPIView):
             association=association, actor=acting_user(request), **data.validated_data
         )
         return Response(AssociationOutputSerializer(association).data)
+
+
+class ResultsView(AssociationAPIView):
+    """This association's results against national and local targets (as on its page)."""
+
+    required_roles = ASSOCIATION_MEMBERS
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        association = current_association(request)
+        assert association is not None
+        k = national_config().small_cell_k
+        results = association_own_results(association=association, k=k)
+        snapshot = snapshot_published_latest()
+        if snapshot is not None:
+            pooled = snapshot_report(
+                snapshot=snapshot, kind="association", association=association.slug
+            )
+            if pooled is not None:
+                results["national"] = pooled
+                results["snapshot"] = snapshot.number
+        return Response(results)

@@ -68,8 +68,8 @@ class SnapshotResumeView(_SnapshotView):
 class SnapshotReportView(_SnapshotView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, number: int, kind: str) -> Response:
-        if kind not in SnapshotReport.Kind.values:
-            raise Http404
+        if kind not in SnapshotReport.Kind.values or kind == SnapshotReport.Kind.ASSOCIATION:
+            raise Http404  # an association's results are served only on its own host
         payload = snapshot_report(snapshot=self.snapshot(number), kind=kind)
         if payload is None:
             raise Http404

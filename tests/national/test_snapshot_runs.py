@@ -42,11 +42,10 @@ def test_run_publishes_snapshot_with_reports(consenting, django_capture_on_commi
     _run(snapshot, django_capture_on_commit_callbacks)
     snapshot.refresh_from_db()
     assert snapshot.status == "published" and snapshot_published_latest() == snapshot
-    assert set(SnapshotReport.objects.filter(snapshot=snapshot).values_list("kind", flat=True)) == {
-        "reliability",
-        "benchmark",
-        "validity",
-    }
+    kinds = set(SnapshotReport.objects.filter(snapshot=snapshot).values_list("kind", flat=True))
+    assert kinds == {"reliability", "benchmark", "validity", "association"}
+    per_association = SnapshotReport.objects.filter(snapshot=snapshot, kind="association")
+    assert set(per_association.values_list("association", flat=True)) == {"alfa", "beta"}
 
 
 def test_killed_part_keeps_previous_snapshot_and_resume_completes(

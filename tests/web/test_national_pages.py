@@ -83,3 +83,15 @@ def test_api_snapshot_progress_and_reports(pooled_platform):
     bench = pooled_platform.get("/api/v1/national/snapshots/1/reports/benchmark/").json()
     assert {"cells", "funnels", "national", "changes"} <= set(bench)
     assert pooled_platform.get("/api/v1/national/snapshots/1/reports/nope/").status_code == 404
+
+
+def test_results_api_uses_the_national_masks_for_pooled_associations(pooled_platform, alfa):
+    client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_STAFF, alfa))
+    body = client.get("/api/v1/results/").json()
+    assert body["snapshot"] == 1 and body["national"]["association"] == "alfa"
+    assert all(r["suppressed"] or r["text"] for r in body["national"]["results"])
+    assert "beta" not in str(body)
+    # The national API never hands out one association's results.
+    assert (
+        pooled_platform.get("/api/v1/national/snapshots/1/reports/association/").status_code == 404
+    )
