@@ -4,7 +4,13 @@ A resample is a vector of multinomial counts w (how often each row is drawn, sum
 Alpha only needs weighted sums of a few per-row features, so B resamples are one matrix product
 W (B x n) @ F (n x m) -- the rows are never copied. Complete rows need m = k(k+1)/2 + k + 1
 features (or k + 2 for listwise / no missing data, where only the total and sum of item squares
-matter); rows with a missing cell carry the per-pair features of the pairwise rule.
+matter); rows with a missing cell add their missing indicators and indicator products, from
+which the pairwise counts and sums follow (k(k+1)/2 + k(k-1) + k more).
+
+For integer answers (any Likert scale) the counts and features are float32 and the product is
+a float32 BLAS call: features are split into "limbs" small enough that every partial sum stays
+below 2**24, so the float32 sums are exact and the replicates equal the float64 ones bitwise, at
+half the memory traffic.
 
 Counts are exact multinomial draws, generated cheaply: Poisson(lam) counts per row (lam a little
 below 1) from 16 random bits and a lookup table, plus n - N' extra uniform draws. Given their
@@ -23,6 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats as sps
 
+from stats._blas import single_threaded_blas
 from stats.moments import FloatArray, Missing
 
 _CHUNK = 64
@@ -63,10 +70,18 @@ def multinomial_counts(
     a warm buffer is ~10x faster than a fresh allocation at this size).
     """
     w = np.empty((n_rep, n)) if out is None else out.ravel()[: n_rep * n].reshape(n_rep, n)
+    _counts_into(w, rng)
+    return w
+
+
+def _counts_into(w: NDArray[np.floating], rng: np.random.Generator) -> None:
+    """Fill ``w`` (n_rep, n), float64 or float32, with :func:`multinomial_counts`' counts (the
+    same draws from ``rng``, so the same counts whatever the dtype)."""
+    n_rep, n = w.shape
     if n < _DIRECT_BELOW:
         idx = rng.integers(0, n, size=(n_rep, n)) + (np.arange(n_rep) * n)[:, None]
         np.copyto(w, np.bincount(idx.ravel(), minlength=n_rep * n).reshape(n_rep, n))
-        return w
+        return
     lam = 1.0 - 6.0 / np.sqrt(n)
     table, cdf = _poisson_table(lam)
     n_cells = n_rep * n
@@ -78,20 +93,56 @@ def multinomial_counts(
         cnt[amb] = np.searchsorted(cdf, u, side="right").astype(np.uint8)
     c2 = cnt.reshape(n_rep, n)
     np.copyto(w, c2)
-    short = n - c2.sum(axis=1, dtype=np.int64)
+    short = n - c2.sum(axis=1, dtype=np.uint32).astype(np.int64)
     for r in np.flatnonzero(short < 0):  # N' > n: probability ~1e-9 per replicate; redraw it
         w[r] = np.bincount(rng.integers(0, n, size=n), minlength=n)
         short[r] = 0
     extra = rng.integers(0, n, size=int(short.sum()))
     flat = np.repeat(np.arange(n_rep, dtype=np.int64) * n, short) + extra
-    np.add.at(w.reshape(-1), flat, 1.0)
-    return w
+    np.add.at(w.reshape(-1), flat, w.dtype.type(1))  # same dtype: numpy's fast path
+
+
+def _f32_limbs(f: FloatArray, n: int) -> tuple[NDArray[np.float32], FloatArray] | None:
+    """Integer features as float32 "limbs", f = limbs @ r, each limb at most (2**24 - 1) // n in
+    absolute value.
+
+    Weighted sums with non-negative integer weights totalling n are then exact in float32 (every
+    partial sum stays below 2**24), and so equal the float64 ones. None when some feature is not
+    an integer or n is too large for the split to help.
+    """
+    base = (2**24 - 1) // max(n, 1)
+    if base < 2 or not np.all(np.isfinite(f)) or not np.array_equal(f, np.round(f)):
+        return None
+    cols: list[FloatArray] = []
+    scales: list[float] = []
+    owner: list[int] = []
+    for c in range(f.shape[1]):
+        v, scale = f[:, c], 1.0
+        while np.abs(v).max(initial=0.0) > base:
+            low = np.mod(v, base)
+            cols.append(low)
+            scales.append(scale)
+            owner.append(c)
+            v, scale = (v - low) / base, scale * base
+        cols.append(v)
+        scales.append(scale)
+        owner.append(c)
+    limbs = np.empty((f.shape[0], len(cols)), dtype=np.float32)
+    for i, col in enumerate(cols):
+        limbs[:, i] = col
+    r = np.zeros((len(cols), f.shape[1]))
+    r[np.arange(len(cols)), owner] = scales
+    return limbs, r
 
 
 def _features(x: FloatArray, missing: Missing) -> tuple[FloatArray, FloatArray | None, int]:
     """Per-row features whose weighted sums determine raw alpha.
 
-    Returns (complete-row features, incomplete-row features or None, k).
+    Returns (complete-row features, incomplete-row features or None, k). Listwise (or no missing
+    data): x, sum of x^2 and (sum of x)^2 per complete row. Pairwise: complete rows carry 1, x and
+    the products x_j x_l (j <= l); incomplete rows carry the same with missing x set to 0, plus
+    the missing indicators z_j, the products z_j z_l (j <= l) and x_j z_l (j != l), from which
+    the pairwise counts and sums follow: n_jl = sum (1 - z_j)(1 - z_l), s_jl = sum x_j (1 - z_l).
     """
     _n, k = x.shape
     miss = np.isnan(x)
@@ -99,17 +150,16 @@ def _features(x: FloatArray, missing: Missing) -> tuple[FloatArray, FloatArray |
     if missing == "listwise" or not inc.any():
         xc = x[~inc]
         return np.column_stack([xc, (xc * xc).sum(axis=1), xc.sum(axis=1) ** 2]), None, k
-    xc = x[~inc]
     iu = np.triu_indices(k)
-    fc = np.column_stack([np.ones(len(xc)), xc, (xc[:, iu[0]] * xc[:, iu[1]])])
+    od = np.nonzero(~np.eye(k, dtype=bool))
+
+    def base(v: FloatArray) -> FloatArray:
+        return np.column_stack([np.ones(len(v)), v, v[:, iu[0]] * v[:, iu[1]]])
+
     xi = np.where(miss[inc], 0.0, x[inc])
-    mi = (~miss[inc]).astype(np.float64)
-    # per ordered pair (j, l): m_j m_l, x_j m_l, x_j x_l, x_j^2 m_l
-    mm = np.einsum("ij,il->ijl", mi, mi).reshape(len(xi), -1)
-    xm = np.einsum("ij,il->ijl", xi, mi).reshape(len(xi), -1)
-    xx = np.einsum("ij,il->ijl", xi, xi).reshape(len(xi), -1)
-    x2m = np.einsum("ij,il->ijl", xi * xi, mi).reshape(len(xi), -1)
-    return fc, np.column_stack([mm, xm, xx, x2m]), k
+    zi = miss[inc].astype(np.float64)
+    fi = np.column_stack([base(xi), zi, zi[:, iu[0]] * zi[:, iu[1]], xi[:, od[0]] * zi[:, od[1]]])
+    return base(x[~inc]), fi, k
 
 
 def _alpha_from_sums(
@@ -125,18 +175,22 @@ def _alpha_from_sums(
             return np.asarray(kk * (1.0 - var_sum / var_tot))
     b = sc.shape[0]
     iu = np.triu_indices(k)
-    ncomp = sc[:, 0]
-    s1 = sc[:, 1 : k + 1]
+    n_base = sc.shape[1]
+    sums = sc if si is None else sc + si[:, :n_base]
     q = np.zeros((b, k, k))
-    q[:, iu[0], iu[1]] = sc[:, k + 1 :]
+    q[:, iu[0], iu[1]] = sums[:, k + 1 :]
     q = q + np.swapaxes(q, 1, 2) - q * np.eye(k)
-    nn = np.broadcast_to(ncomp[:, None, None], (b, k, k)).copy()
-    ss = np.broadcast_to(s1[:, :, None], (b, k, k)).copy()
+    nn = np.broadcast_to(sums[:, 0, None, None], (b, k, k)).copy()
+    ss = np.broadcast_to(sums[:, 1 : k + 1, None], (b, k, k)).copy()
     if si is not None:
-        kk2 = k * k
-        nn += si[:, :kk2].reshape(b, k, k)
-        ss += si[:, kk2 : 2 * kk2].reshape(b, k, k)
-        q += si[:, 2 * kk2 : 3 * kk2].reshape(b, k, k)
+        zsum = si[:, n_base : n_base + k]
+        zz = np.zeros((b, k, k))
+        zz[:, iu[0], iu[1]] = si[:, n_base + k : n_base + k + iu[0].size]
+        zz = zz + np.swapaxes(zz, 1, 2) - zz * np.eye(k)
+        xz = np.zeros((b, k, k))
+        xz[:, ~np.eye(k, dtype=bool)] = si[:, n_base + k + iu[0].size :]
+        nn += zz - zsum[:, :, None] - zsum[:, None, :]
+        ss -= xz
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = (q - ss * np.swapaxes(ss, 1, 2) / nn) / (nn - 1.0)
         tr = np.trace(cov, axis1=1, axis2=2)
@@ -179,22 +233,33 @@ def alpha_bootstrap(
 
     n_threads = max(1, min(threads, n_chunks))
     parts: list[FloatArray] = [np.empty(0)] * n_chunks
+    # integer answers: float32 counts and feature limbs give exact (so identical) sums at half
+    # the memory traffic of float64
+    lc = _f32_limbs(fc, n_rows)
+    li = _f32_limbs(fi, n_rows) if fi is not None else None
+    f32 = lc is not None and (fi is None or li is not None)
 
     def worker(tid: int) -> None:
-        buf = np.empty(_CHUNK * n_rows)  # one warm buffer per thread
+        buf = np.empty(_CHUNK * n_rows, dtype=np.float32 if f32 else np.float64)
         for ci in range(tid, n_chunks, n_threads):
             rng = np.random.Generator(np.random.PCG64(children[ci]))
             reps = min(_CHUNK, n_boot - ci * _CHUNK)
-            w = multinomial_counts(n_rows, reps, rng, out=buf)
-            sc = w[:, :nc] @ fc
-            si = w[:, nc:] @ fi if fi is not None else None
+            w = buf[: reps * n_rows].reshape(reps, n_rows)
+            _counts_into(w, rng)
+            if f32 and lc is not None:
+                sc = (w[:, :nc] @ lc[0]).astype(np.float64) @ lc[1]
+                si = (w[:, nc:] @ li[0]).astype(np.float64) @ li[1] if li is not None else None
+            else:
+                sc = w[:, :nc] @ fc
+                si = w[:, nc:] @ fi if fi is not None else None
             parts[ci] = _alpha_from_sums(sc, si, k, n_eff, listwise_like)
 
-    if n_threads > 1:
-        with ThreadPoolExecutor(n_threads) as ex:
-            list(ex.map(worker, range(n_threads)))
-    else:
-        worker(0)
+    with single_threaded_blas():
+        if n_threads > 1:
+            with ThreadPoolExecutor(n_threads) as ex:
+                list(ex.map(worker, range(n_threads)))
+        else:
+            worker(0)
     reps_alpha = np.concatenate(parts)
     ones = np.ones((1, n_rows))
     est = _alpha_from_sums(

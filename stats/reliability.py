@@ -70,10 +70,15 @@ def alpha_feldt_ci(
 
 def _inv_stack(r: FloatArray) -> FloatArray:
     """Batched inverse; singular matrices fall back to the pseudo-inverse (as psych's smc does)."""
+    return _inv_stack_flag(r)[0]
+
+
+def _inv_stack_flag(r: FloatArray) -> tuple[FloatArray, bool]:
+    """:func:`_inv_stack` and whether the plain inverse succeeded (False: pseudo-inverse)."""
     try:
-        return np.asarray(np.linalg.inv(r), dtype=np.float64)
+        return np.asarray(np.linalg.inv(r), dtype=np.float64), True
     except np.linalg.LinAlgError:
-        return np.asarray(np.linalg.pinv(r, hermitian=True), dtype=np.float64)
+        return np.asarray(np.linalg.pinv(r, hermitian=True), dtype=np.float64), False
 
 
 def alpha_core(c: FloatArray, n: ArrayLike) -> dict[str, FloatArray]:
@@ -88,8 +93,9 @@ def alpha_core(c: FloatArray, n: ArrayLike) -> dict[str, FloatArray]:
         sum_r = r.sum(axis=(-2, -1))
         ok = np.isfinite(r).all(axis=(-2, -1))
         p = np.full_like(r, np.nan)
+        inv_exact = True
         if ok.any():
-            p[ok] = _inv_stack(r[ok])
+            p[ok], inv_exact = _inv_stack_flag(r[ok])
         # psych::smc bounds the squared multiple correlations to [0, 1] (singular R)
         smc = np.clip(1.0 - 1.0 / np.diagonal(p, axis1=-2, axis2=-1), 0.0, 1.0)
         off = r[..., ~np.eye(k, dtype=bool)]
@@ -110,6 +116,8 @@ def alpha_core(c: FloatArray, n: ArrayLike) -> dict[str, FloatArray]:
         }
     out["_r"] = r
     out["_smc"] = smc
+    out["_p"] = p
+    out["_inv_ok"] = ok & inv_exact
     return out
 
 
@@ -121,41 +129,48 @@ def scale_tables(m: GroupedMoments, *, level: float = 0.95) -> tuple[pd.DataFram
     core = alpha_core(c, n_used)
     r = core.pop("_r")
     smc = core.pop("_smc")
+    p_inv = core.pop("_p")
+    inv_ok = np.asarray(core.pop("_inv_ok"), dtype=np.bool_)
     z = sps.norm.isf((1.0 - level) / 2.0)
-    scale = pd.DataFrame({key: np.asarray(v) for key, v in core.items()})
-    scale.insert(0, "k", k)
+    data: dict[str, NDArray[np.generic]] = {key: np.asarray(v) for key, v in core.items()}
     off = ~np.eye(k, dtype=bool)
-    scale.insert(0, "n_pair_min", m.n[:, off].min(axis=1) if k > 1 else m.n[:, 0, 0])
-    scale.insert(0, "n_used", n_used.astype(np.int64))
-    scale.insert(0, "n_rows", m.n_rows)
-    a = scale["alpha_raw"].to_numpy()
-    scale["ci_asymptotic_low"] = a - z * scale["ase"].to_numpy()
-    scale["ci_asymptotic_high"] = a + z * scale["ase"].to_numpy()
-    lo, hi = alpha_feldt_ci(a, n_used, k, level=level)
-    scale["ci_feldt_low"], scale["ci_feldt_high"] = lo, hi
+    data["n_rows"] = np.asarray(m.n_rows)
+    data["n_used"] = n_used.astype(np.int64)
+    data["n_pair_min"] = m.n[:, off].min(axis=1) if k > 1 else m.n[:, 0, 0]
+    data["k"] = np.full(c.shape[0], k, dtype=np.int64)
+    a = core["alpha_raw"]
+    data["ci_asymptotic_low"] = a - z * core["ase"]
+    data["ci_asymptotic_high"] = a + z * core["ase"]
+    data["ci_feldt_low"], data["ci_feldt_high"] = alpha_feldt_ci(a, n_used, k, level=level)
     ase_adf = np.sqrt(m.adf_var)
-    scale["ase_adf"] = ase_adf
-    scale["ci_adf_low"] = a - z * ase_adf
-    scale["ci_adf_high"] = a + z * ase_adf
+    data["ase_adf"] = ase_adf
+    data["ci_adf_low"] = a - z * ase_adf
+    data["ci_adf_high"] = a + z * ase_adf
     lam = one_factor_minres(r)
     sd_items = np.sqrt(np.diagonal(c, axis1=-2, axis2=-1))
     with np.errstate(invalid="ignore", divide="ignore"):
         ls = lam.sum(axis=-1) ** 2
-        scale["omega_total_std"] = ls / (ls + (1.0 - lam**2).sum(axis=-1))
+        data["omega_total_std"] = ls / (ls + (1.0 - lam**2).sum(axis=-1))
         lr = (lam * sd_items).sum(axis=-1) ** 2
-        scale["omega_total"] = lr / (lr + ((1.0 - lam**2) * sd_items**2).sum(axis=-1))
+        data["omega_total"] = lr / (lr + ((1.0 - lam**2) * sd_items**2).sum(axis=-1))
         t_mean = m.t_sum / m.t_n
         t_var = (m.t_sumsq - m.t_sum**2 / m.t_n) / (m.t_n - 1.0)
-    scale["mean"] = t_mean + m.shift
-    scale["sd"] = np.sqrt(t_var)
-    scale = scale[SCALE_COLUMNS]
+    data["mean"] = t_mean + m.shift
+    data["sd"] = np.sqrt(t_var)
+    scale = pd.DataFrame({key: data[key] for key in SCALE_COLUMNS})
 
-    items = _item_table(m, c, r, smc, n_used)
+    items = _item_table(m, c, r, smc, n_used, p_inv, inv_ok)
     return scale, items
 
 
 def _item_table(
-    m: GroupedMoments, c: FloatArray, r: FloatArray, smc: FloatArray, n_used: FloatArray
+    m: GroupedMoments,
+    c: FloatArray,
+    r: FloatArray,
+    smc: FloatArray,
+    n_used: FloatArray,
+    p_inv: FloatArray,
+    inv_ok: NDArray[np.bool_],
 ) -> pd.DataFrame:
     g_n, k = c.shape[0], c.shape[-1]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -181,19 +196,7 @@ def _item_table(
         mean = sj / nj + m.shift
         sd = np.sqrt(var_x / (nj - 1.0))
 
-    drop: dict[str, FloatArray] = {}
-    if k > 2:
-        cols = ["alpha_raw", "alpha_std", "lambda6", "average_r", "signal_noise", "ase",
-                "var_r", "median_r"]  # fmt: skip
-        drop = {key: np.full((g_n, k), np.nan) for key in cols}
-        for j in range(k):
-            keep = np.delete(np.arange(k), j)
-            sub = alpha_core(c[:, keep][:, :, keep], n_used)
-            for key in cols:
-                drop[key][:, j] = sub[key]
-    else:
-        drop = {key: np.full((g_n, k), np.nan) for key in ["alpha_raw", "alpha_std", "lambda6",
-                "average_r", "signal_noise", "ase", "var_r", "median_r"]}  # fmt: skip
+    drop = _if_dropped(c, r, p_inv, inv_ok, n_used)
 
     data: dict[str, NDArray[np.generic]] = {
         "group": np.repeat(np.arange(g_n), k),
@@ -223,6 +226,120 @@ def _item_table(
         data["floor_share"] = np.full(g_n * k, np.nan)
         data["ceiling_share"] = np.full(g_n * k, np.nan)
     return pd.DataFrame(data)
+
+
+_DROP_KEYS = ["alpha_raw", "alpha_std", "lambda6", "average_r", "signal_noise", "ase", "var_r",
+              "median_r"]  # fmt: skip
+
+
+def _if_dropped(
+    c: FloatArray, r: FloatArray, p: FloatArray, inv_ok: NDArray[np.bool_], n_used: FloatArray
+) -> dict[str, FloatArray]:
+    """:func:`alpha_core` of every (k-1)-item subset (item j dropped), all groups and items at once.
+
+    Closed forms on the full matrices instead of k sub-matrices: sums, traces and squared sums
+    of C and R lose row and column j; R_{-j}^-1 is the Schur complement of the full inverse P,
+    (R_{-j}^-1)_ll = P_ll - P_lj P_jl / P_jj, so the squared multiple correlations need no new
+    inverse; the variance of the remaining correlations comes from centred sums; their median
+    is read off the sorted off-diagonal correlations with row and column j skipped. Groups whose
+    R has non-finite entries, or is too ill-conditioned for the downdate (condition number above
+    1e6, or a Schur diagonal below 1e-3 of P_ll), take the sub-matrix route of :func:`alpha_core`.
+    """
+    g_n, k = c.shape[0], c.shape[-1]
+    drop = {key: np.full((g_n, k), np.nan) for key in _DROP_KEYS}
+    if k <= 2 or g_n == 0:
+        return drop
+    kd = k - 1.0
+    kk = kd / (kd - 1.0)
+    idx = np.arange(k)
+    n = np.asarray(n_used, dtype=np.float64)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        # covariance: trace, total, sum of squares and squared row sums without item j
+        cjj = np.diagonal(c, axis1=-2, axis2=-1)
+        c_row = c.sum(axis=-1)
+        c_col = c.sum(axis=-2)
+        tr_d = cjj.sum(axis=-1)[:, None] - cjj
+        sum_d = c_row.sum(axis=-1)[:, None] - c_row - c_col + cjj
+        c2 = c * c
+        csq_d = c2.sum(axis=(-2, -1))[:, None] - c2.sum(axis=-1) - c2.sum(axis=-2) + cjj * cjj
+        rest = c_row[:, None, :] - np.swapaxes(c, -1, -2)  # [g, j, l] = row sum l minus c_lj
+        c1sq_d = (rest * rest).sum(axis=-1) - (c_row - cjj) ** 2
+        q = (2.0 * kd**2 / ((kd - 1.0) ** 2 * sum_d**3)) * (
+            sum_d * (csq_d + tr_d**2) - 2.0 * tr_d * c1sq_d
+        )
+        drop["alpha_raw"] = kk * (1.0 - tr_d / sum_d)
+        drop["ase"] = np.sqrt(q / n)
+        # correlations: total, mean, alpha_std, S/N
+        rjj = np.diagonal(r, axis1=-2, axis2=-1)
+        r_row = r.sum(axis=-1)
+        r_col = r.sum(axis=-2)
+        sum_rd = r_row.sum(axis=-1)[:, None] - r_row - r_col + rjj
+        av_r = (sum_rd - kd) / (kd * (kd - 1.0))
+        drop["alpha_std"] = kk * (1.0 - kd / sum_rd)
+        drop["average_r"] = av_r
+        drop["signal_noise"] = kd * av_r / (1.0 - av_r)
+        # lambda6: smc of R_{-j} from the Schur complement of P
+        pd_ = np.diagonal(p, axis1=-2, axis2=-1)
+        schur = pd_[:, None, :] - np.swapaxes(p, -1, -2) * p / pd_[:, :, None]  # [g, j, l]
+        schur[:, idx, idx] = np.inf
+        smc_d = np.clip(1.0 - 1.0 / schur, 0.0, 1.0)
+        smc_d[:, idx, idx] = 0.0
+        drop["lambda6"] = 1.0 - (kd - smc_d.sum(axis=-1)) / sum_rd
+        schur[:, idx, idx] = pd_
+        ratio = (schur / pd_[:, None, :]).min(axis=(-2, -1))
+        cond = np.abs(r).sum(axis=-2).max(axis=-1) * np.abs(p).sum(axis=-2).max(axis=-1)
+        # off-diagonal correlations: variance from centred sums, median by rank
+        off = ~np.eye(k, dtype=bool)
+        dev = np.where(
+            off, r - ((r_row.sum(axis=-1) - rjj.sum(axis=-1)) / (k * kd))[:, None, None], 0.0
+        )
+        n_d = kd * (kd - 1.0)
+        s1 = dev.sum(axis=(-2, -1))[:, None] - dev.sum(axis=-1) - dev.sum(axis=-2)
+        d2 = dev * dev
+        s2 = d2.sum(axis=(-2, -1))[:, None] - d2.sum(axis=-1) - d2.sum(axis=-2)
+        if kd > 2:
+            drop["var_r"] = (s2 - s1 * s1 / n_d) / (n_d - 1.0)
+    drop["median_r"] = _median_without(r, off)
+    good = inv_ok & (cond <= 1e6) & (ratio >= 1e-3)
+    bad = np.flatnonzero(~good)
+    if bad.size:  # sub-matrix route for the few groups the closed forms do not cover
+        cb = c[bad]
+        for j in range(k):
+            keep = np.delete(idx, j)
+            sub = alpha_core(cb[:, keep][:, :, keep], n[bad, 0])
+            for key in _DROP_KEYS:
+                drop[key][bad, j] = sub[key]
+    return drop
+
+
+def _median_without(r: FloatArray, off: NDArray[np.bool_]) -> FloatArray:
+    """Median of the off-diagonal entries of R without row and column j, for every j (G, k).
+
+    The k(k-1) off-diagonal values are sorted once per group. Without row and column j the
+    R = 2(k-1) entries at sorted positions P_0 < ... < P_(R-1) are gone, and the t-th remaining
+    value sits at position t + #{i : P_i - i <= t}; the median is the mean of the two middle
+    ones, as ``np.median`` of R_{-j}'s off-diagonal.
+    """
+    g_n, k = r.shape[0], r.shape[-1]
+    rows, cols = np.nonzero(off)
+    vals = r[:, rows, cols]
+    n_off = vals.shape[-1]
+    order = np.argsort(vals, axis=-1)
+    sv = np.take_along_axis(vals, order, axis=-1)
+    pos = np.empty_like(order)
+    np.put_along_axis(pos, order, np.arange(n_off)[None, :], axis=-1)
+    gone = np.array([np.flatnonzero((rows == j) | (cols == j)) for j in range(k)])  # (k, R)
+    p_gone = np.sort(pos[:, gone], axis=-1)  # (G, k, R)
+    shifted = p_gone - np.arange(gone.shape[1])
+    n_kept = n_off - gone.shape[1]
+    gi = np.arange(g_n)[:, None]
+    mid = []
+    for t in ((n_kept - 1) // 2, n_kept // 2):
+        p = t + (shifted <= t).sum(axis=-1)
+        mid.append(sv[gi, p])
+    med = (mid[0] + mid[1]) / 2.0
+    med[~np.isfinite(vals).all(axis=-1)] = np.nan
+    return np.asarray(med)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,108 @@
+"""Pooling speed (issue 6): pool N associations x ~10,000 questionnaires and build every report,
+against the floor of ``COPY … TO STDOUT`` of the same answer rows, measured in the same run.
+
+    DATABASE_URL=... .venv/bin/python bench/bench_pooling.py [--associations 100]
+        [--participants 1765]
+
+Goal: pooling + full report <= 3x the COPY floor. Runs in a scratch database it drops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--associations", type=int, default=100)
+    parser.add_argument("--participants", type=int, default=1765)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.setdefault("NNS_TEST_DB_NAME", f"bench_{uuid.uuid4().hex[:8]}")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test.utils import setup_databases, teardown_databases
+    from django_tenants.utils import tenant_context
+
+    from instrument.services import instrument_bundled_ensure
+    from national.models import PooledAnswer, Snapshot
+    from national.services import snapshot_part_extract, snapshot_publish, snapshot_start
+    from tenants.db import public_schema_use
+    from tenants.demo import _demo_national_targets
+    from tenants.models import Association
+    from tenants.services import public_tenant_ensure, template_schema_ensure
+
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        public_tenant_ensure()
+        instrument_bundled_ensure()
+        template_schema_ensure()
+        _demo_national_targets()
+        call_command(
+            "generate_pilot_data",
+            associations=args.associations,
+            participants=args.participants,
+            seed=3,
+            prefix="p",
+            verbosity=0,
+        )
+        Association.objects.exclude(schema_name="public").update(
+            pooling_consent=True,
+            pooling_consent_date="2015-01-01",
+            pooling_consent_given_by="bench",
+        )
+        associations = list(Association.objects.exclude(schema_name="public"))
+
+        # Floor: COPY every association's answer rows (the same join) to STDOUT.
+        from national.services import ANSWERS_SQL
+
+        t = time.perf_counter()
+        rows = 0
+        for association in associations:
+            with tenant_context(association), connection.cursor() as cursor:
+                buffer = io.BytesIO()
+                with cursor.copy(ANSWERS_SQL) as copy:
+                    for chunk in copy:
+                        buffer.write(chunk)
+                rows += buffer.getvalue().count(b"\n")
+        public_schema_use()
+        floor = time.perf_counter() - t
+
+        t = time.perf_counter()
+        with transaction.atomic():
+            snapshot = snapshot_start(actor=None)
+        for association in associations:
+            snapshot_part_extract(snapshot_id=snapshot.pk, association_slug=association.slug)
+        extract = time.perf_counter() - t
+        t = time.perf_counter()
+        snapshot_publish(snapshot_id=snapshot.pk)
+        report = time.perf_counter() - t
+        snapshot = Snapshot.objects.get(pk=snapshot.pk)
+        assert snapshot.status == "published", snapshot.error
+        pooled = PooledAnswer.objects.filter(snapshot=snapshot).count()
+        assert pooled == rows, (pooled, rows)
+        total = extract + report
+        print(f"{len(associations)} associations, {rows:,} answer rows")
+        print(f"  floor: COPY TO STDOUT of the same rows   {floor:7.1f} s")
+        print(f"  pooling (extract, pseudonymise, COPY in) {extract:7.1f} s")
+        print(f"  reports (reliability, benchmark, validity, per association) {report:7.1f} s")
+        print(f"  ratio (pooling + reports) / floor        {total / floor:7.1f}x")
+        print(f"  goal <= 3x: {'met' if total / floor <= 3 else 'NOT met'}")
+    finally:
+        connection.close()
+        teardown_databases(old, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
