@@ -110,10 +110,7 @@ def reports_compute(*, snapshot: Snapshot) -> dict[str, Any]:
         "benchmark": reports.benchmark_report(pooled, targets, k=k),
         "validity": reports.validity_report(pooled, k=k),
         # Each association's own results on the national masks and lines.
-        "association": {
-            slug: reports.association_results(pooled, slug, targets, k=k)
-            for slug in sorted(answers["association"].unique())
-        },
+        "association": reports.association_results_all(pooled, targets, k=k),
     }
 
 

@@ -106,6 +106,7 @@ __all__ = [
     "InstrumentMap",
     "PooledSnapshot",
     "association_results",
+    "association_results_all",
     "benchmark_report",
     "convergent_pairs",
     "half_year",
@@ -1159,8 +1160,23 @@ def association_results(
       positions (never another association's point or code).
     The suppression masks are the national ones (module docstring).
     """
+    return _association_results(_core(snapshot, targets, k), str(association), k, {})
+
+
+def association_results_all(
+    snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], *, k: int = 5
+) -> dict[str, Json]:
+    """:func:`association_results` for every association, sharing one computation of the
+    national cells, masks and funnels (what publication stores)."""
     core = _core(snapshot, targets, k)
-    assoc = str(association)
+    funnels: dict[tuple[int, str], Json] = {}
+    associations = sorted(str(a) for a in snapshot.answers["association"].unique())
+    return {a: _association_results(core, a, k, funnels) for a in associations}
+
+
+def _association_results(
+    core: _Core, assoc: str, k: int, funnel_cache: dict[tuple[int, str], Json]
+) -> Json:
     flows, reg_genders = _flows(core, assoc, k)
     results: list[Json] = []
     funnels: list[Json] = []
@@ -1177,7 +1193,7 @@ def association_results(
                 entry["by_gender"] = _by_gender(core, t, assoc, period, k, reg_genders)
             results.append(entry)
             if t.kind in FUNNEL_KINDS:
-                funnels.append(_own_funnel(core, t, period, assoc, k))
+                funnels.append(_own_funnel(core, t, period, assoc, k, funnel_cache))
     return _json(
         {"association": assoc, "k": k, "results": results, "flow": flows, "funnels": funnels,
          "skipped_targets": core.skipped}
@@ -1232,8 +1248,21 @@ def _by_gender(
     return out
 
 
-def _own_funnel(core: _Core, t: _Target, period: str, assoc: str, k: int) -> Json:
-    f = _funnel(core, t, period, k)
+def _own_funnel(
+    core: _Core,
+    t: _Target,
+    period: str,
+    assoc: str,
+    k: int,
+    cache: dict[tuple[int, str], Json] | None = None,
+) -> Json:
+    key = (t.index, period)
+    if cache is None or key not in cache:
+        computed = _funnel(core, t, period, k)
+        if cache is None:
+            cache = {}
+        cache[key] = computed
+    f = dict(cache[key])
     own = [p for p in f.pop("points") if p["association"] == assoc]
     point = own[0] if own else _suppressed_copy({"n": None, "share": None}, (), N_BELOW_K)
     point = {key: v for key, v in point.items() if key != "association"}

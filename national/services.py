@@ -220,3 +220,16 @@ def snapshot_resume(*, snapshot: Snapshot) -> Snapshot:
     snapshot.error = ""
     snapshot.save(update_fields=["status", "error"])
     return snapshot
+
+
+def national_config_set(*, small_cell_k: int, actor: User | None) -> NationalConfig:
+    """Change the suppression threshold for the next snapshots. Audited."""
+    from django.core.exceptions import ValidationError
+
+    if not 3 <= small_cell_k <= 100:
+        raise ValidationError({"small_cell_k": ["k ska vara mellan 3 och 100."]})
+    config = national_config()
+    config.small_cell_k = small_cell_k
+    config.save(update_fields=["small_cell_k"])
+    audit_record(action="national.k_changed", actor=actor, k=small_cell_k)
+    return config

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -21,7 +22,7 @@ from national.selectors import (
     snapshot_published_latest,
     snapshot_report,
 )
-from national.services import national_config, snapshot_start
+from national.services import national_config, national_config_set, snapshot_start
 from national.tasks import snapshot_run_queue
 from tenants.models import Association, User
 from tenants.permissions import current_association
@@ -41,6 +42,15 @@ class DashboardView(RoleRequiredMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         assert isinstance(request.user, User)
+        if "small_cell_k" in request.POST:
+            try:
+                national_config_set(
+                    small_cell_k=int(request.POST["small_cell_k"]), actor=request.user
+                )
+                messages.success(request, _("Gränsen gäller från nästa sammanställning."))
+            except (ValueError, ValidationError):
+                messages.error(request, _("k ska vara ett heltal mellan 3 och 100."))
+            return redirect("web:dashboard")
         with transaction.atomic():
             snapshot = snapshot_start(actor=request.user)
             snapshot_run_queue(snapshot=snapshot)
@@ -51,6 +61,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         runs = [snapshot_progress(snapshot=s) for s in snapshot_list()[:5]]
         context["runs"] = runs
+        context["config_k"] = national_config().small_cell_k
         context["running"] = any(r["status"] == Snapshot.Status.RUNNING for r in runs)
         snapshot = snapshot_published_latest()
         context["snapshot"] = snapshot

@@ -31,6 +31,7 @@ from national.reports import (
     InstrumentMap,
     PooledSnapshot,
     association_results,
+    association_results_all,
     benchmark_report,
     half_year,
     instrument_map_from_yaml,
@@ -787,3 +788,28 @@ def test_no_number_from_fewer_than_k(seed, sizes, staff):
         json.dumps(report, allow_nan=False)
         assert_no_small_numbers(report, K)
     assert_totals_hide_small_groups(snap, bench, K)
+
+
+def test_association_results_all_equals_one_by_one(snapshot):
+    """The shared computation publication uses gives each association exactly its own results."""
+    targets = [
+        {
+            "point": 1,
+            "kind": "share_at_least",
+            "category": 4,
+            "percent": 80.0,
+            "mean": None,
+            "outcomes": [],
+        },
+        {
+            "point": 20,
+            "kind": "register_share",
+            "category": None,
+            "percent": 30.0,
+            "mean": None,
+            "outcomes": ["work", "studies"],
+        },
+    ]
+    together = association_results_all(snapshot, targets, k=5)
+    for association, result in together.items():
+        assert result == association_results(snapshot, association, targets, k=5)

@@ -95,3 +95,14 @@ def test_results_api_uses_the_national_masks_for_pooled_associations(pooled_plat
     assert (
         pooled_platform.get("/api/v1/national/snapshots/1/reports/association/").status_code == 404
     )
+
+
+def test_k_is_configurable_and_audited(pooled_platform):
+    from national.models import NationalConfig
+    from tenants.models import AuditEvent
+
+    assert pooled_platform.post("/national/", {"small_cell_k": "10"}).status_code == 302
+    assert NationalConfig.objects.get().small_cell_k == 10
+    assert AuditEvent.objects.filter(action="national.k_changed").exists()
+    pooled_platform.post("/national/", {"small_cell_k": "1"})
+    assert NationalConfig.objects.get().small_cell_k == 10
