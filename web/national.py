@@ -14,6 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from instrument.models import FormItem
+from instrument.selectors import instrument_version_current
 from national.models import Snapshot
 from national.report_store import association_own_results
 from national.selectors import (
@@ -29,6 +31,17 @@ from tenants.permissions import current_association
 from tenants.roles import ASSOCIATION_ROLES, Role
 from web.charts import funnel_svg
 from web.mixins import RoleRequiredMixin
+
+
+def _form_points() -> dict[str, set[int]]:
+    """Point numbers collected by each form of the current instrument version."""
+    version = instrument_version_current()
+    out: dict[str, set[int]] = defaultdict(set)
+    for form_code, point in FormItem.objects.filter(form__version=version).values_list(
+        "form__code", "item__point__number"
+    ):
+        out[form_code].add(point)
+    return dict(out)
 
 
 def _percent(value: Any) -> str:
@@ -74,10 +87,15 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         periods = sorted({c["period"] for c in bench.get("cells", [])})
         period = self.request.GET.get("period") or (periods[-1] if periods else "")
         county = self.request.GET.get("county", "")
+        form_filter = self.request.GET.get("form", "")
+        form_points = _form_points()
+        allowed = form_points.get(form_filter)
         cells = [
             c
             for c in bench.get("cells", [])
-            if c["period"] == period and (not county or counties.get(c["association"]) == county)
+            if c["period"] == period
+            and (not county or counties.get(c["association"]) == county)
+            and (allowed is None or c["point"] in allowed)
         ]
         points = sorted({c["point"] for c in cells})
         grid: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
@@ -136,8 +154,15 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             ),
             trend=[(p, [trend[p].get(per, "–") for per in periods]) for p in sorted(trend)],
             reliability=[
-                r for r in reliability if r.get("scope") == "pooled" and r.get("indicator") is None
+                r
+                for r in reliability
+                if r.get("scope") == "pooled"
+                and (
+                    r.get("indicator") is None if not form_filter else r.get("form") == form_filter
+                )
             ],
+            forms=sorted(form_points),
+            form_filter=form_filter,
             k=snapshot.small_cell_k,
         )
         return context

@@ -106,3 +106,10 @@ def test_k_is_configurable_and_audited(pooled_platform):
     assert AuditEvent.objects.filter(action="national.k_changed").exists()
     pooled_platform.post("/national/", {"small_cell_k": "1"})
     assert NationalConfig.objects.get().small_cell_k == 10
+
+
+def test_dashboard_filters_by_form(pooled_platform):
+    page = pooled_platform.get("/national/?form=participant_exit").content.decode()
+    header = page.split('id="matrix"')[1].split("</thead>")[0]
+    # Only points on the exit form (2 among the targets 1, 2, 5) remain as columns.
+    assert ">2</th>" in header and ">1</th>" not in header and ">5</th>" not in header
