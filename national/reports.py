@@ -1160,7 +1160,11 @@ def association_results(
       positions (never another association's point or code).
     The suppression masks are the national ones (module docstring).
     """
-    return _association_results(_core(snapshot, targets, k), str(association), k, {})
+    core = _core(snapshot, targets, k)
+    try:
+        return _association_results(core, str(association), k, {})
+    finally:
+        _GENDER_STATS.pop(id(core), None)
 
 
 def association_results_all(
@@ -1171,7 +1175,10 @@ def association_results_all(
     core = _core(snapshot, targets, k)
     funnels: dict[tuple[int, str], Json] = {}
     associations = sorted(str(a) for a in snapshot.answers["association"].unique())
-    return {a: _association_results(core, a, k, funnels) for a in associations}
+    try:
+        return {a: _association_results(core, a, k, funnels) for a in associations}
+    finally:
+        _GENDER_STATS.pop(id(core), None)
 
 
 def _association_results(
@@ -1208,6 +1215,27 @@ def _text(t: _Target, entry: Mapping[str, Any]) -> str | None:
     return share_text(int(entry["successes"]), int(entry["n"]))
 
 
+_GENDER_STATS: dict[int, dict[int, dict[tuple[str, str], pd.DataFrame]]] = {}
+
+
+def _gender_stats(core: _Core, t: _Target, k: int) -> dict[tuple[str, str], pd.DataFrame]:
+    """A target's per-gender statistics for every (association, period), from one grouped
+    call instead of one call per association and period."""
+    per_core = _GENDER_STATS.setdefault(id(core), {})
+    if t.index not in per_core:
+        td = core.data[t.index]
+        table = _unit_stats(td, ["association", "period", "gender"], k)
+        per_core[t.index] = (
+            {
+                (str(a), str(p)): g
+                for (a, p), g in table.groupby(["association", "period"], observed=True, sort=False)
+            }
+            if len(table)
+            else {}
+        )
+    return per_core[t.index]
+
+
 def _by_gender(
     core: _Core,
     t: _Target,
@@ -1218,12 +1246,11 @@ def _by_gender(
 ) -> list[Json]:
     """Gender rows of one published cell; the cell's total is published, so the genders are
     suppressed as a line with that total (register: as decided by the flow table)."""
-    td = core.data[t.index]
-    rows = td.rows[(td.rows["association"] == assoc) & (td.rows["period"] == period)]
-    if (rows["gender"] == UNKNOWN_GENDER).all():
+    stats_ = _gender_stats(core, t, k).get((assoc, period))
+    if stats_ is None or (stats_["gender"] == UNKNOWN_GENDER).all():
         return []  # staff, board, manager and partner forms carry no gender
-    stats_ = _unit_stats(_TargetData(t, rows.reset_index(drop=True), td.at_least), ["gender"], k)
-    stats_ = stats_.set_index("gender").reindex(list(GENDER_ROWS))
+    stats_ = stats_.drop(columns=["association", "period"]).set_index("gender")
+    stats_ = stats_.reindex(list(GENDER_ROWS))
     n = stats_["n"].fillna(0).to_numpy(dtype=np.int64)
     if t.kind == "register_share":
         published = reg_genders.get(period, np.zeros(len(GENDER_ROWS), dtype=bool))
