@@ -11,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -26,7 +25,7 @@ from national.models import (
     SnapshotPart,
     SnapshotReport,
 )
-from pilot.bulk import frame_copy, frame_copy_out
+from pilot.models import Participant
 from tenants.db import public_schema_use
 from tenants.models import Association, User
 from tenants.services import audit_record
@@ -66,6 +65,34 @@ COPY (
 ) TO STDOUT WITH (FORMAT csv)
 """
 OUTCOME_COLUMNS = ["code", "exit_month", "exit_outcome", "subsidised_work", "gender", "age_band"]
+
+# Questionnaire numbers are unique per schema; the part's offset makes them unique in the
+# snapshot. Only core items (joined to instrument_item) and submitted questionnaires.
+POOL_ANSWERS_SQL = """
+INSERT INTO public.national_pooledanswer
+  (snapshot_id, association, county, response, pseudonym, form_code, occasion, period,
+   instrument_version, respondent, gender, age_band, item_code, value, dont_know)
+SELECT %(snapshot)s, %(association)s, %(county)s, r.id + %(offset)s,
+       COALESCE(ps.pseudonym, ''), r.form_code, r.occasion,
+       date_trunc('month', r.answered_on)::date, v.code, r.respondent,
+       COALESCE(p.gender, ''), COALESCE(p.age_band, ''), i.code, a.value, a.dont_know
+FROM pilot_answer a
+JOIN pilot_response r ON r.id = a.response_id
+JOIN instrument_item i ON i.id = a.item_id
+JOIN instrument_instrumentversion v ON v.id = r.instrument_version_id
+LEFT JOIN pilot_participant p ON p.id = r.participant_id
+LEFT JOIN pooling_pseudonym ps ON ps.code = p.code
+WHERE r.status = 'submitted'
+"""
+POOL_OUTCOMES_SQL = """
+INSERT INTO public.national_pooledoutcome
+  (snapshot_id, association, county, pseudonym, exit_month, exit_outcome, subsidised_work,
+   gender, age_band)
+SELECT %(snapshot)s, %(association)s, %(county)s, ps.pseudonym,
+       date_trunc('month', p.exited_on)::date, p.exit_outcome, p.subsidised_work, p.gender,
+       p.age_band
+FROM pilot_participant p JOIN pooling_pseudonym ps ON ps.code = p.code
+"""
 
 
 def pseudonym(*, association_slug: str, participant_code: str) -> str:
@@ -116,45 +143,33 @@ def snapshot_part_extract(*, snapshot_id: int, association_slug: str) -> Snapsho
         # Whatever an interrupted attempt left goes first: re-runs never duplicate.
         PooledAnswer.objects.filter(snapshot_id=snapshot_id, association=association_slug).delete()
         PooledOutcome.objects.filter(snapshot_id=snapshot_id, association=association_slug).delete()
-        with tenant_context(association):
-            answers = frame_copy_out(sql=ANSWERS_SQL, columns=ANSWER_COLUMNS)
-            outcomes = frame_copy_out(sql=OUTCOMES_SQL, columns=OUTCOME_COLUMNS)
+        with tenant_context(association), connection.cursor() as cursor:
+            codes = list(Participant.objects.values_list("code", flat=True))
+            # Pseudonyms are keyed in Python (the key never reaches the database); the rows
+            # themselves move schema to schema in two set-based INSERT … SELECT statements.
+            cursor.execute(
+                "CREATE TEMP TABLE pooling_pseudonym (code text PRIMARY KEY, pseudonym text) "
+                "ON COMMIT DROP"
+            )
+            with cursor.copy("COPY pooling_pseudonym (code, pseudonym) FROM STDIN") as copy:
+                for code in codes:
+                    copy.write_row(
+                        (code, pseudonym(association_slug=association_slug, participant_code=code))
+                    )
+            params = {
+                "snapshot": snapshot_id,
+                "association": association_slug,
+                "county": association.county,
+                "offset": int(part.pk) * 10**10,
+            }
+            cursor.execute(POOL_ANSWERS_SQL, params)
+            answers = cursor.rowcount
+            cursor.execute(POOL_OUTCOMES_SQL, params)
+            participants = cursor.rowcount
+            cursor.execute("DROP TABLE pooling_pseudonym")
         public_schema_use()
-        codes = pd.unique(pd.concat([answers["code"], outcomes["code"]]))
-        keyed = {
-            c: pseudonym(association_slug=association_slug, participant_code=c) for c in codes if c
-        }
-        keyed[""] = ""
-        # Questionnaire numbers are unique per schema; offset them by the part so they are
-        # unique in the snapshot.
-        offset = int(part.pk) * 10**10
-        answers = answers.assign(
-            response=answers["response"].astype("int64") + offset,
-            snapshot_id=snapshot_id,
-            association=association_slug,
-            county=association.county,
-            pseudonym=answers.pop("code").map(keyed),
-            dont_know=answers["dont_know"].map({"t": True, "f": False}),
-        )
-        outcomes = outcomes.assign(
-            snapshot_id=snapshot_id,
-            association=association_slug,
-            county=association.county,
-            pseudonym=outcomes.pop("code").map(keyed),
-            subsidised_work=outcomes["subsidised_work"].map({"t": True, "f": False}),
-        )
-        frame_copy(
-            table="national_pooledanswer",
-            frame=answers,
-            not_null_text=["pseudonym", "gender", "age_band"],
-        )
-        frame_copy(
-            table="national_pooledoutcome",
-            frame=outcomes,
-            not_null_text=["exit_outcome", "gender", "age_band"],
-        )
         part.status = SnapshotPart.Status.DONE
-        part.answers, part.participants = len(answers), len(outcomes)
+        part.answers, part.participants = answers, participants
         part.finished_at = timezone.now()
         part.error = ""
         part.save(update_fields=["status", "answers", "participants", "finished_at", "error"])

@@ -56,21 +56,20 @@ def test_killed_part_keeps_previous_snapshot_and_resume_completes(
     assert snapshot_published_latest() == first
 
     second = snapshot_start(actor=None)
-    real = services.frame_copy
+    real = services.public_schema_use
     calls = {"n": 0}
 
-    def dies_midway(**kwargs):
-        # The worker dies after alfa's rows and part of beta's were written.
+    def dies_midway() -> None:
+        # The worker dies after beta's rows were inserted but before its part committed.
         calls["n"] += 1
-        if calls["n"] == 3:  # beta's answers
-            real(**kwargs)
+        if calls["n"] == 2:
             raise SystemExit("worker killed")
-        return real(**kwargs)
+        real()
 
-    monkeypatch.setattr(services, "frame_copy", dies_midway)
+    monkeypatch.setattr(services, "public_schema_use", dies_midway)
     with pytest.raises(SystemExit):
         _run(second, django_capture_on_commit_callbacks)
-    monkeypatch.setattr(services, "frame_copy", real)
+    monkeypatch.setattr(services, "public_schema_use", real)
     second.refresh_from_db()
     assert second.status != "published"
     assert snapshot_published_latest() == first  # the previous one is still what is shown
