@@ -148,3 +148,81 @@ class SnapshotReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot_id}:{self.kind}"
+
+
+class DatasetRequest(models.Model):
+    """A researcher's request for pooled microdata; approved releases are frozen and expire."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Begärd")
+        REJECTED = "rejected", _("Avslagen")
+        BUILDING = "building", _("Byggs")
+        READY = "ready", _("Klar att hämta")
+        FAILED = "failed", _("Misslyckades")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+        SAV = "sav", "SPSS (.sav)"
+        DTA = "dta", "Stata (.dta)"
+        PARQUET = "parquet", "Parquet"
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dataset_requests"
+    )
+    purpose = models.TextField(_("syfte"))
+    variables = models.JSONField(_("variabler"), default=list, blank=True)
+    period_from = models.DateField(_("från"), null=True, blank=True)
+    period_to = models.DateField(_("till"), null=True, blank=True)
+    layout = models.CharField(
+        max_length=4,
+        choices=[("wide", _("en rad per enkät")), ("long", _("en rad per svar"))],
+        default="wide",
+    )
+    fmt = models.CharField(_("format"), max_length=8, choices=Format.choices, default="csv")
+    association_names = models.BooleanField(
+        _("förbundens namn"),
+        default=False,
+        help_text=_("Annars ersätts förbunden med koder."),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    snapshot = models.ForeignKey(Snapshot, null=True, blank=True, on_delete=models.PROTECT)
+    file_path = models.CharField(max_length=500, blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    citation = models.TextField(blank=True)
+    disclosure_changes = models.JSONField(default=list, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (Q(snapshot__isnull=False) & ~Q(checksum="")),
+                name="ready_release_is_frozen",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Dataset {self.pk} ({self.status})"
+
+
+class DatasetDownload(models.Model):
+    """Audit row for every download of a release."""
+
+    request = models.ForeignKey(DatasetRequest, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    checksum = models.CharField(max_length=64)
+    filename = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"

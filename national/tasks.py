@@ -64,3 +64,14 @@ def snapshot_scheduled() -> int:
         snapshot = snapshot_start(actor=None)
         snapshot_run_queue(snapshot=snapshot)
     return snapshot.number
+
+
+@shared_task(name="national.dataset_build")
+def dataset_build_task(request_id: int) -> str:
+    from national.releases import dataset_build_failed, dataset_build_run
+
+    try:
+        return dataset_build_run(request_id=request_id).status
+    except Exception as exc:
+        dataset_build_failed(request_id=request_id, error=repr(exc))
+        raise

@@ -10,6 +10,7 @@ from web.collection import (
     ParticipantListView,
     RegisterView,
 )
+from web.datasets import DatasetDownloadView, DatasetListView, DatasetReviewView
 from web.national import DashboardView, ResultsView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.views import (
@@ -33,6 +34,9 @@ urlpatterns = [
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
     path("national/", DashboardView.as_view(), name="dashboard"),
+    path("datasets/", DatasetListView.as_view(), name="datasets"),
+    path("datasets/review/", DatasetReviewView.as_view(), name="dataset-review"),
+    path("datasets/<int:pk>/download/", DatasetDownloadView.as_view(), name="dataset-download"),
     path("results/", ResultsView.as_view(), name="results"),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
     path("collect/", CollectionView.as_view(), name="collect"),

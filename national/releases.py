@@ -1,0 +1,197 @@
+"""Researcher dataset releases: request → approval by the steering group → frozen build →
+download by the requester only, for a limited time, every download audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from instrument.services import BUNDLED_VERSION_FILE
+from national.models import DatasetDownload, DatasetRequest
+from national.selectors import snapshot_published_latest
+from tenants.models import User
+from tenants.services import audit_record
+
+RELEASE_DAYS = 30
+
+
+def releases_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "releases"
+
+
+def dataset_request_create(
+    *,
+    requester: User,
+    purpose: str,
+    fmt: str,
+    layout: str = "wide",
+    variables: list[str] | None = None,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+    association_names: bool = False,
+) -> DatasetRequest:
+    errors: dict[str, list[str]] = {}
+    if len(purpose.strip()) < 20:
+        errors["purpose"] = [_("Beskriv syftet (minst 20 tecken).")]
+    if period_from and period_to and period_to < period_from:
+        errors["period_to"] = [_("Slutdatum före startdatum.")]
+    if errors:
+        raise ValidationError(errors)
+    request = DatasetRequest(
+        requester=requester,
+        purpose=purpose.strip(),
+        fmt=fmt,
+        layout=layout,
+        variables=list(variables or []),
+        period_from=period_from,
+        period_to=period_to,
+        association_names=association_names,
+    )
+    request.full_clean()
+    request.save()
+    audit_record(action="dataset.requested", actor=requester, request=request.pk)
+    return request
+
+
+@transaction.atomic
+def dataset_request_decide(
+    *, request: DatasetRequest, approver: User, approve: bool, reason: str
+) -> DatasetRequest:
+    """Approve (freezing the latest published snapshot) or reject, with a reason."""
+    request = DatasetRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != DatasetRequest.Status.REQUESTED:
+        raise ValidationError({"status": [_("Begäran är redan avgjord.")]})
+    if request.requester_id == approver.pk:
+        raise PermissionDenied(_("Ingen får godkänna sin egen begäran."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Ange ett skäl.")]})
+    request.decided_by, request.decided_at = approver, timezone.now()
+    request.decision_reason = reason.strip()
+    if approve:
+        snapshot = snapshot_published_latest()
+        if snapshot is None:
+            raise ValidationError({"status": [_("Det finns ingen publicerad sammanställning.")]})
+        request.snapshot = snapshot
+        request.status = DatasetRequest.Status.BUILDING
+    else:
+        request.status = DatasetRequest.Status.REJECTED
+    request.save()
+    audit_record(
+        action="dataset.approved" if approve else "dataset.rejected",
+        actor=approver,
+        request=request.pk,
+        reason=request.decision_reason,
+    )
+    if approve:
+        from national.tasks import dataset_build_task
+
+        request_id = request.pk
+        transaction.on_commit(lambda: dataset_build_task.delay(request_id))
+    return request
+
+
+def dataset_build_run(*, request_id: int) -> DatasetRequest:
+    """Build the frozen release files (idempotent: a ready release is left as it is)."""
+    from national.datasets import DatasetSpec, dataset_build, dataset_write
+    from national.report_store import snapshot_frames
+
+    request = DatasetRequest.objects.select_related("snapshot").get(pk=request_id)
+    if request.status == DatasetRequest.Status.READY:
+        return request
+    assert request.snapshot is not None
+    answers, outcomes = snapshot_frames(snapshot=request.snapshot)
+    with BUNDLED_VERSION_FILE.open(encoding="utf-8") as fh:
+        instrument = yaml.safe_load(fh)
+    citation = (
+        f"NNS indikatordata, sammanställning {request.snapshot.number}, utlämnande "
+        f"{request.pk} ({timezone.localdate():%Y-%m-%d})."
+    )
+    spec = DatasetSpec(
+        variables=request.variables or None,
+        period_from=request.period_from,
+        period_to=request.period_to,
+        layout="long" if request.layout == "long" else "wide",
+        association_codes="names" if request.association_names else "coded",
+        snapshot_number=request.snapshot.number,
+        citation=citation,
+        k=request.snapshot.small_cell_k,
+    )
+    built = dataset_build(answers=answers, outcomes=outcomes, instrument=instrument, spec=spec)
+    target = releases_dir() / str(request.pk)
+    target.mkdir(parents=True, exist_ok=True)
+    archive = target / f"nns-dataset-{request.pk}.zip"
+    with tempfile.TemporaryDirectory() as work:
+        files = dataset_write(dataset=built, fmt=request.fmt, directory=Path(work))
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for path in files:
+                zf.write(path, arcname=path.name)
+    digest = hashlib.sha256()
+    with archive.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    request.file_path = str(archive)
+    request.checksum = digest.hexdigest()
+    request.citation = citation + f" SHA-256 {request.checksum[:16]}."
+    request.disclosure_changes = list(built.changes)
+    request.expires_at = timezone.now() + dt.timedelta(days=RELEASE_DAYS)
+    request.status = DatasetRequest.Status.READY
+    request.save()
+    return request
+
+
+def dataset_build_failed(*, request_id: int, error: str) -> None:
+    DatasetRequest.objects.filter(pk=request_id).exclude(status=DatasetRequest.Status.READY).update(
+        status=DatasetRequest.Status.FAILED, decision_reason=error[:2000]
+    )
+
+
+def dataset_download_open(*, request: DatasetRequest, user: User) -> tuple[Path, str]:
+    """The release file for its requester, while it is valid; writes the audit row."""
+    if request.requester_id != user.pk:
+        raise PermissionDenied(_("Bara den som begärt utlämnandet kan hämta det."))
+    if request.status != DatasetRequest.Status.READY:
+        raise PermissionDenied(_("Utlämnandet är inte godkänt och klart."))
+    if request.expires_at is None or request.expires_at <= timezone.now():
+        raise PermissionDenied(_("Utlämnandet har gått ut."))
+    path = Path(request.file_path)
+    DatasetDownload.objects.create(
+        request=request, user=user, checksum=request.checksum, filename=path.name
+    )
+    audit_record(
+        action="dataset.downloaded", actor=user, request=request.pk, checksum=request.checksum
+    )
+    return path, path.name
+
+
+def dataset_release_purge(*, request: DatasetRequest) -> None:
+    """Remove an expired release's files (the audit trail stays)."""
+    shutil.rmtree(releases_dir() / str(request.pk), ignore_errors=True)
+
+
+def dataset_request_summary(request: DatasetRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "status": request.status,
+        "purpose": request.purpose,
+        "fmt": request.fmt,
+        "layout": request.layout,
+        "variables": request.variables,
+        "snapshot": request.snapshot.number if request.snapshot else None,
+        "checksum": request.checksum or None,
+        "citation": request.citation or None,
+        "expires_at": request.expires_at.isoformat() if request.expires_at else None,
+        "decision_reason": request.decision_reason or None,
+        "disclosure_changes": request.disclosure_changes,
+    }

@@ -1,0 +1,145 @@
+"""Researcher releases: request → approve → download by the requester only, audited."""
+
+import datetime as dt
+import zipfile
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from national.models import DatasetDownload, DatasetRequest
+from national.releases import (
+    dataset_download_open,
+    dataset_request_create,
+    dataset_request_decide,
+)
+from national.services import snapshot_start
+from national.tasks import snapshot_run_queue
+from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
+from pilot.synthetic import AssociationSpec
+from tenants.models import AuditEvent
+from tenants.roles import Role
+from tenants.services import association_consent_set
+from tests.conftest import host_client
+from tests.factories import PASSWORD, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+PURPOSE = "Reliabilitetsanalys av deltagarformulären inom pilotstudien."
+
+
+@pytest.fixture
+def published(alfa, beta, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    specs = [
+        AssociationSpec(slug=s, n_participants=80, activity_names=("A",), n_staff=6)
+        for s in ("alfa", "beta")
+    ]
+    data = synthetic_generate(specs=specs, seed=33)
+    for association in (alfa, beta):
+        with tenant_context(association):
+            synthetic_data_load(data=data[association.slug])
+        association_consent_set(
+            association=association, consent=True, given_by="Styrelsen", actor=None
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot = snapshot_start(actor=None)
+        snapshot_run_queue(snapshot=snapshot)
+    return snapshot
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "researcher": user_with_role(Role.RESEARCHER),
+        "other": user_with_role(Role.RESEARCHER),
+        "approver": user_with_role(Role.STEERING_GROUP),
+    }
+
+
+def test_request_validation(people):
+    with pytest.raises(ValidationError) as err:
+        dataset_request_create(requester=people["researcher"], purpose="kort", fmt="csv")
+    assert "purpose" in err.value.message_dict
+
+
+def test_approval_rules(people, published):
+    req = dataset_request_create(requester=people["researcher"], purpose=PURPOSE, fmt="csv")
+    with pytest.raises(PermissionDenied):  # nobody approves their own request
+        dataset_request_decide(
+            request=req, approver=people["researcher"], approve=True, reason="ok"
+        )
+    with pytest.raises(ValidationError):
+        dataset_request_decide(request=req, approver=people["approver"], approve=False, reason="")
+    rejected = dataset_request_decide(
+        request=req,
+        approver=people["approver"],
+        approve=False,
+        reason="Syftet kräver inte mikrodata.",
+    )
+    assert rejected.status == "rejected"
+    with pytest.raises(PermissionDenied):
+        dataset_download_open(request=rejected, user=people["researcher"])
+    assert AuditEvent.objects.filter(action="dataset.rejected").exists()
+
+
+def test_approved_release_is_frozen_and_only_the_requester_downloads(
+    people, published, django_capture_on_commit_callbacks
+):
+    req = dataset_request_create(
+        requester=people["researcher"], purpose=PURPOSE, fmt="csv", variables=["p1", "p2", "p3"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset_request_decide(
+            request=req, approver=people["approver"], approve=True, reason="Godkänt enligt beslut."
+        )
+    req.refresh_from_db()
+    assert req.status == "ready", req.decision_reason
+    assert req.snapshot == published and len(req.checksum) == 64
+    assert "sammanställning" in req.citation
+    assert req.expires_at is not None and req.expires_at > timezone.now()
+    with pytest.raises(PermissionDenied):
+        dataset_download_open(request=req, user=people["other"])
+    path, _name = dataset_download_open(request=req, user=people["researcher"])
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+    assert "datapackage.json" in names and "codebook.html" in names
+    assert (
+        DatasetDownload.objects.filter(
+            request=req, user=people["researcher"], checksum=req.checksum
+        ).count()
+        == 1
+    )
+    # Expired: no more downloads.
+    DatasetRequest.objects.filter(pk=req.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    req.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        dataset_download_open(request=req, user=people["researcher"])
+
+
+def test_pages_request_review_download(people, published, django_capture_on_commit_callbacks):
+    researcher = host_client("localhost")
+    researcher.login(username=people["researcher"].username, password=PASSWORD)
+    response = researcher.post(
+        "/datasets/", {"purpose": PURPOSE, "layout": "wide", "fmt": "parquet", "variables": "p1 p2"}
+    )
+    assert response.status_code == 302
+    req = DatasetRequest.objects.get(requester=people["researcher"])
+    approver = host_client("localhost", people["approver"])
+    assert f"request-{req.pk}" in approver.get("/datasets/review/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        approver.post(
+            "/datasets/review/", {"request": req.pk, "decision": "approve", "reason": "Godkänt."}
+        )
+    req.refresh_from_db()
+    assert req.status == "ready"
+    download = researcher.get(f"/datasets/{req.pk}/download/")
+    assert download.status_code == 200
+    body = b"".join(download.streaming_content)
+    assert body[:2] == b"PK"
+    other = host_client("localhost", people["other"])
+    assert other.get(f"/datasets/{req.pk}/download/").status_code == 403
+    assert approver.get("/datasets/").status_code == 403  # steering group: not a researcher
