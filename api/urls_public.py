@@ -7,6 +7,7 @@ from api.views.associations import (
     AssociationPurgeView,
     AssociationRestoreView,
 )
+from api.views.datasets import DatasetDecisionView, DatasetDownloadView, DatasetListView
 from api.views.health import WorkerHealthView
 from api.views.instrument import (
     InstrumentVersionDetailView,
@@ -36,6 +37,9 @@ urlpatterns = [
         name="instrument-version",
     ),
     path("health/worker/", WorkerHealthView.as_view(), name="health-worker"),
+    path("datasets/", DatasetListView.as_view(), name="dataset-list"),
+    path("datasets/<int:pk>/decision/", DatasetDecisionView.as_view(), name="dataset-decision"),
+    path("datasets/<int:pk>/download/", DatasetDownloadView.as_view(), name="dataset-download"),
     path("national/snapshots/", SnapshotListView.as_view(), name="snapshot-list"),
     path("national/snapshots/<int:number>/", SnapshotDetailView.as_view(), name="snapshot"),
     path(

@@ -143,3 +143,36 @@ def test_pages_request_review_download(people, published, django_capture_on_comm
     other = host_client("localhost", people["other"])
     assert other.get(f"/datasets/{req.pk}/download/").status_code == 403
     assert approver.get("/datasets/").status_code == 403  # steering group: not a researcher
+
+
+def test_api_request_decide_download(people, published, django_capture_on_commit_callbacks):
+    researcher = host_client("localhost", people["researcher"])
+    created = researcher.post(
+        "/api/v1/datasets/", {"purpose": PURPOSE, "fmt": "dta"}, content_type="application/json"
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    approver = host_client("localhost", people["approver"])
+    assert (
+        researcher.post(
+            f"/api/v1/datasets/{pk}/decision/",
+            {"approve": True, "reason": "x"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    assert researcher.get(f"/api/v1/datasets/{pk}/download/").status_code == 403  # not approved
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = approver.post(
+            f"/api/v1/datasets/{pk}/decision/",
+            {"approve": True, "reason": "Godkänt."},
+            content_type="application/json",
+        )
+    assert decided.status_code == 200
+    listing = researcher.get("/api/v1/datasets/").json()["results"][0]
+    assert listing["status"] == "ready" and listing["checksum"]
+    download = researcher.get(f"/api/v1/datasets/{pk}/download/")
+    assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"
+    other = host_client("localhost", people["other"])
+    assert other.get(f"/api/v1/datasets/{pk}/download/").status_code == 403
+    assert DatasetDownload.objects.filter(request_id=pk).count() == 1

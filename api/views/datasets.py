@@ -1,0 +1,88 @@
+"""Researcher datasets through the API (national host)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.base import NationalAPIView, acting_user
+from national.models import DatasetRequest
+from national.releases import (
+    dataset_download_open,
+    dataset_request_create,
+    dataset_request_decide,
+    dataset_request_summary,
+)
+from tenants.roles import Role
+
+
+class DatasetRequestInput(serializers.Serializer):
+    purpose = serializers.CharField()
+    fmt = serializers.ChoiceField(choices=DatasetRequest.Format.choices)
+    layout = serializers.ChoiceField(choices=["wide", "long"], default="wide")
+    variables = serializers.ListField(child=serializers.CharField(max_length=10), default=list)
+    period_from = serializers.DateField(required=False, allow_null=True, default=None)
+    period_to = serializers.DateField(required=False, allow_null=True, default=None)
+    association_names = serializers.BooleanField(default=False)
+
+
+class DecisionInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class DatasetListView(NationalAPIView):
+    """A researcher's own requests; POST files a new one."""
+
+    required_roles = frozenset({Role.RESEARCHER})
+
+    def get_queryset(self) -> QuerySet[DatasetRequest]:
+        return DatasetRequest.objects.filter(requester=acting_user(self.request))
+
+    @extend_schema(operation_id="datasets_list", responses={200: dict})
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset().select_related("snapshot")) or []
+        return self.get_paginated_response([dataset_request_summary(r) for r in page])
+
+    @extend_schema(request=DatasetRequestInput, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        data = DatasetRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = dataset_request_create(requester=acting_user(request), **data.validated_data)
+        return Response(dataset_request_summary(item), status=status.HTTP_201_CREATED)
+
+
+class DatasetDecisionView(NationalAPIView):
+    """The steering group approves or rejects, with a reason."""
+
+    required_roles = frozenset({Role.STEERING_GROUP})
+
+    @extend_schema(request=DecisionInput, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        item = DatasetRequest.objects.filter(pk=pk).first()
+        if item is None:
+            raise Http404
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = dataset_request_decide(
+            request=item, approver=acting_user(request), **data.validated_data
+        )
+        return Response(dataset_request_summary(item))
+
+
+class DatasetDownloadView(NationalAPIView):
+    """The release file, for its requester only, while valid; every call is audited."""
+
+    required_roles = frozenset({Role.RESEARCHER})
+
+    @extend_schema(responses={200: bytes})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        item = DatasetRequest.objects.filter(pk=pk).first()
+        if item is None:
+            raise Http404
+        path, name = dataset_download_open(request=item, user=acting_user(request))
+        return FileResponse(path.open("rb"), as_attachment=True, filename=name)
