@@ -69,3 +69,24 @@ def host_client(host: str, user=None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def consenting_with_data(associations, *, seed: int, participants: int = 80):  # type: ignore[no-untyped-def]
+    """Load synthetic pilot data into each association and record its pooling consent."""
+    from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
+    from pilot.synthetic import AssociationSpec
+    from tenants.services import association_consent_set
+
+    specs = [
+        AssociationSpec(slug=a.slug, n_participants=participants, activity_names=("A",), n_staff=6)
+        for a in associations
+    ]
+    data = synthetic_generate(specs=specs, seed=seed)
+    for association in associations:
+        with tenant_context(association):
+            synthetic_data_load(data=data[association.slug])
+        association_consent_set(
+            association=association, consent=True, given_by="Styrelsen", actor=None
+        )
+    public_schema_use()
+    return data

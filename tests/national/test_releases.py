@@ -6,7 +6,6 @@ import zipfile
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 
 from national.models import DatasetDownload, DatasetRequest
 from national.releases import (
@@ -16,12 +15,9 @@ from national.releases import (
 )
 from national.services import snapshot_start
 from national.tasks import snapshot_run_queue
-from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
-from pilot.synthetic import AssociationSpec
 from tenants.models import AuditEvent
 from tenants.roles import Role
-from tenants.services import association_consent_set
-from tests.conftest import host_client
+from tests.conftest import consenting_with_data, host_client
 from tests.factories import PASSWORD, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +28,7 @@ PURPOSE = "Reliabilitetsanalys av deltagarformulären inom pilotstudien."
 @pytest.fixture
 def published(alfa, beta, django_capture_on_commit_callbacks, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    specs = [
-        AssociationSpec(slug=s, n_participants=80, activity_names=("A",), n_staff=6)
-        for s in ("alfa", "beta")
-    ]
-    data = synthetic_generate(specs=specs, seed=33)
-    for association in (alfa, beta):
-        with tenant_context(association):
-            synthetic_data_load(data=data[association.slug])
-        association_consent_set(
-            association=association, consent=True, given_by="Styrelsen", actor=None
-        )
+    consenting_with_data((alfa, beta), seed=33, participants=80)
     with django_capture_on_commit_callbacks(execute=True):
         snapshot = snapshot_start(actor=None)
         snapshot_run_queue(snapshot=snapshot)

@@ -2,33 +2,20 @@
 
 import pytest
 from django.db import transaction
-from django_tenants.utils import tenant_context
 
 from national import services
 from national.models import PooledAnswer, Snapshot, SnapshotReport
 from national.selectors import snapshot_published_latest
 from national.services import snapshot_resume, snapshot_start
 from national.tasks import snapshot_run_queue
-from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
-from pilot.synthetic import AssociationSpec
-from tenants.services import association_consent_set
+from tests.conftest import consenting_with_data
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
 @pytest.fixture
 def consenting(alfa, beta):
-    specs = [
-        AssociationSpec(slug=s, n_participants=60, activity_names=("A",), n_staff=6)
-        for s in ("alfa", "beta")
-    ]
-    data = synthetic_generate(specs=specs, seed=9)
-    for association in (alfa, beta):
-        with tenant_context(association):
-            synthetic_data_load(data=data[association.slug])
-        association_consent_set(
-            association=association, consent=True, given_by="Styrelsen", actor=None
-        )
+    data = consenting_with_data((alfa, beta), seed=9, participants=60)
     return data
 
 

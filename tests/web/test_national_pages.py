@@ -5,16 +5,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django_tenants.utils import tenant_context
 
 from instrument.models import Point
 from instrument.services import national_target_create
 from national.models import Snapshot
-from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
-from pilot.synthetic import AssociationSpec
 from tenants.roles import Role
-from tenants.services import association_consent_set
-from tests.conftest import host_client
+from tests.conftest import consenting_with_data, host_client
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pooled_platform(alfa, beta, django_capture_on_commit_callbacks):
-    specs = [
-        AssociationSpec(slug=s, n_participants=80, activity_names=("A",), n_staff=6)
-        for s in ("alfa", "beta")
-    ]
-    data = synthetic_generate(specs=specs, seed=21)
-    for association in (alfa, beta):
-        with tenant_context(association):
-            synthetic_data_load(data=data[association.slug])
-        association_consent_set(
-            association=association, consent=True, given_by="Styrelsen", actor=None
-        )
+    consenting_with_data((alfa, beta), seed=21, participants=80)
     for number in (1, 2, 5):
         national_target_create(
             point=Point.objects.get(version__code="2015.1", number=number),
