@@ -8,7 +8,6 @@ the floor, with peak memory (tracemalloc) per step. No database needed.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import tempfile
 import time
@@ -37,10 +36,9 @@ def main() -> None:
     parser.add_argument("--associations", type=int, default=100)
     parser.add_argument("--participants", type=int, default=1765)
     args = parser.parse_args()
-    import numpy as np
-    import pandas as pd
 
     from national.datasets import DatasetSpec, dataset_build, dataset_write
+    from national.pooled_synthetic import pooled_frames_from_synthetic
     from pilot.synthetic import AssociationSpec, forms_from_instrument, pilot_data_generate
 
     instrument = yaml.safe_load((ROOT / "instrument/data/instrument_v1.yaml").read_text())
@@ -51,59 +49,9 @@ def main() -> None:
         for i in range(args.associations)
     ]
     data = pilot_data_generate(associations=specs, forms=forms_from_instrument(instrument), seed=7)
-    answers, outcomes, offset = [], [], 0
-    for n, (slug, d) in enumerate(data.items()):
-        a = d.answers
-        ri = a["response_key"].cat.codes.to_numpy().astype(np.int64)
-        r = d.responses.iloc[ri].reset_index(drop=True)
-        codes = r["participant_code"].astype(object)
-        answers.append(
-            pd.DataFrame(
-                {
-                    "association": slug,
-                    "county": f"{n % 21 + 1:02d}",
-                    "response": ri + offset,
-                    "pseudonym": [
-                        None
-                        if pd.isna(c)
-                        else hashlib.sha256(f"{slug}{c}".encode()).hexdigest()[:32]
-                        for c in codes
-                    ],
-                    "form_code": r["form_code"].astype(str),
-                    "occasion": r["occasion"].astype(str),
-                    "period": pd.to_datetime(r["answered_on"]).dt.to_period("M").dt.to_timestamp(),
-                    "instrument_version": "2015.1",
-                    "respondent": r["respondent"].astype(str),
-                    "gender": r["gender"].astype(object),
-                    "age_band": r["age_band"].astype(object),
-                    "item_code": a["item_code"].astype(str).to_numpy(),
-                    "value": a["value"].to_numpy(),
-                    "dont_know": a["dont_know"].to_numpy(),
-                }
-            )
-        )
-        offset += len(d.responses)
-        p = d.participants
-        outcomes.append(
-            pd.DataFrame(
-                {
-                    "association": slug,
-                    "county": f"{n % 21 + 1:02d}",
-                    "pseudonym": [
-                        hashlib.sha256(f"{slug}{c}".encode()).hexdigest()[:32] for c in p["code"]
-                    ],
-                    "exit_month": pd.to_datetime(p["exited_on"])
-                    .dt.to_period("M")
-                    .dt.to_timestamp(),
-                    "exit_outcome": p["exit_outcome"].astype(object),
-                    "subsidised_work": p["subsidised_work"].to_numpy(dtype=bool),
-                    "gender": p["gender"].astype(object),
-                    "age_band": p["age_band"].astype(object),
-                }
-            )
-        )
-    answers_df = pd.concat(answers, ignore_index=True)
-    outcomes_df = pd.concat(outcomes, ignore_index=True)
+    answers_df, outcomes_df = pooled_frames_from_synthetic(
+        data, county=lambda n, _slug: f"{n % 21 + 1:02d}"
+    )
     spec = DatasetSpec(
         layout="wide", association_codes="coded", snapshot_number=1, citation="bench", k=5
     )

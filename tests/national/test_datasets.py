@@ -8,7 +8,6 @@ pandas (csv, xlsx) and frictionless (datapackage validation).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -31,6 +30,7 @@ from national.datasets import (
     dataset_build,
     dataset_write,
 )
+from national.pooled_synthetic import pooled_frames_from_synthetic
 from pilot.synthetic import AssociationSpec, forms_from_instrument, pilot_data_generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,66 +38,9 @@ INSTRUMENT = yaml.safe_load((ROOT / "instrument" / "data" / "instrument_v1.yaml"
 QI = ["association", "county", "gender", "age_band", "period"]
 
 
-def _pseudonym(slug: str, code: object) -> str:
-    return hashlib.blake2b(f"{slug}:{code}".encode(), digest_size=8, key=b"test-key").hexdigest()
-
-
 def pooled_frames(data: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The generator's per-association frames as (answers, outcomes) in the pooled shape of
-    ``national.report_store.snapshot_frames`` (test helper)."""
-    answers, outcomes = [], []
-    offset = 0
-    for n, (slug, d) in enumerate(data.items()):
-        county = "24" if n % 2 == 0 else "25"
-        resp = d.responses
-        a = d.answers
-        ri = a["response_key"].cat.codes.to_numpy().astype(np.int64)
-        r = resp.iloc[ri].reset_index(drop=True)
-        code = r["participant_code"].astype(object)
-        pseudo = [None if pd.isna(c) else _pseudonym(slug, c) for c in code]
-        month = pd.to_datetime(r["answered_on"]).dt.to_period("M").dt.to_timestamp()
-        answers.append(
-            pd.DataFrame(
-                {
-                    "association": slug,
-                    "county": county,
-                    "response": ri + offset,
-                    "pseudonym": pseudo,
-                    "form_code": r["form_code"].astype(str),
-                    "occasion": r["occasion"].astype(str),
-                    "period": month,
-                    "instrument_version": "2015.1",
-                    "respondent": r["respondent"].astype(str),
-                    "gender": r["gender"].astype(object),
-                    "age_band": r["age_band"].astype(object),
-                    "item_code": a["item_code"].astype(str).to_numpy(),
-                    "value": a["value"].to_numpy(),
-                    "dont_know": a["dont_know"].to_numpy(),
-                }
-            )
-        )
-        offset += len(resp)
-        p = d.participants
-        exited = pd.to_datetime(p["exited_on"])
-        outcomes.append(
-            pd.DataFrame(
-                {
-                    "association": slug,
-                    "county": county,
-                    "pseudonym": [_pseudonym(slug, c) for c in p["code"]],
-                    "exit_month": exited.dt.to_period("M").dt.to_timestamp(),
-                    "exit_outcome": p["exit_outcome"].astype(object),
-                    "subsidised_work": p["subsidised_work"].to_numpy(dtype=bool),
-                    "gender": p["gender"].astype(object),
-                    "age_band": p["age_band"].astype(object),
-                }
-            )
-        )
-    ans = pd.concat(answers, ignore_index=True)
-    ans["value"] = ans["value"].astype("Int16")
-    for col in ("gender", "age_band", "pseudonym"):
-        ans[col] = ans[col].astype(object).where(ans[col].notna(), None)
-    return ans, pd.concat(outcomes, ignore_index=True)
+    """Generator frames in the pooled shape, two counties alternating (test helper)."""
+    return pooled_frames_from_synthetic(data, county=lambda n, _slug: "24" if n % 2 == 0 else "25")
 
 
 SPECS = (

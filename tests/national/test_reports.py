@@ -10,7 +10,6 @@ from the published exits table, and hypothesis for the small-numbers property.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -27,6 +26,7 @@ from scipy.optimize import linprog
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
+from national.pooled_synthetic import pooled_frames_from_synthetic
 from national.reports import (
     InstrumentMap,
     PooledSnapshot,
@@ -47,65 +47,11 @@ INSTRUMENT = yaml.safe_load((ROOT / "instrument" / "data" / "instrument_v1.yaml"
 K = 5
 
 
-def _pseudonym(slug: str, code: object) -> str:
-    return hashlib.blake2b(f"{slug}:{code}".encode(), digest_size=8, key=b"test-key").hexdigest()
-
-
 def pooled_from_synthetic(data: dict[str, Any], *, version: str = "2015.1") -> PooledSnapshot:
     """The generator's per-association frames as one pooled snapshot (test helper)."""
-    answers, outcomes = [], []
-    offset = 0
-    for slug, d in data.items():
-        resp = d.responses
-        a = d.answers
-        ri = a["response_key"].cat.codes.to_numpy().astype(np.int64)
-        r = resp.iloc[ri].reset_index(drop=True)
-        code = r["participant_code"].astype(object)
-        pseudo = [None if pd.isna(c) else _pseudonym(slug, c) for c in code]
-        month = pd.to_datetime(r["answered_on"]).dt.to_period("M").dt.to_timestamp()
-        answers.append(
-            pd.DataFrame(
-                {
-                    "association": slug,
-                    "county": "24",
-                    "response": ri + offset,
-                    "pseudonym": pseudo,
-                    "form_code": r["form_code"].astype(str),
-                    "occasion": r["occasion"].astype(str),
-                    "period": month,
-                    "instrument_version": version,
-                    "respondent": r["respondent"].astype(str),
-                    "gender": r["gender"].astype(object),
-                    "age_band": r["age_band"].astype(object),
-                    "item_code": a["item_code"].astype(str).to_numpy(),
-                    "value": a["value"].to_numpy(),
-                    "dont_know": a["dont_know"].to_numpy(),
-                }
-            )
-        )
-        offset += len(resp)
-        p = d.participants
-        exited = pd.to_datetime(p["exited_on"])
-        outcomes.append(
-            pd.DataFrame(
-                {
-                    "association": slug,
-                    "county": "24",
-                    "pseudonym": [_pseudonym(slug, c) for c in p["code"]],
-                    "exit_month": exited.dt.to_period("M").dt.to_timestamp(),
-                    "exit_outcome": p["exit_outcome"].astype(object),
-                    "subsidised_work": p["subsidised_work"].to_numpy(dtype=bool),
-                    "gender": p["gender"].astype(object),
-                    "age_band": p["age_band"].astype(object),
-                }
-            )
-        )
-    ans = pd.concat(answers, ignore_index=True)
-    ans["value"] = ans["value"].astype("Int16")
+    answers, outcomes = pooled_frames_from_synthetic(data, version=version)
     return PooledSnapshot(
-        answers=ans,
-        outcomes=pd.concat(outcomes, ignore_index=True),
-        instrument=instrument_map_from_yaml(INSTRUMENT),
+        answers=answers, outcomes=outcomes, instrument=instrument_map_from_yaml(INSTRUMENT)
     )
 
 
