@@ -23,14 +23,17 @@ from pilot.services.participants import (
 )
 from pilot.services.submissions import (
     NewParticipant,
+    StoredResponses,
     SubmissionInput,
     responses_store,
+    responses_submit,
     submissions_validate,
 )
 
 __all__ = [
     "InvitationUnusable",
     "NewParticipant",
+    "StoredResponses",
     "SubmissionInput",
     "activity_create",
     "activity_forms_set",
@@ -46,6 +49,7 @@ __all__ = [
     "participant_exit_record",
     "participant_register",
     "responses_store",
+    "responses_submit",
     "schedule_add",
     "submissions_validate",
 ]

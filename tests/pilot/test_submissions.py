@@ -1,9 +1,12 @@
 """Storing questionnaires: validation, atomicity, idempotency, personal numbers."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from pilot.models import Answer, Participant, Response
@@ -13,6 +16,7 @@ from pilot.services import (
     activity_create,
     local_item_create,
     responses_store,
+    responses_submit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +173,126 @@ def test_half_yearly_staff_form_has_no_participant(activity):
     [response] = responses_store(submissions=[sub], source="paper")
     assert response.participant is None and response.respondent == "staff"
     assert response.answers.count() == 3
+
+
+def _own_statements(queries):
+    # Tests run in a transaction, where the write is wrapped in a savepoint.
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def test_a_batch_costs_one_read_and_one_write(activity):
+    local_item_create(code="jobb", text_sv="Fick du jobb?", kind="yes_no")
+    responses_store(submissions=[_exit("WARM")], source="api")  # loads the version once
+    batch = [
+        _exit(f"P-{i}", answers={**EXIT_ANSWERS, "local:jobb": 1}, key=f"k{i}") for i in range(10)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        stored = responses_store(submissions=batch, source="api", idempotency_key="batch")
+    statements = _own_statements(queries)
+    assert len(statements) == 2, statements
+    assert statements[0].startswith("SELECT") and statements[1].startswith("WITH")
+    assert [r.key for r in stored] == [f"k{i}" for i in range(10)]
+    assert [r.pk for r in stored] == sorted(r.pk for r in stored)
+    assert Answer.objects.filter(local_item__code="jobb", value=1).count() == 10
+    assert Participant.objects.filter(code__startswith="P-").count() == 10
+
+
+def test_large_batches_go_by_copy_with_the_same_result(activity, monkeypatch):
+    from pilot.services import submissions
+
+    monkeypatch.setattr(submissions, "SMALL_BATCH", 1)
+    local_item_create(code="antal", text_sv="Antal", kind="number")
+    batch = [
+        _exit("C-1", answers={"p2": 4, "p6": "dont_know", "local:antal": "3.5"}),
+        _exit("C-2", answers={"p2": 5, "p13": ""}),
+        SubmissionInput("board", "half_yearly", "Insats X", DAY, {"p21": 3}, key="board"),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        stored = responses_store(submissions=batch, source="import")
+    assert sum(q["sql"].startswith("COPY") for q in queries.captured_queries) == 3
+    assert [r.participant.code if r.participant else None for r in stored] == ["C-1", "C-2", None]
+    fresh = Response.objects.select_related("participant").order_by("id")
+    assert [(r.pk, r.key, r.respondent) for r in fresh] == [
+        (r.pk, r.key, r.respondent) for r in stored
+    ]
+    assert Participant.objects.get(code="C-2").gender == "woman"
+    assert Answer.objects.get(local_item__code="antal").number == Decimal("3.5")
+    assert Answer.objects.filter(response=stored[1]).count() == 1  # the empty answer: no row
+
+
+def _stale_first_read(monkeypatch, **hide):
+    """The first read misses what a concurrent request committed just after it."""
+    from pilot.services import submissions
+
+    real = submissions._context
+    calls = []
+
+    def stale(*args, **kwargs):
+        ctx = real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:
+            for name, value in hide.items():
+                setattr(ctx, name, value)
+        return ctx
+
+    monkeypatch.setattr(submissions, "_context", stale)
+    return calls
+
+
+def test_a_concurrent_idempotent_retry_returns_the_first_result(activity, monkeypatch):
+    first = responses_submit(submissions=[_exit()], source="api", idempotency_key="race")
+    reads = _stale_first_read(monkeypatch, replayed=[], taken_keys=set(), seen=set())
+    again = responses_submit(submissions=[_exit()], source="api", idempotency_key="race")
+    assert len(reads) == 2  # the write conflicted, the second read found the first result
+    assert again.created is False and [r.pk for r in again.responses] == [
+        r.pk for r in first.responses
+    ]
+    assert Response.objects.count() == 1
+
+
+def test_a_concurrent_duplicate_key_is_refused_with_its_row_error(activity, monkeypatch):
+    board = SubmissionInput("board", "half_yearly", "Insats X", DAY, {"p21": 3}, key="dup")
+    responses_store(submissions=[board], source="api")
+    reads = _stale_first_read(monkeypatch, taken_keys=set())
+    with pytest.raises(ValidationError) as err:
+        responses_store(submissions=[board], source="api")
+    assert "0.key" in err.value.message_dict and len(reads) == 2
+    assert Response.objects.count() == 1
+
+
+def test_a_participant_registered_concurrently_is_reused(activity, monkeypatch):
+    responses_store(submissions=[_exit("SAME", key="a")], source="api")
+    reads = _stale_first_read(monkeypatch, participants={}, seen=set())
+    later = _exit("SAME", key="b")
+    later = SubmissionInput(**{**later.__dict__, "answered_on": DAY + dt.timedelta(days=1)})
+    [response] = responses_store(submissions=[later], source="api")
+    assert len(reads) == 2
+    assert Participant.objects.filter(code="SAME").count() == 1
+    assert response.participant_id == Participant.objects.get(code="SAME").pk
+
+
+def test_a_newly_published_version_takes_over_at_once(activity):
+    import copy
+
+    from instrument.services import (
+        BUNDLED_VERSION_FILE,
+        instrument_data_read,
+        instrument_version_load,
+        instrument_version_publish,
+    )
+
+    [old] = responses_store(submissions=[_exit("V-1")], source="api")
+    data = copy.deepcopy(instrument_data_read(path=BUNDLED_VERSION_FILE))
+    data["version"] = {**data["version"], "code": "2099.1", "previous_version": "2015.1"}
+    for point in data["points"]:
+        for item in point["items"]:
+            item["crosswalk"] = {"from": item["code"], "change": "same"}
+    v2 = instrument_version_publish(version=instrument_version_load(data=data), actor=None)
+    [new] = responses_store(submissions=[_exit("V-2")], source="api")
+    assert old.instrument_version.code == "2015.1"
+    assert new.instrument_version == v2
+    assert Answer.objects.filter(response=new).first().item.version == v2
