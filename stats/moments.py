@@ -8,8 +8,9 @@ rows that have a missing cell, not from a second pass over all rows.
 
 Two paths give the same sums. Answers that are small integers (any Likert scale) take the fast
 path: one pass turns them into one byte per cell, the bytes are sorted by group, and every sum is
-a float32 BLAS product on blocks small enough that float32 sums of these integers are exact.
-Any other data take the float64 path.
+a float32 BLAS product on blocks small enough that float32 sums of these integers are exact; the
+pairwise corrections are products with the sparse missing-indicator matrix, and the category
+counts come from byte compares. Any other data take the float64 path.
 
 Missing-data rules
 ------------------
@@ -22,11 +23,10 @@ Category counts and the missing share are descriptive and always use every row.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -37,6 +37,7 @@ Missing = Literal["pairwise", "listwise"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 _T = TypeVar("_T")
+_F = TypeVar("_F", np.float32, np.float64)
 
 
 @dataclass(frozen=True)
@@ -313,6 +314,7 @@ def _float_moments(
 _EXACT32 = 1 << 24  # float32 sums of integers are exact while every partial sum stays below 2**24
 _SCAN_CELLS = 1 << 18  # cells per scan chunk: 2 MB of float64, stays in cache between steps
 _PIECE_ROWS = 16384  # rows per float32 block in the per-group loop
+_COUNT_ROWS = 1 << 16  # rows per byte block when counting answers per category
 _MAX_CODE = 64  # small-integer path: answered values span at most 64 points
 _THREADS = 2  # scan, sort and per-group work run on this many threads
 
@@ -411,7 +413,7 @@ def _scan_pass(x: FloatArray, h: float, step: int) -> _Codes | int | None:
     """:func:`_scan_rows` over all rows, split over threads: the codes, 1 when some value is at
     or below h, 2 when some answered value is not an integer in h + 1 .. h + 255."""
     n, k = x.shape
-    codes = np.empty((n, -(-k // 8) * 8), dtype=np.uint8)
+    codes = np.zeros((n, -(-k // 8) * 8), dtype=np.uint8)  # padding stays 0
     cls = np.empty(n, dtype=np.uint16)
     n_chunks = -(-n // step)
     parts = min(_THREADS, n_chunks)
@@ -488,76 +490,177 @@ def _sort_rows(
     return srt.view(np.uint8), bounds
 
 
+def _unit_kernels() -> tuple[Callable[..., None], Callable[..., None]] | None:
+    """scipy's compiled CSR and CSC matrix-times-dense kernels (what ``csr_array @ x`` runs),
+    called directly: the per-call overhead of building sparse array objects (~0.1 ms) would
+    cost more than the products themselves here. Checked once on a small case; None (use the
+    public API) if they are missing or do not behave as expected."""
+    try:
+        from scipy.sparse import _sparsetools
+
+        csr, csc = _sparsetools.csr_matvecs, _sparsetools.csc_matvecs
+        ptr = np.array([0, 2, 3], dtype=np.int64)
+        idx = np.array([0, 2, 1], dtype=np.int64)
+        x = np.arange(6, dtype=np.float32).reshape(3, 2)
+        out = np.zeros((2, 2), dtype=np.float32)
+        csr(2, 3, 2, ptr, idx, np.ones(3, dtype=np.float32), x.ravel(), out.ravel())
+        out2 = np.zeros((3, 2), dtype=np.float32)
+        csc(3, 2, 2, ptr, idx, np.ones(3, dtype=np.float32), x[:2].ravel(), out2.ravel())
+    except Exception:  # any failure means: use the public API
+        return None
+    want2 = np.array([[0.0, 1.0], [2.0, 3.0], [0.0, 1.0]])
+    if not (np.array_equal(out, [[4.0, 6.0], [2.0, 3.0]]) and np.array_equal(out2, want2)):
+        return None
+    return csr, csc
+
+
+_KERNELS = _unit_kernels()
+_ONES: dict[np.dtype[Any], NDArray[Any]] = {}
+
+
+def _ones(n: int, dtype: np.dtype[Any]) -> NDArray[Any]:
+    """A read-only vector of n ones (the values of an indicator matrix), reused between calls."""
+    have = _ONES.get(dtype)
+    if have is None or have.shape[0] < n:
+        have = np.ones(max(n, 1 << 16), dtype=dtype)
+        have.flags.writeable = False
+        _ONES[dtype] = have
+    return have[:n]
+
+
+def _indicator_product(
+    ptr: IntArray, idx: IntArray, x: NDArray[_F], out: NDArray[_F], *, by_rows: bool
+) -> None:
+    """``out += A @ x`` for a 0/1 sparse matrix A (out rows x x rows) given by its pattern.
+
+    ``by_rows``: (ptr, idx) is A in CSR form (ptr over the rows of ``out``); otherwise in CSC
+    form (ptr over the rows of ``x``). ``x`` and ``out`` are C-contiguous, of one dtype.
+    """
+    n_out, n_in = out.shape[0], x.shape[0]
+    data = _ones(idx.shape[0], x.dtype)
+    if _KERNELS is not None:
+        fn = _KERNELS[0] if by_rows else _KERNELS[1]
+        fn(n_out, n_in, x.shape[1], ptr, idx, data, x.ravel(), out.ravel())
+        return
+    from scipy import sparse
+
+    shape = (n_out, n_in)
+    mat = (sparse.csr_array if by_rows else sparse.csc_array)((data, idx, ptr), shape=shape)
+    out += np.asarray(mat @ x, dtype=out.dtype)
+
+
+def _byte_column_counts(eq: NDArray[np.bool_]) -> IntArray:
+    """Column sums of a 0/1 byte matrix (m, w), w a multiple of 8, as int64 (w,).
+
+    SIMD-within-a-register: rows are read as 64-bit words and added in runs of at most 255
+    rows, so no byte lane can carry into its neighbour; the lanes are then added as bytes.
+    """
+    m, w = eq.shape
+    wd = w // 8
+    words = eq.view(np.uint64)
+    total = np.zeros(w, dtype=np.int64)
+    q = m // 255
+    if q:
+        lanes = np.add.reduce(words[: q * 255].reshape(255, q * wd), axis=0)
+        total += lanes.view(np.uint8).reshape(q, w).sum(axis=0, dtype=np.int64)
+    if m > q * 255:
+        total += np.add.reduce(words[q * 255 :], axis=0).view(np.uint8)
+    return total
+
+
 class _IntGroups:
     """Per-group sums on the sorted byte rows (see :func:`_small_int_moments`).
 
-    :meth:`run` fills raw sums per group (each thread its own groups); :meth:`finish` turns them
-    into :class:`GroupedMoments` fields for all groups at once.
+    :meth:`run` fills raw sums per group; :meth:`finish` turns them into
+    :class:`GroupedMoments` fields for all groups at once.
+
+    A work block holds whole byte rows (``width`` columns: the k items, then zero padding), so
+    the byte-to-float32 copy is one contiguous pass; BLAS products use the first k columns.
+    Blocks: ``_Y2`` = y^2, ``_Y`` = y, ``_Z`` = the missing indicator (rows missing several).
     """
 
+    _Y2, _Y, _Z = 0, 1, 2
+
     def __init__(
-        self, srt: NDArray[np.uint8], bounds: IntArray, g_n: int, k: int, vmax: int, n_cat: int
+        self,
+        srt: NDArray[np.uint8],
+        bounds: IntArray,
+        g_n: int,
+        k: int,
+        vmax: int,
+        cat_codes: IntArray | None,
+        pairwise: bool,
     ) -> None:
-        self.srt, self.bounds, self.g_n, self.k, self.n_cat = srt, bounds, g_n, k, n_cat
-        # category counts come from power sums of d = y - c0 (y = x - h); c0 centres big scales
-        self.n_pow = max(0, n_cat - 3)  # sums of d^3 .. d^(C-1) need their own blocks
-        self.c0 = 0
-        if self.n_pow and vmax ** (n_cat - 1) * 4096 > _EXACT32:
-            self.c0 = (vmax + 1) // 2
-        dmax = max(self.c0, vmax - self.c0)
+        self.srt, self.bounds, self.g_n, self.k = srt, bounds, g_n, k
+        self.pairwise = pairwise
+        self.width = w = srt.shape[1]
+        # every float32 sum over one piece (Gram, column and indicator sums) stays exact
         piece = min(_PIECE_ROWS, _EXACT32 // (vmax * vmax))
-        if self.n_pow:
-            piece = min(piece, _EXACT32 // dmax ** (n_cat - 1))
         seg = np.diff(bounds)
         self.piece = max(1, min(piece, int(seg.max()) if seg.size else 1))
         # col_c' y for a complete row is an integer below 2**24 up to this many rows
         self.proj_rows = _EXACT32 // max(1, k * vmax * vmax)
-        nb = 2 + self.n_pow
+        # category counts: the byte codes of the scale points; on a scale without gaps the three
+        # lowest follow from the number of answers and the sums of y and y^2, the others are
+        # counted; on a scale with gaps every point is counted
+        self.cat_codes = cat_codes
+        self.counted: list[int] = []
+        self.gaps = False
+        if cat_codes is not None:
+            self.gaps = bool(np.any(np.diff(cat_codes) != 1))
+            self.counted = list(range(0 if self.gaps else 3, cat_codes.size))
+        sizes = np.diff(bounds[:: k + 2])
+        self.count_rows = max(1, min(_COUNT_ROWS, int(sizes.max()) if sizes.size else 1))
+        # listwise, rows with a missing answer need y^2 only for the category counts
+        self.square_all = pairwise or (cat_codes is not None and not self.gaps)
         self.gram_c = np.zeros((g_n, k, k))
         self.gram_s = np.zeros((g_n, k, k))  # rows missing one item
         self.gram_m = np.zeros((g_n, k, k))  # rows missing several
-        self.col_c = np.zeros((g_n, nb, k))  # sums of y, y^2, d^p: complete rows
-        self.col_s = np.zeros((g_n, nb, k))  # ... rows missing one item
-        self.col_m = np.zeros((g_n, nb + 1, k))  # y, z, y^2, d^p: rows missing several
-        self.seg = np.zeros((g_n, 2, k, k))  # [g, 0, l] sum of y, [g, 1, l] of y^2, l missing
+        self.col_c = np.zeros((g_n, 2, w))  # column sums of y^2, y: complete rows
+        self.col_s = np.zeros((g_n, 2, w))  # ... rows missing one item
+        self.col_m = np.zeros((g_n, 3, w))  # ... and of z: rows missing several
+        self.seg = np.zeros((g_n, 2, k, w))  # [g, 0, l, j] sum of y_j, [g, 1] of y_j^2, l missing
         self.rsq = np.zeros((g_n, k))  # sum of (row sum)^2 over rows missing only item l
-        self.wz = np.zeros((g_n, 3, k, k))  # y'z, z'z, (y^2)'z over rows missing several
-        self.yt = np.zeros((g_n, 2, k, 2))  # y'[T, T^2], z'[T, T^2] over those rows
+        self.wz = np.zeros((g_n, 3, k, w))  # [l, j]: z_l y_j, z_l z_j, z_l y_j^2 (several missing)
+        self.ty = np.zeros((g_n, w))  # sum of T y_j over rows missing several
+        self.tz = np.zeros((g_n, k, 2))  # sum of z_l [T, T^2] over those rows
         self.tm = np.zeros((g_n, 2))  # sum of T, T^2 over those rows
         self.answered_m = np.zeros(g_n, dtype=np.int64)
+        self.counts = np.zeros((g_n, len(self.counted), w), dtype=np.int64)
         self.adf_var = np.full(g_n, np.nan)
 
-    def run(self, groups: Sequence[int], pairwise: bool) -> None:
-        """Sums for ``groups`` with this thread's own work blocks."""
-        k, piece = self.k, self.piece
-        # float32 work blocks (block, row, item), each contiguous: complete and single-missing
-        # rows use [y, y^2, d^3 .. d^(C-1), (d, d^2)]; other rows [y, z, y^2, d^3 .., (d, d^2)]
-        n_blk = 3 + self.n_pow + (2 if self.c0 else 0)
-        work = np.empty((n_blk, piece, k), dtype=np.float32)
-        f64 = np.empty((2, piece, k))
-        ones32 = np.ones(max(piece, k), dtype=np.float32)
+    def run(self, groups: Sequence[int]) -> None:
+        """Sums for ``groups`` with this call's own work blocks."""
+        work = np.empty((3, self.piece, self.width), dtype=np.float32)
+        f64 = np.empty((self.piece, self.width))
+        eq = np.empty((self.count_rows if self.counted else 0, self.width), dtype=np.bool_)
+        ones32 = np.ones(max(self.piece, self.width), dtype=np.float32)
+        rows = np.arange(self.piece, dtype=np.int64)
         for g in groups:
-            self._group(g, work, f64, ones32, pairwise)
+            self._group(g, work, f64, ones32, rows)
+            self._count(g, eq)
 
-    def _powers(self, work: NDArray[np.float32], m: int, first: int, y2: int) -> None:
-        """Blocks first .. first + n_pow - 1 get d^3 .. d^(C-1), d = y - c0."""
-        n_pow, c0 = self.n_pow, self.c0
-        if not n_pow:
+    def _count(self, g: int, eq: NDArray[np.bool_]) -> None:
+        """Answers per counted category in group g (all its rows: the counts are descriptive)."""
+        if not self.counted or self.cat_codes is None:
             return
-        if c0:
-            d, d2 = work[first + n_pow, :m], work[first + n_pow + 1, :m]
-            np.subtract(work[0, :m], c0, out=d)
-            np.multiply(d, d, out=d2)
-        else:
-            d, d2 = work[0, :m], work[y2, :m]
-        blk = work[first : first + n_pow, :m]
-        np.multiply(d2, d, out=blk[0])
-        if n_pow > 1:
-            np.multiply(d2, d2, out=blk[1])
-        if n_pow > 2:
-            np.multiply(blk[1], d, out=blk[2])
-        if n_pow > 3:
-            np.multiply(blk[0], blk[0], out=blk[3])
+        k, piece = self.k, self.count_rows
+        a0, a3 = int(self.bounds[g * (k + 2)]), int(self.bounds[(g + 1) * (k + 2)])
+        for p0 in range(a0, a3, piece):
+            m = min(piece, a3 - p0)
+            blk, e = self.srt[p0 : p0 + m], eq[:m]
+            for i, c in enumerate(self.counted):
+                code = int(self.cat_codes[c])
+                if 1 <= code <= 255:  # code 0 is a missing answer, not this category
+                    np.equal(blk, code, out=e)
+                    self.counts[g, i] += _byte_column_counts(e)
+
+    def _load(self, work: NDArray[np.float32], p0: int, m: int, square: bool = True) -> None:
+        """Rows p0 .. p0 + m - 1 as float32 y (and y^2)."""
+        y = work[self._Y, :m]
+        np.copyto(y, self.srt[p0 : p0 + m])
+        if square:
+            np.multiply(y, y, out=work[self._Y2, :m])
 
     def _group(
         self,
@@ -565,81 +668,103 @@ class _IntGroups:
         work: NDArray[np.float32],
         f64: FloatArray,
         ones32: NDArray[np.float32],
-        pairwise: bool,
+        rows: IntArray,
     ) -> None:
-        k, piece, srt = self.k, self.piece, self.srt
-        nb = 2 + self.n_pow
+        k, piece, pairwise = self.k, self.piece, self.pairwise
+        y_, y2_, zb = self._Y, self._Y2, self._Z
+        ones_w = ones32[: self.width]
         bnd = self.bounds[g * (k + 2) : (g + 1) * (k + 2) + 1]
         a0, a1, a2, a3 = int(bnd[0]), int(bnd[1]), int(bnd[k + 1]), int(bnd[k + 2])
-        ones_k32 = ones32[:k]
 
-        # complete rows: Gram matrix, column sums, row sums (for the ADF variance)
+        # complete rows: Gram matrix, column sums (y^2: the Gram diagonal), and per row the sums
+        # of y^2 and y (for the ADF variance)
         nc = a1 - a0
         rs = np.empty((2, nc), dtype=np.float32)
-        gram, col = self.gram_c[g], self.col_c[g]
+        gram, col = self.gram_c[g], self.col_c[g, 1]
         for p0 in range(a0, a1, piece):
             m = min(piece, a1 - p0)
-            y = work[0, :m]
-            np.copyto(y, srt[p0 : p0 + m, :k])
-            np.multiply(y, y, out=work[1, :m])
-            self._powers(work, m, 2, 1)
-            col += np.matmul(ones32[:m], work[:nb, :m])
-            np.matmul(work[:2, :m], ones_k32, out=rs[:, p0 - a0 : p0 - a0 + m])
+            self._load(work, p0, m)
+            col += np.matmul(ones32[:m], work[y_, :m])
+            np.matmul(work[y2_ : y_ + 1, :m], ones_w, out=rs[:, p0 - a0 : p0 - a0 + m])
+            y = work[y_, :m, :k]
             gram += y.T @ y
         if nc >= 3:
             self.adf_var[g] = self._adf(g, work, rs)
 
         # rows missing exactly one item, sorted by that item: their products with the missing
-        # indicators are segment sums, and T = row sum / (k - 1) follows from their Gram matrix
-        gram, col, seg, rsq = self.gram_s[g], self.col_s[g], self.seg[g], self.rsq[g]
+        # indicators are sums over the item's segment (a CSR pattern with one entry per row)
+        gram, seg, rsq, col = self.gram_s[g], self.seg[g], self.rsq[g], self.col_s[g]
+        sq = self.square_all
         for p0 in range(a1, a2, piece):
             m = min(piece, a2 - p0)
-            y = work[0, :m]
-            np.copyto(y, srt[p0 : p0 + m, :k])
-            np.multiply(y, y, out=work[1, :m])
-            self._powers(work, m, 2, 1)
-            col += np.matmul(ones32[:m], work[:nb, :m])
-            if pairwise:
-                gram += y.T @ y
-                lo = np.clip(bnd[1 : k + 1] - p0, 0, m)
-                items = np.flatnonzero(lo < np.clip(bnd[2 : k + 2] - p0, 0, m))
-                st = lo[items]
-                seg[:, items] += np.add.reduceat(work[:2, :m], st, axis=1)
-                r = (y @ ones_k32).astype(np.float64)
-                rsq[items] += np.add.reduceat(r * r, st)
+            self._load(work, p0, m, square=sq)
+            if pairwise or not sq:
+                col[1] += np.matmul(ones32[:m], work[y_, :m])
+            else:
+                col += np.matmul(ones32[:m], work[y2_ : y_ + 1, :m])
+            if not pairwise:
+                continue
+            y = work[y_, :m, :k]
+            gram += y.T @ y
+            ptr = np.minimum(np.maximum(bnd[1 : k + 2] - p0, 0), m)
+            out = np.zeros((2, k, self.width), dtype=np.float32)
+            _indicator_product(ptr, rows[:m], work[y_, :m], out[0], by_rows=True)
+            _indicator_product(ptr, rows[:m], work[y2_, :m], out[1], by_rows=True)
+            seg += out
+            r = np.matmul(work[y_, :m], ones_w).astype(np.float64)
+            r *= r
+            r2 = np.zeros((k, 1))
+            _indicator_product(ptr, rows[:m], r[:, None], r2, by_rows=True)
+            rsq += r2[:, 0]
 
-        # rows missing two or more items: products with the missing-indicator block z
-        gram, col, wz, yt, tm = self.gram_m[g], self.col_m[g], self.wz[g], self.yt[g], self.tm[g]
+        # rows missing two or more items: products with the sparse missing-indicator matrix Z
+        gram, col = self.gram_m[g], self.col_m[g]
         kf = float(k)
         for p0 in range(a2, a3, piece):
             m = min(piece, a3 - p0)
-            blk = srt[p0 : p0 + m, :k]
-            y = work[0, :m]
-            np.copyto(y, blk)
-            np.equal(blk, 0, out=work[1, :m])
-            np.multiply(y, y, out=work[2, :m])
-            self._powers(work, m, 3, 2)
-            col += np.matmul(ones32[:m], work[: nb + 1, :m])
-            rz = np.matmul(work[:2, :m], ones_k32).astype(np.float64)
-            n_ans = kf - rz[1]
+            blk = self.srt[p0 : p0 + m]
+            self._load(work, p0, m, square=sq)
+            np.equal(blk, 0, out=work[zb, :m])
+            if pairwise or not sq:
+                col[1:] += np.matmul(ones32[:m], work[y_ : zb + 1, :m])
+            else:
+                col += np.matmul(ones32[:m], work[: zb + 1, :m])
+            pos = np.flatnonzero(blk[:, :k] == 0)
+            row_of = pos // k
+            item_of = pos - row_of * k
+            n_miss = np.bincount(row_of, minlength=m)
+            n_ans = kf - n_miss
             self.answered_m[g] += int(np.count_nonzero(n_ans))
-            if pairwise:
-                gram += y.T @ y
-                wz += np.matmul(work[:3, :m].transpose(0, 2, 1), work[1, :m])
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    ti = np.where(n_ans > 0, rz[0] / n_ans, 0.0)
-                tt = np.column_stack([ti, ti * ti])
-                a64 = f64[:, :m]
-                np.copyto(a64, work[:2, :m])
-                yt += np.matmul(a64.transpose(0, 2, 1), tt)
-                tm += tt.sum(axis=0)
+            if not pairwise:
+                continue
+            y = work[y_, :m, :k]
+            gram += y.T @ y
+            ptr = np.zeros(m + 1, dtype=np.int64)
+            np.cumsum(n_miss, out=ptr[1:])
+            out = np.zeros((3, k, self.width), dtype=np.float32)
+            for i, b in enumerate((y_, zb, y2_)):
+                _indicator_product(ptr, item_of, work[b, :m], out[i], by_rows=False)
+            self.wz[g] += out
+            # T = mean of the answered items (0 for a row with none): not an integer, float64
+            r = np.matmul(work[y_, :m], ones_w).astype(np.float64)
+            tt = np.zeros((m, 2))
+            ti = tt[:, 0]
+            np.divide(r, n_ans, out=ti, where=n_ans > 0)
+            np.multiply(ti, ti, out=tt[:, 1])
+            a64 = f64[:m]
+            np.copyto(a64, work[y_, :m])
+            self.ty[g] += ti @ a64
+            tz = np.zeros((k, 2))
+            _indicator_product(ptr, item_of, tt, tz, by_rows=False)
+            self.tz[g] += tz
+            self.tm[g] += (float(ti.sum()), float(tt[:, 1].sum()))
 
     def _adf(self, g: int, work: NDArray[np.float32], rs: NDArray[np.float32]) -> float:
-        """:func:`_adf_alpha_var` on the complete rows, from their row sums and row sums of
-        squares ``rs`` and one product per row with the column sums (exact in float32 when
-        small enough, else float64)."""
-        k, piece = self.k, self.piece
-        gram, col = self.gram_c[g], self.col_c[g, 0]
+        """:func:`_adf_alpha_var` on the complete rows, from their per-row sums of y^2 and y
+        (``rs``) and one product per row with the column sums (exact in float32 when small
+        enough, else float64)."""
+        k, piece, w = self.k, self.piece, self.width
+        gram, col = self.gram_c[g], self.col_c[g, 1, :k]
         m = rs.shape[1]
         mf = float(m)
         tot = float(col.sum())
@@ -649,46 +774,61 @@ class _IntGroups:
             return float("nan")
         c = k / (k - 1)
         a0 = int(self.bounds[g * (k + 2)])
+        col_w = np.zeros(w)
+        col_w[:k] = col
+        y_ = self._Y
         if m <= self.proj_rows:  # col' y is an integer below 2**24: exact in float32
-            cc = col.astype(np.float32)
+            cc = col_w.astype(np.float32)
             if m <= piece:
-                proj32 = work[0, :m] @ cc  # the block is still loaded
+                proj32 = work[y_, :m] @ cc  # the block is still loaded
             else:
                 proj32 = np.empty(m, dtype=np.float32)
                 for p0 in range(0, m, piece):
                     mm = min(piece, m - p0)
-                    y = work[0, :mm]
-                    np.copyto(y, self.srt[a0 + p0 : a0 + p0 + mm, :k])
+                    y = work[y_, :mm]
+                    np.copyto(y, self.srt[a0 + p0 : a0 + p0 + mm])
                     proj32[p0 : p0 + mm] = y @ cc
             proj = proj32.astype(np.float64)
-            proj /= mf
         else:
             proj = np.empty(m)
-            buf = np.empty((min(piece, m), k))
+            buf = np.empty((min(piece, m), w))
             for p0 in range(0, m, piece):
                 mm = min(piece, m - p0)
-                np.copyto(buf[:mm], self.srt[a0 + p0 : a0 + p0 + mm, :k])
-                proj[p0 : p0 + mm] = buf[:mm] @ (col / mf)
+                np.copyto(buf[:mm], self.srt[a0 + p0 : a0 + p0 + mm])
+                proj[p0 : p0 + mm] = buf[:mm] @ col_w
+        # q_i = c (-|y_i - mu|^2 / s + t (1'(y_i - mu))^2 / s^2), |y_i - mu|^2 = sum y^2
+        # - 2 mu'y + |mu|^2; the constant |mu|^2 does not change the variance
         r64 = rs.astype(np.float64)
-        mu = col / mf
-        yy = r64[1] - 2.0 * proj + float(mu @ mu)
-        oy = r64[0] - tot / mf
-        qv = (-c / s) * yy + (c * t / (s * s)) * (oy * oy)
-        dq = qv - float(qv.sum()) / mf
-        return float(dq @ dq) / mf / mf
+        proj *= -2.0 / mf
+        proj += r64[0]
+        oy = r64[1]
+        oy -= tot / mf
+        oy *= oy
+        oy *= c * t / (s * s)
+        proj *= -c / s
+        proj += oy
+        proj -= float(proj.sum()) / mf
+        return float(proj @ proj) / mf / mf
 
-    def finish(self, pairwise: bool) -> dict[str, FloatArray]:
-        """GroupedMoments fields for all groups at once, in y = x - h units."""
-        k, g_n = self.k, self.g_n
+    def finish(self) -> dict[str, FloatArray]:
+        """GroupedMoments fields for all groups at once, in y = x - h units (``counts``: answers
+        per scale point, or None without a scale; ``valid`` False when some answer is not one
+        of the scale points)."""
+        k, g_n, pairwise = self.k, self.g_n, self.pairwise
         kf = float(k)
         k1 = kf - 1.0
         lens = np.diff(self.bounds).reshape(g_n, k + 2).astype(np.float64)
         nc, seg_len = lens[:, 0], lens[:, 1 : k + 1]
         nr = lens.sum(axis=1)
         n_any = nc + seg_len.sum(axis=1) + self.answered_m
-        gram_c, col_c, col_s, col_m = self.gram_c, self.col_c, self.col_s, self.col_m
-        ycol_c = col_c[:, 0]
-        zsum = seg_len + col_m[:, 1]
+        gram_c = self.gram_c
+        col_c, col_s, col_m = self.col_c[..., :k], self.col_s[..., :k], self.col_m[..., :k]
+
+        def diag(a: FloatArray) -> FloatArray:
+            return np.diagonal(a, axis1=-2, axis2=-1)
+
+        ycol_c = col_c[:, 1]
+        zsum = seg_len + col_m[:, self._Z]
         # complete rows: T = row sum / k, so its sums come from the Gram matrix
         tc_sum = ycol_c.sum(axis=-1) / kf
         tc_sq = gram_c.sum(axis=(-2, -1)) / kf**2
@@ -698,9 +838,7 @@ class _IntGroups:
             "q": gram_c.copy(),
             "n": np.broadcast_to(nc[:, None, None], shape3).copy(),
             "s": np.broadcast_to(ycol_c[:, :, None], shape3).copy(),
-            "q2": np.broadcast_to(
-                np.diagonal(gram_c, axis1=-2, axis2=-1)[:, :, None], shape3
-            ).copy(),
+            "q2": np.broadcast_to(diag(gram_c)[:, :, None], shape3).copy(),
             "t_x": gram_c.sum(axis=-1) / kf,
             "t_s": np.broadcast_to(tc_sum[:, None], (g_n, k)).copy(),
             "t_q": np.broadcast_to(tc_sq[:, None], (g_n, k)).copy(),
@@ -711,59 +849,52 @@ class _IntGroups:
         i = np.flatnonzero(nr > nc) if pairwise else np.zeros(0, dtype=np.int64)
         if i.size:
             gram_s, gram = self.gram_s[i], gram_c[i] + self.gram_s[i] + self.gram_m[i]
-            wz, seg, yt, tm = self.wz[i], self.seg[i], self.yt[i], self.tm[i]
+            seg = self.seg[i][..., :k]
+            wz = self.wz[i][..., :k]
+            tz, tm = self.tz[i], self.tm[i]
             zs = zsum[i]
             # T over rows missing one item = row sum / (k - 1): from their Gram matrix
-            ti_sum = col_s[i, 0].sum(axis=-1) / k1 + tm[:, 0]
+            ti_sum = col_s[i, 1].sum(axis=-1) / k1 + tm[:, 0]
             ti_sq = gram_s.sum(axis=(-2, -1)) / k1**2 + tm[:, 1]
             eye = np.eye(k)
             out["q"][i] = gram
             out["n"][i] = nr[i, None, None] - zs[:, :, None] - zs[:, None, :] + wz[:, 1]
             out["n"][i] += seg_len[i, :, None] * eye
-            coly = ycol_c[i] + col_s[i, 0] + col_m[i, 0]
-            out["s"][i] = coly[:, :, None] - wz[:, 0] - np.swapaxes(seg[:, 0], -1, -2)
-            out["q2"][i] = (
-                np.diagonal(gram, axis1=-2, axis2=-1)[:, :, None]
-                - wz[:, 2]
-                - np.swapaxes(seg[:, 1], -1, -2)
-            )
-            out["t_x"][i] += gram_s.sum(axis=-1) / k1 + yt[:, 0, :, 0]
-            out["t_s"][i] += ti_sum[:, None] - (seg[:, 0].sum(axis=-1) / k1 + yt[:, 1, :, 0])
-            out["t_q"][i] += ti_sq[:, None] - (self.rsq[i] / k1**2 + yt[:, 1, :, 1])
+            coly = ycol_c[i] + col_s[i, 1] + col_m[i, 1]
+            # [j, l]: sums of y_j over rows where l is missing (several, or only l)
+            out["s"][i] = coly[:, :, None] - np.swapaxes(wz[:, 0] + seg[:, 0], -1, -2)
+            out["q2"][i] = diag(gram)[:, :, None] - np.swapaxes(wz[:, 2] + seg[:, 1], -1, -2)
+            out["t_x"][i] += gram_s.sum(axis=-1) / k1 + self.ty[i, :k]
+            out["t_s"][i] += ti_sum[:, None] - (seg[:, 0].sum(axis=-1) / k1 + tz[:, :, 0])
+            out["t_q"][i] += ti_sq[:, None] - (self.rsq[i] / k1**2 + tz[:, :, 1])
             out["t_sum"][i] += ti_sum
             out["t_sumsq"][i] += ti_sq
             out["t_n"][i] = n_any[i]
-        if self.n_cat:
-            c0 = float(self.c0)
+        if self.cat_codes is not None:
+            codes = self.cat_codes.astype(np.float64)
             ans = nr[:, None] - zsum
-            sy = ycol_c + col_s[:, 0] + col_m[:, 0]
-            sy2 = col_c[:, 1] + col_s[:, 1] + col_m[:, 2]
-            pw = np.zeros((g_n, k, self.n_cat))
-            pw[..., 0] = ans
-            if self.n_cat > 1:
-                pw[..., 1] = sy - c0 * ans
-            if self.n_cat > 2:
-                pw[..., 2] = sy2 - 2.0 * c0 * sy + c0 * c0 * ans
-            for j in range(self.n_pow):
-                raw = col_c[:, 2 + j] + col_s[:, 2 + j] + col_m[:, 3 + j]
-                pw[..., 3 + j] = raw - zsum * (-c0) ** (3 + j)
-            out["power"] = pw
+            counts = np.zeros((g_n, k, codes.size))
+            for i_c, c in enumerate(self.counted):
+                counts[..., c] = self.counts[:, i_c, :k]
+            out["valid"] = np.array(True)
+            if self.gaps:  # every point counted: any other answer shows in the total
+                out["valid"] = np.array(bool(np.all(counts.sum(axis=-1) == ans)))
+            else:  # the lowest three points (u = y - v0 = 0, 1, 2) from sums of 1, u and u^2
+                sq_s = diag(self.gram_s) if pairwise else col_s[:, 0]
+                sq_m = diag(self.gram_m) if pairwise else col_m[:, 0]
+                v0 = codes[0]
+                n0 = ans - counts.sum(axis=-1)
+                s1 = ycol_c + col_s[:, 1] + col_m[:, 1] - counts @ codes
+                s2 = diag(gram_c) + sq_s + sq_m - counts @ (codes * codes)
+                u1 = s1 - v0 * n0
+                u2 = s2 - 2.0 * v0 * s1 + v0 * v0 * n0
+                n2 = (u2 - u1) / 2.0 if codes.size > 2 else np.zeros_like(u1)
+                if codes.size > 2:
+                    counts[..., 2] = n2
+                counts[..., 1] = u1 - 2.0 * n2
+                counts[..., 0] = n0 - counts[..., 1] - n2
+            out["counts"] = counts
         return out
-
-
-def _shift_power_sums(pw: FloatArray, a: float) -> FloatArray:
-    """Sums of x^p (last axis p = 0..C-1) from exact integer sums of d^p, x = d + a (integer a),
-    by the binomial expansion in exact int64 arithmetic (the caller keeps them below 2**53)."""
-    if a == 0:
-        return pw
-    ai = int(a)
-    n_cat = pw.shape[-1]
-    d = pw.astype(np.int64)
-    out = np.zeros_like(d)
-    for p in range(n_cat):
-        for q in range(p + 1):
-            out[..., p] += math.comb(p, q) * ai ** (p - q) * d[..., q]
-    return out.astype(np.float64)
 
 
 def _small_int_moments(
@@ -779,9 +910,13 @@ def _small_int_moments(
     (y = x - h, 0 = missing) and classifies each row: complete, missing only item j, or missing
     more. The byte rows are sorted by (group, class). Per group, every sum is a float32 BLAS
     product on blocks small enough that float32 sums of these integers are exact, accumulated in
-    float64, so the sums equal the float64 ones: the Gram matrix of each class, segment sums for
-    the rows missing one item (their missing-indicator products are sums over the segment), and
-    indicator products only for the few rows missing several items.
+    float64, so the sums equal the float64 ones. Pairwise, with M = 1 - Z (Z the missing
+    indicators, zero-filled y): n = rows - z_j - z_l + Z'Z, s = colsum(y) - Y'Z,
+    q2 = colsum(y^2) - (Y^2)'Z, and the Z products are sparse (2 % of the cells): for the rows
+    missing one item (sorted by that item) they are segment sums, for the rest products with the
+    indicator pattern; scipy's compiled CSR/CSC kernels do both. Category counts: the three
+    lowest scale points from the number of answers and the sums of y and y^2 (Gram diagonal),
+    the others by comparing the bytes, 255 rows at a time in 64-bit words.
     """
     n, k = x.shape
     g_n = n_groups
@@ -800,19 +935,19 @@ def _small_int_moments(
     if k * vmax * vmax > _EXACT32:
         return None
     cats = _resolve_categories(categories, lo, hi)
-    if cats is not None:  # the float path's power sums must be exact (and ours fit in int64)
+    if cats is not None:  # the float path's power sums must be exact for equal counts
         big = max(abs(lo), abs(hi))
-        if big ** (cats.size - 1) * n > 2.0**53 or (3 * big + 2) ** (cats.size - 1) * n > 2.0**62:
+        if big ** (cats.size - 1) * n > 2.0**53:
             return None
     srt, bounds = _sort_rows(sc, grp, g_n, k)
     del sc
-    n_cat = 0 if cats is None else cats.size
+    cat_codes = None if cats is None else (cats - h).astype(np.int64)
     pairwise = missing == "pairwise"
-    work = _IntGroups(srt, bounds, g_n, k, vmax, n_cat)
+    work = _IntGroups(srt, bounds, g_n, k, vmax, cat_codes, pairwise)
     # one thread: the per-group steps are many short numpy calls that hold the GIL, and a second
     # thread measured no faster
-    work.run(range(g_n), pairwise)
-    f = work.finish(pairwise)
+    work.run(range(g_n))
+    f = work.finish()
     sizes = bounds[k + 2 :: k + 2] - bounds[: -1 : k + 2]
 
     n_m, s_m, q_m, q2_m = f["n"], f["s"], f["q"], f["q2"]
@@ -839,8 +974,12 @@ def _small_int_moments(
 
     counts = None
     if cats is not None:
-        # the float path's sums of x^p, exactly: the same solve then gives the same counts
-        counts = _counts_from_power_sums(_shift_power_sums(f["power"], h + work.c0), cats)
+        if not bool(f["valid"]):
+            return None  # an answer between the given scale points: the float path decides
+        # the float path's exact sums of x^p from these counts, and its solve: the same counts
+        # (or the same None where that solve is too ill-conditioned, far from zero)
+        power = f["counts"] @ (cats[:, None] ** np.arange(cats.size)[None, :])
+        counts = _counts_from_power_sums(power, cats)
         if counts is None and categories is not None:
             raise ValueError("values are not on the integer scale given by categories")
 

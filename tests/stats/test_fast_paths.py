@@ -1,7 +1,9 @@
 """The fast paths give the same numbers as the plain ones.
 
 * moments: the small-integer path (bytes, float32 BLAS on exact integer sums, rows sorted by
-  missing pattern) against the float64 path, for every field, on many shapes of data;
+  missing pattern, sparse missing-indicator products, category counts from byte compares)
+  against the float64 path, for every field, on many shapes of data; scipy's compiled sparse
+  kernels against its public sparse arrays;
 * alpha-if-dropped: the closed forms against alpha_core on every (k-1)-item sub-matrix;
 * bootstrap: float32 counts and feature limbs against float64, bitwise;
 * the BLAS thread limit is undone afterwards.
@@ -77,6 +79,104 @@ def test_small_integer_path_with_tiny_blocks_and_threads(monkeypatch):
     monkeypatch.setattr(mom, "_SCAN_CELLS", 3000)
     monkeypatch.setattr(mom, "_THREADS", 3)
     _assert_same(mom.moments_grouped(x, codes, 3, categories=range(0, 5)), ref)
+
+
+def _awkward(seed=11):
+    """Groups of very different sizes (one empty, one of a single row), an item that is never
+    answered in one group, rows with no answer at all, and rows missing one, two or many items."""
+    rng = np.random.default_rng(seed)
+    x = _likert(5000, 7, p_miss=0.04, seed=seed)
+    codes = rng.choice(6, size=5000, p=[0.55, 0.3, 0.1, 0.0499, 0.0, 0.0001])
+    codes[:2] = [5, 2]  # group 5: a single row; group 4: empty
+    x[codes == 2, 3] = np.nan  # item 3 never answered in group 2
+    x[rng.random(5000) < 0.01] = np.nan  # blank questionnaires
+    many = rng.random(5000) < 0.03
+    x[np.ix_(np.flatnonzero(many), np.array([0, 2, 5]))] = np.nan  # three or more missing
+    return x, codes
+
+
+@pytest.mark.parametrize("policy", ["pairwise", "listwise"])
+@pytest.mark.parametrize("pieces", [False, True], ids=["whole", "tiny pieces"])
+def test_awkward_groups_equal_float_path(policy, pieces, monkeypatch):
+    x, codes = _awkward()
+    ref = mom._float_moments(x, codes, 6, policy, range(1, 6))
+    if pieces:  # every per-group step split over several float32 and byte blocks
+        monkeypatch.setattr(mom, "_PIECE_ROWS", 29)
+        monkeypatch.setattr(mom, "_COUNT_ROWS", 300)
+    fast = mom._small_int_moments(x, codes, 6, policy, range(1, 6))
+    assert fast is not None
+    _assert_same(fast, ref)
+
+
+@pytest.mark.parametrize("policy", ["pairwise", "listwise"])
+def test_public_sparse_api_gives_the_same_sums(policy, monkeypatch):
+    x, codes = _awkward(seed=12)
+    fast = mom._small_int_moments(x, codes, 6, policy, None)
+    monkeypatch.setattr(mom, "_KERNELS", None)  # scipy.sparse arrays instead of the kernels
+    public = mom._small_int_moments(x, codes, 6, policy, None)
+    assert fast is not None and public is not None
+    for f in FIELDS:
+        a, b = getattr(fast, f), getattr(public, f)
+        assert (a is None) == (b is None), f
+        if a is not None:
+            np.testing.assert_array_equal(a, b, err_msg=f)
+
+
+def test_indicator_product_matches_dense():
+    rng = np.random.default_rng(13)
+    z = rng.random((40, 6)) < 0.3
+    x = rng.integers(0, 5, (40, 3)).astype(np.float32)
+    rows, items = np.nonzero(z)
+    ptr = np.zeros(41, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=40), out=ptr[1:])
+    out = np.ones((6, 3), dtype=np.float32)  # the product is added to what is there
+    mom._indicator_product(ptr, items.astype(np.int64), x, out, by_rows=False)
+    np.testing.assert_array_equal(out, 1.0 + z.T.astype(np.float32) @ x)
+    order = np.argsort(items, kind="stable")  # the same matrix in CSR form (rows of z.T)
+    ptr_t = np.zeros(7, dtype=np.int64)
+    np.cumsum(np.bincount(items, minlength=6), out=ptr_t[1:])
+    out2 = np.zeros((6, 3), dtype=np.float32)
+    mom._indicator_product(ptr_t, rows[order].astype(np.int64), x, out2, by_rows=True)
+    np.testing.assert_array_equal(out2, z.T.astype(np.float32) @ x)
+
+
+@pytest.mark.parametrize("m", [1, 254, 255, 256, 1000, 5000])
+def test_byte_column_counts(m):
+    eq = np.random.default_rng(m).random((m, 16)) < 0.5
+    assert np.array_equal(mom._byte_column_counts(eq), eq.sum(axis=0))
+
+
+@pytest.mark.parametrize(
+    "cats", [(1, 2), (1, 2, 3), (0, 1, 2, 3), (1, 2, 3, 4, 5, 6, 7), (-2, -1, 0, 1, 2)]
+)
+@pytest.mark.parametrize("policy", ["pairwise", "listwise"])
+def test_category_counts_on_every_scale_length(cats, policy):
+    lo, hi = cats[0], cats[-1]
+    x = _likert(3000, 5, lo=lo, hi=hi, p_miss=0.06, seed=len(cats))
+    codes = np.random.default_rng(14).integers(0, 3, x.shape[0])
+    fast = mom._small_int_moments(x, codes, 3, policy, cats)
+    assert fast is not None and fast.counts is not None
+    for g in range(3):
+        for j in range(5):
+            col = x[codes == g, j]
+            want = [np.sum(col == c) for c in cats]
+            np.testing.assert_array_equal(fast.counts[g, j], want)
+    _assert_same(fast, mom._float_moments(x, codes, 3, policy, cats))
+
+
+def test_scale_with_gaps():
+    rng = np.random.default_rng(15)
+    x = rng.choice([1.0, 2.0, 4.0, 5.0], size=(2000, 4))
+    x[rng.random(x.shape) < 0.05] = np.nan
+    codes = rng.integers(0, 2, 2000)
+    cats = (1, 2, 4, 5)
+    fast = mom._small_int_moments(x, codes, 2, "pairwise", cats)
+    assert fast is not None
+    _assert_same(fast, mom._float_moments(x, codes, 2, "pairwise", cats))
+    x[5, 1] = 3.0  # between two scale points: the float path decides (and refuses)
+    assert mom._small_int_moments(x, codes, 2, "pairwise", cats) is None
+    with pytest.raises(ValueError, match="scale"):
+        mom.moments_grouped(x, codes, 2, categories=cats)
 
 
 @pytest.mark.parametrize(
