@@ -23,6 +23,17 @@ instrument YAML and passes them in.
 * :func:`dataset_write` writes the frame as csv, xlsx, sav, dta or parquet, always with a
   Frictionless ``datapackage.json`` and a human-readable ``codebook.html``.
 
+Speed and memory (``bench/bench_export.py``: 1M questionnaires, 3.8M answers). The build is
+vectorised: answers become integer arrays, questionnaire contexts Categoricals, recodings run
+per category and k-anonymity is counted on one integer key per questionnaire; the wide layout
+is one scatter into an items × questionnaires Int16 block. The released frame is held in
+memory (disclosure control needs all of it; ~200 MiB at 1M x 42 with text as categoricals);
+the writers stream it in chunks of rows: Parquet by row group (``ParquetWriter``), CSV by
+50,000 rows, and .sav/.dta by 65,536 rows encoded with numpy into the files' fixed-width
+records after pyreadstat has written the dictionary (labels, value labels, missing ranges)
+from a two-row template — pyreadstat alone writes row by row in Python (~150 s for 1M rows)
+and stays the checked fallback. Only xlsx (openpyxl) builds the whole file in memory.
+
 Missing-value codes in item columns (values 1–5):
 
 * ``-9`` (:data:`DONT_KNOW_CODE`): the respondent answered "Vet inte / ej aktuellt" (don't
@@ -35,6 +46,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,8 +55,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-
-from stats.disclosure import generalise, k_anonymity
 
 DONT_KNOW_CODE = -9
 REGION_UNKNOWN = "region unknown"
@@ -182,6 +192,9 @@ def _lookup(instrument: Mapping[str, Any], key: str) -> dict[str, dict[str, str]
 
 
 # --------------------------------------------------------------------------- generalisation
+#
+# Every quasi-identifier is held as a pandas Categorical: the recodings below run in Python on
+# the (few) categories only and are applied to the rows by one integer take of the codes.
 
 
 def _period_half_year(value: object) -> object:
@@ -194,10 +207,86 @@ def _period_year(value: object) -> object:
     return value[:4] if isinstance(value, str) else value
 
 
-def _month_text(series: pd.Series) -> pd.Series:
-    ts = pd.to_datetime(series)
-    out = ts.dt.strftime("%Y-%m").astype(object)
-    return out.where(ts.notna(), None)
+def _from_labels(codes: np.ndarray, labels: Sequence[object]) -> pd.Categorical:
+    """Rows given as ``codes`` into ``labels`` (-1 = missing; a None/NaN label is missing too)
+    as a Categorical whose categories are the distinct labels, sorted."""
+    new_codes, cats = pd.factorize(pd.Series(list(labels), dtype=object), sort=True)
+    mapping = np.append(new_codes, -1).astype(np.int32)  # code -1 → the appended -1
+    categories = pd.Index([str(c) for c in cats], dtype=object)
+    return pd.Categorical.from_codes(mapping[codes], categories=categories)
+
+
+def _recode(cat: pd.Categorical, recode: Callable[[object], object]) -> pd.Categorical:
+    return _from_labels(cat.codes, [recode(c) for c in cat.categories])
+
+
+def _as_categorical(values: pd.Series) -> pd.Categorical:
+    """A string-like column (object, str or category) as a Categorical of str categories
+    (sorted, unless the column was categorical already)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cat = values.array.remove_unused_categories()
+        if pd.api.types.infer_dtype(cat.categories, skipna=True) == "string":
+            return cat
+        return _recode(cat, str)
+    codes, uniques = pd.factorize(values)
+    if pd.api.types.infer_dtype(uniques, skipna=True) != "string":
+        return _from_labels(codes, [str(u) for u in uniques])
+    # Sort the categories in C (Arrow strings), not by Python comparisons of objects.
+    order = pd.Index(uniques, dtype="str").argsort()
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order], rank[-1] = np.arange(len(order)), -1  # code -1 stays missing
+    categories = pd.Index(np.asarray(uniques, dtype=object)[order], dtype=object)
+    return pd.Categorical.from_codes(rank[codes], categories=categories)
+
+
+def _month_labels(values: pd.Series) -> pd.Categorical:
+    """Dates (datetime, Timestamp objects, categorical or text) as "YYYY-MM" categories."""
+    codes, uniques = pd.factorize(values)
+    months = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object)))
+    text = months.dt.strftime("%Y-%m")
+    return _from_labels(codes, [None if pd.isna(t) else t for t in text])
+
+
+def _take(cat: pd.Categorical, pos: np.ndarray) -> pd.Categorical:
+    """Rows ``pos`` of ``cat``; -1 gives missing."""
+    if len(cat) == 0:
+        codes = np.full(len(pos), -1, dtype=np.int32)
+    else:
+        codes = np.where(pos >= 0, cat.codes[pos], -1)
+    return pd.Categorical.from_codes(codes, categories=cat.categories)
+
+
+def _class_sizes(columns: Sequence[pd.Categorical], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Equivalence classes of the rows on ``columns`` (missing is a value of its own):
+    (class id per row, size per class). One integer key per row, one hash pass."""
+    key = np.zeros(n, dtype=np.int64)
+    span = 1
+    for cat in columns:
+        radix = len(cat.categories) + 1
+        if span * radix >= 2**62:  # keep the mixed-radix key in int64
+            key, uniques = pd.factorize(key)
+            key, span = key.astype(np.int64), max(len(uniques), 1)
+        key = key * radix + (cat.codes.astype(np.int64) + 1)
+        span *= radix
+    ids, uniques = pd.factorize(key)
+    return ids, np.bincount(ids, minlength=len(uniques))
+
+
+@dataclass(frozen=True)
+class _KCheck:
+    records_at_risk: int
+    classes_at_risk: int
+    at_risk: np.ndarray  # bool per row
+
+    @property
+    def satisfied(self) -> bool:
+        return self.records_at_risk == 0
+
+
+def _k_check(frame: pd.DataFrame, qi: Sequence[str], k: int) -> _KCheck:
+    ids, sizes = _class_sizes([frame[c].array for c in qi], len(frame))
+    small = sizes < k
+    return _KCheck(int(sizes[small].sum()), int(small.sum()), small[ids])
 
 
 @dataclass(frozen=True)
@@ -207,9 +296,6 @@ class _Step:
     column: str
     recode: Callable[[object], object]
     description: str
-
-    def merge(self, series: pd.Series) -> dict[object, object]:
-        return {v: self.recode(v) for v in series.dropna().unique()}
 
 
 def _merged(mapping: Mapping[str, str]) -> Callable[[object], object]:
@@ -256,7 +342,8 @@ def _steps(quasi: Sequence[str]) -> list[_Step]:
 def _disclosure_control(
     contexts: pd.DataFrame, quasi: Sequence[str], k: int
 ) -> tuple[pd.DataFrame, list[str], list[_Step]]:
-    """One row per questionnaire in, k-anonymous rows out (recoded, then suppressed).
+    """One row per questionnaire in (quasi-identifiers as Categoricals), k-anonymous rows out
+    (recoded, then suppressed).
 
     Each recoding step is tried on top of the ones kept so far and kept only if it lowers the
     number of questionnaires at risk; stops as soon as the data are k-anonymous."""
@@ -265,17 +352,18 @@ def _disclosure_control(
     applied: list[_Step] = []
     if not qi or contexts.empty:
         return contexts, changes, applied
-    check = k_anonymity(contexts, qi, k=k)
+    check = _k_check(contexts, qi, k)
     if check.satisfied:
         return contexts, changes, applied
     changes.append(
         f"{check.records_at_risk} of {len(contexts)} questionnaires were in "
-        f"{len(check.risky)} equivalence classes smaller than k={k} on {', '.join(qi)}"
+        f"{check.classes_at_risk} equivalence classes smaller than k={k} on {', '.join(qi)}"
     )
     current = contexts
     for step in _steps(qi):
-        trial = generalise(current, merge={step.column: step.merge(current[step.column])})
-        trial_check = k_anonymity(trial, qi, k=k)
+        trial = current.copy(deep=False)
+        trial[step.column] = _recode(current[step.column].array, step.recode)
+        trial_check = _k_check(trial, qi, k)
         if trial_check.records_at_risk < check.records_at_risk:
             current, check = trial, trial_check
             applied.append(step)
@@ -286,13 +374,11 @@ def _disclosure_control(
         if check.satisfied:
             break
     if not check.satisfied:
-        sizes = current.groupby(qi, dropna=False, observed=True)["response"].transform("size")
-        small = sizes < k
         changes.append(
-            f"suppressed: {int(small.sum())} questionnaires in {len(check.risky)} equivalence "
-            f"classes still smaller than k={k} were removed"
+            f"suppressed: {check.records_at_risk} questionnaires in {check.classes_at_risk} "
+            f"equivalence classes still smaller than k={k} were removed"
         )
-        current = current[~small]
+        current = current[~check.at_risk]
     return current, changes, applied
 
 
@@ -306,7 +392,7 @@ def _coarsen_month(value: object, applied: Sequence[_Step]) -> object:
 # --------------------------------------------------------------------------- build
 
 
-def _association_codes(slugs: Iterable[str]) -> dict[str, str]:
+def _association_codes(slugs: Iterable[object]) -> dict[str, str]:
     ordered = sorted({str(s) for s in slugs if s is not None and not pd.isna(s)})
     width = max(2, len(str(len(ordered))))
     return {slug: f"A{i + 1:0{width}d}" for i, slug in enumerate(ordered)}
@@ -314,6 +400,49 @@ def _association_codes(slugs: Iterable[str]) -> dict[str, str]:
 
 def _month_start(d: date) -> pd.Timestamp:
     return pd.Timestamp(year=d.year, month=d.month, day=1)
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position of the first row of each distinct key, ordered by key; group number of each
+    row in that order)."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if bool(np.all(keys[1:] >= keys[:-1])):  # sorted already (the usual case): no hashing
+        start = np.r_[True, keys[1:] != keys[:-1]]
+        return np.flatnonzero(start), np.cumsum(start) - 1
+    first = np.flatnonzero(~pd.Series(keys).duplicated().to_numpy())
+    first = first[np.argsort(keys[first], kind="stable")]
+    return first, np.searchsorted(keys[first], keys)
+
+
+def _outcome_columns(
+    outcomes: pd.DataFrame, pseudonyms: pd.Categorical, applied: Sequence[_Step]
+) -> dict[str, Any]:
+    """Register outcomes for each row's pseudonym (first outcome row per pseudonym), exit month
+    coarsened like the period; rows without a pseudonym or outcome row get missing values."""
+    has = np.flatnonzero(outcomes["pseudonym"].notna().to_numpy())
+    keys = pd.Series(np.asarray(outcomes["pseudonym"].take(has), dtype=object), dtype="str")
+    once = ~keys.duplicated().to_numpy()
+    has = has[once]
+    index = pd.Index(keys[once], dtype="str")
+    at_category = index.get_indexer(pd.Index(pseudonyms.categories, dtype="str"))
+    codes = pseudonyms.codes
+    pos = at_category[codes] if len(at_category) else np.full(len(codes), -1)
+    pos = np.where(codes >= 0, pos, -1)
+    exit_month = _month_labels(outcomes["exit_month"].take(has))
+    exit_month = _recode(exit_month, lambda v: _coarsen_month(v, applied))
+    work = outcomes["subsidised_work"].take(has).astype("boolean").array
+    work_values = work.to_numpy(dtype=bool, na_value=False)
+    work_missing = np.asarray(work.isna())
+    if len(has):
+        work_values, work_missing = work_values[pos], work_missing[pos] | (pos < 0)
+    else:
+        work_values, work_missing = np.zeros(len(pos), bool), np.ones(len(pos), bool)
+    return {
+        "exit_outcome": _take(_as_categorical(outcomes["exit_outcome"].take(has)), pos),
+        "subsidised_work": pd.arrays.BooleanArray(work_values, work_missing),
+        "exit_month": _take(exit_month, pos),
+    }
 
 
 def dataset_build(
@@ -325,12 +454,19 @@ def dataset_build(
 ) -> BuiltDataset:
     """Build a disclosure-controlled researcher dataset from a snapshot's pooled frames.
 
-    ``answers`` / ``outcomes``: as returned by ``national.report_store.snapshot_frames``.
-    ``instrument``: the instrument YAML as a dict (items, statements, scale, forms).
-    ``spec``: the selection, layout, association coding and disclosure parameters.
+    ``answers`` / ``outcomes``: as returned by ``national.report_store.snapshot_frames`` (text
+    columns may be object, str or categorical). ``instrument``: the instrument YAML as a dict
+    (items, statements, scale, forms). ``spec``: the selection, layout, association coding and
+    disclosure parameters.
 
     Returns a :class:`BuiltDataset` whose frame has no equivalence class smaller than
-    ``spec.k`` questionnaires on ``spec.quasi_identifiers`` (after any generalisation).
+    ``spec.k`` questionnaires on ``spec.quasi_identifiers`` (after any generalisation). Text
+    columns of the frame are Categoricals (str categories), ``response`` int64, items (wide)
+    and ``value`` (long) Int16, ``subsidised_work`` boolean.
+
+    Vectorised throughout: answers are reduced to integer arrays (row positions, item codes,
+    values), the questionnaire contexts to Categoricals; Python runs per category, never per
+    row; the long→wide pivot is one scatter into an items × questionnaires Int16 block.
     """
     items = _instrument_items(instrument)
     known = [it.code for it in items]
@@ -343,81 +479,88 @@ def dataset_build(
         wanted = set(spec.variables)
         selected = [c for c in known if c in wanted]
 
-    a = answers[answers["item_code"].isin(selected)]
-    period = pd.to_datetime(a["period"])
-    if spec.period_from is not None:
-        a = a[period >= _month_start(spec.period_from)]
-        period = period.loc[a.index]
-    if spec.period_to is not None:
-        a = a[period <= _month_start(spec.period_to)]
+    # Answers as integer arrays: item position in ``selected`` (-1: not selected), response.
+    item_codes, item_uniques = pd.factorize(answers["item_code"])
+    lookup = pd.Index(selected, dtype=object).get_indexer([str(u) for u in item_uniques])
+    item_all = np.append(lookup, -1)[item_codes]
+    del item_codes
+    keep = item_all >= 0
+    if spec.period_from is not None or spec.period_to is not None:
+        period_all = pd.to_datetime(answers["period"]).to_numpy()
+        if spec.period_from is not None:
+            keep &= period_all >= _month_start(spec.period_from).to_datetime64()
+        if spec.period_to is not None:
+            keep &= period_all <= _month_start(spec.period_to).to_datetime64()
+        del period_all
+    rows = np.flatnonzero(keep)
+    del keep
+    response = answers["response"].to_numpy(dtype=np.int64)[rows]
+    item = item_all[rows]
+    del item_all
 
-    # One row per questionnaire: the unit of disclosure control in both layouts.
-    contexts = (
-        a.loc[:, list(CONTEXT_COLUMNS)]
-        .drop_duplicates("response")
-        .sort_values("response", kind="stable")
-        .reset_index(drop=True)
-    )
-    contexts = contexts.astype(
-        {c: object for c in CONTEXT_COLUMNS if c not in ("response", "period")}
-    )
-    contexts["period"] = _month_text(contexts["period"])
-    for col in ("pseudonym", "gender", "age_band", "county"):
-        contexts[col] = contexts[col].where(contexts[col].notna(), None)
-
-    coding = (
-        _association_codes(list(answers["association"]) + list(outcomes["association"]))
-        if spec.association_codes == "coded"
-        else None
-    )
-    if coding is not None:
-        contexts["association"] = contexts["association"].map(coding)
+    # One row per questionnaire, ordered by response: the unit of disclosure control.
+    first, group = _groups(response)
+    at = rows[first]
+    contexts = pd.DataFrame({"response": response[first]})
+    for col in CONTEXT_COLUMNS[1:]:
+        values = answers[col].take(at)
+        contexts[col] = _month_labels(values) if col == "period" else _as_categorical(values)
+    if spec.association_codes == "coded":
+        coding = _association_codes(
+            [*pd.unique(answers["association"]), *pd.unique(outcomes["association"])]
+        )
+        contexts["association"] = _recode(
+            contexts["association"].array, lambda v: coding.get(str(v))
+        )
 
     released, changes, applied = _disclosure_control(contexts, spec.quasi_identifiers, spec.k)
+    # Row of each questionnaire in ``released`` (-1: suppressed), by group number.
+    released_at = np.full(len(contexts), -1, dtype=np.int64)
+    n = len(released)
+    released_at[released.index.to_numpy()] = np.arange(n)
+    released = released.reset_index(drop=True)
+    columns: dict[str, Any] = {c: released[c].array for c in CONTEXT_COLUMNS}
+    columns.update(_outcome_columns(outcomes, released["pseudonym"].array, applied))
 
-    # Register outcomes, one row per pseudonym, exit month coarsened like the period.
-    out = outcomes.loc[outcomes["pseudonym"].notna(), ["pseudonym", *OUTCOME_COLUMNS]]
-    out = out.drop_duplicates("pseudonym").copy()
-    out["exit_month"] = _month_text(out["exit_month"]).map(
-        lambda v: _coarsen_month(v, applied) if v is not None else None
-    )
-    out["exit_outcome"] = out["exit_outcome"].astype(object).where(out["exit_outcome"].notna())
-    out["subsidised_work"] = out["subsidised_work"].astype("boolean")
-    released = released.merge(out, on="pseudonym", how="left")
-    no_outcome = released["exit_outcome"].isna() & released["exit_month"].isna()
-    released.loc[no_outcome & released["pseudonym"].isna(), "subsidised_work"] = pd.NA
+    # Answers of the released questionnaires: row position in ``released`` per answer.
+    pos = released_at[group]
+    inside = pos >= 0
+    answer_rows, pos, item = rows[inside], pos[inside], item[inside]
+    del rows, response, group, inside
+    value = answers["value"].to_numpy(dtype=np.float64, na_value=np.nan)[answer_rows]
+    dont_know = answers["dont_know"].to_numpy(dtype=bool, na_value=False)[answer_rows]
+    del answer_rows
+    missing = np.isnan(value) & ~dont_know
+    coded = np.where(dont_know, DONT_KNOW_CODE, np.nan_to_num(value)).astype(np.int16)
 
-    kept = a[a["response"].isin(released["response"])]
-    coded_value = kept["value"].astype("Int16").mask(kept["dont_know"], DONT_KNOW_CODE)
     if spec.layout == "wide":
-        values = pd.DataFrame(
-            {"response": kept["response"], "item": kept["item_code"], "value": coded_value}
-        ).pivot_table(
-            index="response", columns="item", values="value", aggfunc="first", dropna=False
-        )
-        present = [c for c in selected if c in values.columns]
-        values = values.reindex(columns=present).astype("Int16")
-        frame = released.merge(values, left_on="response", right_index=True, how="left")
-        for c in present:
-            frame[c] = frame[c].astype("Int16")
-        item_columns = present
+        # The first answer per (questionnaire, item), scattered into an items × rows block.
+        n_items = len(selected)
+        cell = pos * n_items + item
+        if bool(np.all(cell[1:] > cell[:-1])):  # sorted and unique (the usual case)
+            once = np.ones(len(cell), dtype=bool)
+        else:
+            once = ~pd.Series(cell).duplicated().to_numpy()
+        data = np.zeros((n_items, n), dtype=np.int16)
+        mask = np.ones((n_items, n), dtype=bool)
+        data[item[once], pos[once]] = coded[once]
+        mask[item[once], pos[once]] = missing[once]
+        present = np.bincount(item, minlength=n_items) > 0
+        item_columns = [c for c, p in zip(selected, present, strict=True) if p]
+        for j, code in enumerate(selected):
+            if present[j]:
+                columns[code] = pd.arrays.IntegerArray(data[j], mask[j])
+        frame = pd.DataFrame(columns)
     else:
-        long = pd.DataFrame(
-            {
-                "response": kept["response"].to_numpy(),
-                "item_code": kept["item_code"].astype(object).to_numpy(),
-                "value": coded_value.to_numpy(),
-            }
-        )
-        long["value"] = long["value"].astype("Int16")
-        frame = released.merge(long, on="response", how="inner")
-        order = {c: i for i, c in enumerate(selected)}
-        frame = frame.assign(_o=frame["item_code"].map(order))
-        frame = frame.sort_values(["response", "_o"], kind="stable").drop(columns="_o")
+        order = np.lexsort((item, pos))  # by questionnaire, then instrument item order
+        pos, item = pos[order], item[order]
+        frame = pd.DataFrame({c: v.take(pos) for c, v in columns.items()})
+        frame["item_code"] = pd.Categorical.from_codes(
+            item, categories=pd.Index(selected, dtype=object)
+        ).remove_unused_categories()
+        frame["value"] = pd.arrays.IntegerArray(coded[order], missing[order])
         item_columns = []
-    columns = [*CONTEXT_COLUMNS, *OUTCOME_COLUMNS]
-    columns += item_columns if spec.layout == "wide" else ["item_code", "value"]
-    frame = frame.loc[:, columns].reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
     codebook = _codebook(
         instrument=instrument,
         items=[it for it in items if it.code in set(selected)],
@@ -580,7 +723,9 @@ def _codebook(
         "title_en": "NNS core indicators – researcher dataset",
         "snapshot": spec.snapshot_number,
         "instrument_version": version,
-        "instrument_versions": sorted({str(v) for v in frame["instrument_version"].dropna()}),
+        "instrument_versions": sorted(
+            {str(v) for v in pd.unique(frame["instrument_version"].dropna())}
+        ),
         "citation": spec.citation,
         "layout": spec.layout,
         "association_codes": spec.association_codes,
@@ -589,7 +734,7 @@ def _codebook(
         "k": spec.k,
         "quasi_identifiers": list(spec.quasi_identifiers),
         "rows": len(frame),
-        "questionnaires": int(frame["response"].nunique()),
+        "questionnaires": int(len(frame) if spec.layout == "wide" else frame["response"].nunique()),
         "changes": list(changes),
         "missing_values": missing,
         "items": [
@@ -647,35 +792,289 @@ def _labels_frame(dataset: BuiltDataset) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "variable", "value", "label_sv", "label_en"])
 
 
-def _csv_write(frame: pd.DataFrame, path: Path) -> None:
+Progress = Callable[[float], None]
+
+
+def _chunks(n: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, n)) for start in range(0, n, size)] or [(0, 0)]
+
+
+def _csv_write(frame: pd.DataFrame, path: Path, progress: Progress | None = None) -> None:
     """UTF-8 CSV in chunks (no full-size text copy); missing as empty, booleans true/false."""
     with path.open("w", encoding="utf-8", newline="") as fh:
         if frame.empty:
             frame.to_csv(fh, index=False)
             return
-        for start in range(0, len(frame), CSV_CHUNK_ROWS):
-            chunk = frame.iloc[start : start + CSV_CHUNK_ROWS]
+        for start, stop in _chunks(len(frame), CSV_CHUNK_ROWS):
+            chunk = frame.iloc[start:stop]
             bools = [c for c in chunk.columns if str(chunk[c].dtype) in ("bool", "boolean")]
             if bools:
                 chunk = chunk.assign(
                     **{c: chunk[c].map({True: "true", False: "false"}) for c in bools}
                 )
             chunk.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
+            if progress is not None:
+                progress(stop / len(frame))
 
 
-def _numeric_for_stats(frame: pd.DataFrame) -> pd.DataFrame:
-    """SPSS/Stata need plain numpy columns: nullable ints as float (NaN = system missing),
-    booleans as 0/1, text as object with "" for missing."""
-    cols: dict[str, Any] = {}
-    for c in frame.columns:
-        s = frame[c]
-        if str(s.dtype) in ("bool", "boolean"):
-            cols[c] = s.astype("Float64").astype("float64")
-        elif pd.api.types.is_integer_dtype(s.dtype):
-            cols[c] = s.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+# SPSS and Stata. pyreadstat writes row by row through Python (a few microseconds per cell:
+# ~150 s for 1M rows x 42 columns), so it writes only the file's dictionary here (variables,
+# labels, value labels, missing ranges) from a two-row template; the rows are then encoded
+# with numpy, chunk by chunk, into the fixed-width record layout that the template shows,
+# after checking that our encoding of the template rows is byte for byte what pyreadstat
+# wrote. If anything differs (another pyreadstat/readstat version, compression, very long
+# strings), the whole frame is written by pyreadstat instead: slower, never different.
+
+SAV_SYSMIS = -float(np.finfo(np.float64).max)  # SPSS system-missing
+DTA_MISSING_DOUBLE = 2.0**1023  # Stata "." for a double
+STAT_CHUNK_ROWS = 65_536
+_DTA_DOUBLE = 65526
+_DTA_STR_MAX = 2045
+
+
+@dataclass(frozen=True)
+class _StatColumn:
+    """A column for SPSS/Stata: numbers as doubles (NaN = system missing) or text as codes
+    into UTF-8 labels (-1 = missing, written as an empty string)."""
+
+    name: str
+    series: pd.Series
+    codes: np.ndarray | None = None
+    labels: tuple[bytes, ...] = ()
+
+    @property
+    def numeric(self) -> bool:
+        return self.codes is None
+
+    @property
+    def width(self) -> int:
+        return max([1, *(len(b) for b in self.labels)])
+
+    def doubles(self, start: int, stop: int) -> np.ndarray:
+        return self.series.iloc[start:stop].to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _stat_columns(frame: pd.DataFrame) -> list[_StatColumn]:
+    out = []
+    for name in frame.columns:
+        s = frame[name]
+        if not isinstance(s.dtype, pd.CategoricalDtype) and (
+            pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)
+        ):
+            out.append(_StatColumn(str(name), s))
         else:
-            cols[c] = s.astype(object).where(s.notna(), "").astype(str).to_numpy(dtype=object)
-    return pd.DataFrame(cols, index=frame.index)
+            cat = _as_categorical(s)
+            labels = tuple(str(c).encode("utf-8") for c in cat.categories)
+            out.append(_StatColumn(str(name), s, np.asarray(cat.codes), labels))
+    return out
+
+
+def _stat_frame(columns: Sequence[_StatColumn], rows: int | None = None) -> pd.DataFrame:
+    """The frame pyreadstat is given: doubles and text (missing as ""). ``rows=None``: every
+    row; otherwise the two-row template (longest text and a value; empty text and NaN)."""
+    data: dict[str, Any] = {}
+    for col in columns:
+        if rows is None and col.numeric:
+            data[col.name] = col.doubles(0, len(col.series))
+        elif rows is None:
+            text = np.array([b.decode("utf-8") for b in col.labels] + [""], dtype=object)
+            data[col.name] = text[col.codes]
+        elif col.numeric:
+            values = col.series.dropna()
+            first = float(values.iloc[0]) if len(values) else 0.0
+            data[col.name] = np.array([first, np.nan])
+        else:
+            longest = max(col.labels, key=len, default=b"").decode("utf-8")
+            data[col.name] = np.array([longest, ""], dtype=object)
+    return pd.DataFrame(data)
+
+
+@dataclass(frozen=True)
+class _RowLayout:
+    dtype: np.dtype[Any]
+    texts: dict[int, np.ndarray]  # column index → encoded labels, missing last
+    missing: float
+
+    def encode(self, columns: Sequence[_StatColumn], start: int, stop: int) -> bytes:
+        rows = np.zeros(stop - start, dtype=self.dtype)
+        for j, col in enumerate(columns):
+            if col.numeric:
+                x = col.doubles(start, stop)
+                rows[f"f{j}"] = np.where(np.isnan(x), self.missing, x)
+            else:
+                assert col.codes is not None
+                rows[f"f{j}"] = self.texts[j][col.codes[start:stop]]
+        return rows.tobytes()
+
+
+def _row_layout(
+    columns: Sequence[_StatColumn], widths: Sequence[int], pad: bytes, missing: float
+) -> _RowLayout:
+    """Doubles for numbers, ``widths[j]`` bytes for text (padded with ``pad``), packed."""
+    formats: list[str] = []
+    offsets: list[int] = []
+    texts: dict[int, np.ndarray] = {}
+    at = 0
+    for j, (col, width) in enumerate(zip(columns, widths, strict=True)):
+        offsets.append(at)
+        if col.numeric:
+            formats.append("<f8")
+            at += 8
+        else:
+            formats.append(f"S{width}")
+            blank = pad * width
+            texts[j] = np.array([b.ljust(width, pad) for b in col.labels] + [blank], f"S{width}")
+            at += width
+    dtype = np.dtype(
+        {
+            "names": [f"f{j}" for j in range(len(columns))],
+            "formats": formats,
+            "offsets": offsets,
+            "itemsize": at,
+        }
+    )
+    return _RowLayout(dtype, texts, missing)
+
+
+def _template_rows(
+    columns: Sequence[_StatColumn], widths: Sequence[int], pad: bytes, missing: float
+) -> bytes:
+    """Our encoding of the two template rows that pyreadstat was given."""
+    frame = _stat_frame(columns, rows=2)
+    probe = [
+        _StatColumn(c.name, frame[c.name])
+        if c.numeric
+        else _StatColumn(
+            c.name, frame[c.name], np.array([0, -1]), (str(frame[c.name].iloc[0]).encode(),)
+        )
+        for c in columns
+    ]
+    return _row_layout(probe, widths, pad, missing).encode(probe, 0, 2)
+
+
+def _write_rows(
+    fh: Any, layout: _RowLayout, columns: Sequence[_StatColumn], n: int, progress: Progress | None
+) -> None:
+    for start, stop in _chunks(n, STAT_CHUNK_ROWS):
+        fh.write(layout.encode(columns, start, stop))
+        if progress is not None and n:
+            progress(stop / n)
+
+
+def _sav_records_end(raw: bytes) -> tuple[int, list[int]] | None:
+    """Walk an uncompressed .sav dictionary: (offset of the first case, offsets of 64-bit case
+    counts in extension records) or None if the layout is not the expected one."""
+    at = 176
+    counts: list[int] = []
+    try:
+        while True:
+            (rec,) = struct.unpack_from("<i", raw, at)
+            if rec == 2:
+                has_label, n_missing = struct.unpack_from("<ii", raw, at + 8)
+                at += 32
+                if has_label:
+                    (length,) = struct.unpack_from("<i", raw, at)
+                    at += 4 + (length + 3) // 4 * 4
+                at += abs(n_missing) * 8
+            elif rec == 3:
+                (count,) = struct.unpack_from("<i", raw, at + 4)
+                at += 8
+                for _ in range(count):
+                    at += 8 + (raw[at + 8] + 8) // 8 * 8
+            elif rec == 4:
+                (count,) = struct.unpack_from("<i", raw, at + 4)
+                at += 8 + 4 * count
+            elif rec == 6:
+                (count,) = struct.unpack_from("<i", raw, at + 4)
+                at += 8 + 80 * count
+            elif rec == 7:
+                subtype, size, count = struct.unpack_from("<iii", raw, at + 4)
+                if subtype == 16 and size == 8 and count == 2:
+                    counts.append(at + 24)
+                at += 16 + size * count
+            elif rec == 999:
+                return at + 8, counts
+            else:
+                return None
+    except (struct.error, IndexError):
+        return None
+
+
+def _sav_fill(
+    path: Path, columns: Sequence[_StatColumn], n: int, progress: Progress | None
+) -> bool:
+    """Replace the two template cases of the .sav at ``path`` by all ``n`` rows."""
+    raw = path.read_bytes()
+    if len(raw) < 176 or raw[:4] != b"$FL2" or n > 2**31 - 1:
+        return False
+    layout_code, units, compression = struct.unpack_from("<iii", raw, 64)
+    (cases,) = struct.unpack_from("<i", raw, 80)
+    if (layout_code, compression, cases) != (2, 0, 2):
+        return False
+    widths = [0 if c.numeric else (c.width + 7) // 8 * 8 for c in columns]
+    if any(w > 255 for w in widths):  # very long strings are split in segments: not handled
+        return False
+    layout = _row_layout(columns, widths, b" ", SAV_SYSMIS)
+    found = _sav_records_end(raw)
+    if found is None or layout.dtype.itemsize != 8 * units:
+        return False
+    start, counts = found
+    if raw[start:] != _template_rows(columns, widths, b" ", SAV_SYSMIS):
+        return False
+    with path.open("r+b") as fh:
+        fh.seek(80)
+        fh.write(struct.pack("<i", n))
+        for at in counts:
+            if struct.unpack_from("<q", raw, at)[0] == 2:
+                fh.seek(at)
+                fh.write(struct.pack("<q", n))
+        fh.seek(start)
+        fh.truncate()
+        _write_rows(fh, layout, columns, n, progress)
+    return True
+
+
+def _dta_fill(
+    path: Path, columns: Sequence[_StatColumn], n: int, progress: Progress | None
+) -> bool:
+    """Replace the two template observations of the .dta (format 117–119) at ``path`` by all
+    ``n`` rows, moving the sections after the data and their offsets in the map."""
+    raw = path.read_bytes()
+    try:
+        if not raw.startswith(b"<stata_dta><header><release>11"):
+            return False
+        if b"<byteorder>LSF</byteorder>" not in raw[:100]:
+            return False
+        n_at = raw.index(b"<N>", raw.index(b"<K>")) + 3
+        n_size = raw.index(b"</N>", n_at) - n_at
+        if int.from_bytes(raw[n_at : n_at + n_size], "little") != 2 or n >= 256**n_size:
+            return False
+        map_at = raw.index(b"<map>") + 5
+        offsets = list(struct.unpack_from("<14Q", raw, map_at))
+        types_at = offsets[2] + len(b"<variable_types>")
+        types = struct.unpack_from(f"<{len(columns)}H", raw, types_at)
+        data_at, after = offsets[9] + len(b"<data>"), offsets[10] - len(b"</data>")
+        if raw[offsets[9] : data_at] != b"<data>" or raw[after : offsets[10]] != b"</data>":
+            return False
+    except (ValueError, struct.error):
+        return False
+    widths = [0 if c.numeric else c.width for c in columns]
+    expected = tuple(_DTA_DOUBLE if c.numeric else w for c, w in zip(columns, widths, strict=True))
+    if types != expected or any(w >= _DTA_STR_MAX for w in widths):
+        return False
+    layout = _row_layout(columns, widths, b"\0", DTA_MISSING_DOUBLE)
+    if raw[data_at:after] != _template_rows(columns, widths, b"\0", DTA_MISSING_DOUBLE):
+        return False
+    shift = (n - 2) * layout.dtype.itemsize
+    offsets[10:] = [o + shift for o in offsets[10:]]
+    head = bytearray(raw[:data_at])
+    head[n_at : n_at + n_size] = n.to_bytes(n_size, "little")
+    struct.pack_into("<14Q", head, map_at, *offsets)
+    with path.open("wb") as fh:
+        fh.write(head)
+        _write_rows(fh, layout, columns, n, progress)
+        fh.write(raw[after:])
+    return True
 
 
 def _stat_labels(
@@ -697,46 +1096,73 @@ def _stat_labels(
     return labels, value_labels
 
 
-def _sav_write(dataset: BuiltDataset, path: Path) -> None:
+def _sav_write(
+    dataset: BuiltDataset, path: Path, progress: Progress | None = None, *, fast: bool = True
+) -> None:
     import pyreadstat
 
     labels, value_labels = _stat_labels(dataset, max_len=None)
-    frame = _numeric_for_stats(dataset.frame)
+    columns = _stat_columns(dataset.frame)
     missing: dict[str, list[int | float | str | Any]] = {
         v["name"]: [DONT_KNOW_CODE] for v in _variables(dataset) if v.get("missing_values")
     }
-    pyreadstat.write_sav(
-        frame,
-        str(path),
-        column_labels=[labels.get(c, c) for c in frame.columns],
-        variable_value_labels=value_labels,
-        missing_ranges=missing,
-        file_label=str(dataset.codebook.get("title_sv", ""))[:64],
-    )
+    options: dict[str, Any] = {
+        "column_labels": [labels.get(c.name, c.name) for c in columns],
+        "variable_value_labels": value_labels,
+        "missing_ranges": missing,
+        "file_label": str(dataset.codebook.get("title_sv", ""))[:64],
+        "row_compress": False,
+    }
+    if fast:
+        pyreadstat.write_sav(_stat_frame(columns, rows=2), str(path), **options)
+        if _sav_fill(path, columns, len(dataset.frame), progress):
+            return
+    pyreadstat.write_sav(_stat_frame(columns), str(path), **options)
 
 
-def _dta_write(dataset: BuiltDataset, path: Path) -> None:
+def _dta_write(
+    dataset: BuiltDataset, path: Path, progress: Progress | None = None, *, fast: bool = True
+) -> None:
     import pyreadstat
 
     labels, value_labels = _stat_labels(dataset, max_len=STATA_LABEL_MAX)
-    frame = _numeric_for_stats(dataset.frame)
-    pyreadstat.write_dta(
-        frame,
-        str(path),
-        column_labels=[labels.get(c, c) for c in frame.columns],
-        variable_value_labels=value_labels,
-        file_label=str(dataset.codebook.get("title_en", ""))[:80],
-    )
+    columns = _stat_columns(dataset.frame)
+    options: dict[str, Any] = {
+        "column_labels": [labels.get(c.name, c.name) for c in columns],
+        "variable_value_labels": value_labels,
+        "file_label": str(dataset.codebook.get("title_en", ""))[:80],
+    }
+    if fast:
+        pyreadstat.write_dta(_stat_frame(columns, rows=2), str(path), **options)
+        if _dta_fill(path, columns, len(dataset.frame), progress):
+            return
+    pyreadstat.write_dta(_stat_frame(columns), str(path), **options)
 
 
-def _parquet_write(dataset: BuiltDataset, path: Path) -> None:
+PARQUET_ROW_GROUP_ROWS = 262_144
+
+
+def _parquet_write(dataset: BuiltDataset, path: Path, progress: Progress | None = None) -> None:
+    """Row group by row group: only one group is converted to Arrow at a time. Text columns
+    stay dictionary-encoded (categorical when read back with pandas), each group carrying only
+    the categories it uses (pseudonyms would otherwise repeat every category in every group)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(dataset.frame, preserve_index=False)
-    meta = dict(table.schema.metadata or {})
+    frame = dataset.frame
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    meta = dict(schema.metadata or {})
     meta[b"nns_codebook"] = json.dumps(dataset.codebook, ensure_ascii=False).encode("utf-8")
-    pq.write_table(table.replace_schema_metadata(meta), path)
+    schema = schema.with_metadata(meta)
+    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    with pq.ParquetWriter(path, schema) as writer:
+        for start, stop in _chunks(len(frame), PARQUET_ROW_GROUP_ROWS):
+            chunk = frame.iloc[start:stop]
+            used = {c: chunk[c].cat.remove_unused_categories() for c in categorical}
+            chunk = chunk.assign(**used)
+            writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
+            if progress is not None and len(frame):
+                progress(stop / len(frame))
 
 
 def _xlsx_write(dataset: BuiltDataset, path: Path) -> None:
@@ -883,7 +1309,13 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em;verti
 """
 
 
-def dataset_write(*, dataset: BuiltDataset, fmt: str, directory: Path | str) -> list[Path]:
+def dataset_write(
+    *,
+    dataset: BuiltDataset,
+    fmt: str,
+    directory: Path | str,
+    progress: Progress | None = None,
+) -> list[Path]:
     """Write ``dataset`` as ``fmt`` ("csv", "xlsx", "sav", "dta" or "parquet") into
     ``directory`` (created if needed), with ``datapackage.json`` and ``codebook.html``.
 
@@ -892,6 +1324,9 @@ def dataset_write(*, dataset: BuiltDataset, fmt: str, directory: Path | str) -> 
     variable and value labels and -9 user-missing; dta: ``data.dta`` with labels cut to 80
     characters; parquet: ``data.parquet`` (codebook JSON in the schema metadata).
     Returns the written paths, data file first.
+
+    csv, parquet, sav and dta are written in chunks of rows, calling ``progress`` with the
+    share of rows written (0–1) after each; xlsx is written whole (openpyxl), then reported.
     """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
@@ -901,19 +1336,21 @@ def dataset_write(*, dataset: BuiltDataset, fmt: str, directory: Path | str) -> 
     written = [data_path]
     labels_name: str | None = None
     if fmt == "csv":
-        _csv_write(dataset.frame, data_path)
+        _csv_write(dataset.frame, data_path, progress)
         labels_path = out / "labels.csv"
         _csv_write(_labels_frame(dataset), labels_path)
         written.append(labels_path)
         labels_name = labels_path.name
     elif fmt == "xlsx":
         _xlsx_write(dataset, data_path)
+        if progress is not None:
+            progress(1.0)
     elif fmt == "sav":
-        _sav_write(dataset, data_path)
+        _sav_write(dataset, data_path, progress)
     elif fmt == "dta":
-        _dta_write(dataset, data_path)
+        _dta_write(dataset, data_path, progress)
     else:
-        _parquet_write(dataset, data_path)
+        _parquet_write(dataset, data_path, progress)
     package = out / "datapackage.json"
     package.write_text(
         json.dumps(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from celery import chord, shared_task
+import logging
+
+from celery import Task, chord, shared_task
 from django.db import transaction
 
 from national.models import Snapshot, SnapshotPart
@@ -12,6 +14,8 @@ from national.services import (
     snapshot_publish,
     snapshot_start,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="national.pool_association", bind=True)
@@ -66,12 +70,27 @@ def snapshot_scheduled() -> int:
     return snapshot.number
 
 
-@shared_task(name="national.dataset_build")
-def dataset_build_task(request_id: int) -> str:
+@shared_task(name="national.dataset_build", bind=True)
+def dataset_build_task(self: Task, request_id: int) -> str:
+    """Build a release; progress goes to the result backend as state PROGRESS with meta
+    ``{"request": id, "stage": ..., "percent": 0-100}`` (when there is one) and to the log."""
     from national.releases import dataset_build_failed, dataset_build_run
 
+    last = -1
+
+    def progress(stage: str, share: float) -> None:
+        nonlocal last
+        percent = int(share * 100)
+        if percent == last:
+            return
+        last = percent
+        logger.info("dataset %s: %s %d %%", request_id, stage, percent)
+        if self.request.id and not self.request.called_directly:
+            meta = {"request": request_id, "stage": stage, "percent": percent}
+            self.update_state(state="PROGRESS", meta=meta)
+
     try:
-        return dataset_build_run(request_id=request_id).status
+        return dataset_build_run(request_id=request_id, progress=progress).status
     except Exception as exc:
         dataset_build_failed(request_id=request_id, error=repr(exc))
         raise

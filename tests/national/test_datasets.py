@@ -328,3 +328,228 @@ def test_unknown_format_and_items_rejected(
     with pytest.raises(ValueError):
         dataset_build(answers=frames[0], outcomes=frames[1], instrument=INSTRUMENT,
                       spec=DatasetSpec(variables=("p99",)))  # fmt: skip
+
+
+# --------------------------------------------------------------------------- input shapes
+
+
+def _categorical_frames(
+    frames: tuple[pd.DataFrame, pd.DataFrame],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same frames with every text column categorical (as report_store may load them)."""
+
+    def cat(df: pd.DataFrame) -> pd.DataFrame:
+        text = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) == "str"]
+        return df.astype({c: "category" for c in text})
+
+    return cat(frames[0]), cat(frames[1])
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns)
+    assert len(a) == len(b)
+    for col in a.columns:
+        left = [None if pd.isna(v) else v for v in a[col]]
+        right = [None if pd.isna(v) else v for v in b[col]]
+        assert left == right, col
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+def test_categorical_and_unsorted_input_give_the_same_release(
+    frames: tuple[pd.DataFrame, pd.DataFrame], layout: str
+) -> None:
+    answers, outcomes = frames
+    spec = DatasetSpec(layout=layout, association_codes="coded")  # type: ignore[arg-type]
+    reference = dataset_build(answers=answers, outcomes=outcomes, instrument=INSTRUMENT, spec=spec)
+    cat_answers, cat_outcomes = _categorical_frames(frames)
+    from_categorical = dataset_build(
+        answers=cat_answers, outcomes=cat_outcomes, instrument=INSTRUMENT, spec=spec
+    )
+    _same(reference.frame, from_categorical.frame)
+    assert from_categorical.changes == reference.changes
+    shuffled = answers.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    from_shuffled = dataset_build(
+        answers=shuffled, outcomes=outcomes.iloc[::-1], instrument=INSTRUMENT, spec=spec
+    )
+    _same(reference.frame, from_shuffled.frame)
+    assert from_shuffled.changes == reference.changes
+
+
+def test_duplicate_answer_keeps_the_first(frames: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    answers, outcomes = frames
+    spec = DatasetSpec(variables=("p1",), k=1)
+    one = answers[answers["item_code"] == "p1"].dropna(subset=["value"]).iloc[[0]]
+    twice = pd.concat([answers, one.assign(value=pd.array([9], dtype="Int16"))])
+    built = dataset_build(answers=twice, outcomes=outcomes, instrument=INSTRUMENT, spec=spec)
+    row = built.frame.set_index("response").loc[one["response"].iloc[0]]
+    expected = DONT_KNOW_CODE if one["dont_know"].iloc[0] else one["value"].iloc[0]
+    assert row["p1"] == expected
+
+
+def test_released_text_columns_are_categorical(wide: BuiltDataset) -> None:
+    f = wide.frame
+    for col in ("association", "county", "period", "gender", "pseudonym", "exit_month"):
+        assert isinstance(f[col].dtype, pd.CategoricalDtype), col
+    assert str(f["p1"].dtype) == "Int16" and str(f["subsidised_work"].dtype) == "boolean"
+
+
+# --------------------------------------------------------------------------- fast writers
+
+
+def _read_stat(path: Path) -> tuple[pd.DataFrame, Any]:
+    if path.suffix == ".sav":
+        return pyreadstat.read_sav(str(path), user_missing=True)
+    return pyreadstat.read_dta(str(path))
+
+
+def _spy_fast_path(monkeypatch: pytest.MonkeyPatch, fmt: str) -> list[bool]:
+    """Records whether each .sav/.dta write took the fast path (True) or fell back."""
+    from national import datasets
+
+    name = "_sav_fill" if fmt == "sav" else "_dta_fill"
+    fill = getattr(datasets, name)
+    taken: list[bool] = []
+
+    def spy(*args: Any) -> bool:
+        taken.append(fill(*args))
+        return taken[-1]
+
+    monkeypatch.setattr(datasets, name, spy)
+    return taken
+
+
+STAT_META = (
+    "column_names",
+    "column_labels",
+    "variable_value_labels",
+    "missing_ranges",
+    "number_rows",
+    "readstat_variable_types",
+    "variable_storage_width",
+    "file_label",
+)
+
+
+@pytest.mark.parametrize("fmt", ["sav", "dta"])
+@pytest.mark.parametrize("layout", ["wide", "long"])
+def test_fast_stat_writer_equals_pyreadstat_row_by_row(
+    wide: BuiltDataset,
+    long: BuiltDataset,
+    tmp_path: Path,
+    fmt: str,
+    layout: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rows encoded with numpy read back exactly like pyreadstat's own (slow) writing, and
+    the fast path is really taken (not the fallback)."""
+    from national import datasets
+
+    dataset = wide if layout == "wide" else long
+    write = datasets._sav_write if fmt == "sav" else datasets._dta_write
+    taken = _spy_fast_path(monkeypatch, fmt)
+    monkeypatch.setattr(datasets, "STAT_CHUNK_ROWS", 100)  # several chunks
+    seen: list[float] = []
+    write(dataset, tmp_path / f"fast.{fmt}", seen.append)
+    write(dataset, tmp_path / f"slow.{fmt}", fast=False)
+    assert taken == [True]
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    fast, fast_meta = _read_stat(tmp_path / f"fast.{fmt}")
+    slow, slow_meta = _read_stat(tmp_path / f"slow.{fmt}")
+    pd.testing.assert_frame_equal(fast, slow)
+    for attr in STAT_META:
+        assert getattr(fast_meta, attr) == getattr(slow_meta, attr), attr
+    assert len(fast) == len(dataset.frame)
+
+
+def _odd_dataset(n: int) -> BuiltDataset:
+    """Text with non-ASCII, missing and a 300-byte value; nullable ints and booleans."""
+    rng = np.random.default_rng(5)
+    town = np.array(["Göteborg", "Malmö", None, "Åre", "x" * 300], dtype=object)
+    frame = pd.DataFrame(
+        {
+            "response": np.arange(n, dtype=np.int64),
+            "town": pd.Categorical(town[rng.integers(0, 4, n)]),
+            "note": pd.Series(town[rng.integers(0, 5, n)], dtype=object),
+            "p1": pd.array(rng.choice([1, 5, DONT_KNOW_CODE, None], n), dtype="Int16"),
+            "flag": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
+        }
+    )
+    missing = {str(DONT_KNOW_CODE): {"sv": "Vet inte", "en": "Don't know"}}
+    scale = {"1": {"sv": "Inte alls", "en": "Not at all"}, "5": {"sv": "Helt", "en": "Fully"}}
+    scale.update(missing)
+    variables = [
+        {"name": "response", "type": "integer", "label_sv": "Svar", "label_en": "Response"},
+        {"name": "town", "type": "string", "label_sv": "Ort", "label_en": "Town"},
+        {"name": "note", "type": "string", "label_sv": "Anteckning", "label_en": "Note"},
+        {
+            "name": "p1",
+            "type": "integer",
+            "label_sv": "Fråga 1",
+            "label_en": "Item 1",
+            "value_labels": scale,
+            "missing_values": missing,
+        },
+        {"name": "flag", "type": "boolean", "label_sv": "Flagga", "label_en": "Flag"},
+    ]
+    codebook = {"variables": variables, "title_sv": "Test", "title_en": "Test"}
+    return BuiltDataset(frame=frame, changes=[], codebook=codebook)
+
+
+@pytest.mark.parametrize("fmt", ["sav", "dta"])
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 257])
+def test_stat_writers_on_odd_columns(
+    tmp_path: Path, fmt: str, n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both paths agree; .sav falls back to pyreadstat for strings over 255 bytes (SPSS splits
+    those into segments), .dta keeps the fast path (str# up to 2045 bytes)."""
+    from national import datasets
+
+    dataset = _odd_dataset(n)
+    write = datasets._sav_write if fmt == "sav" else datasets._dta_write
+    taken = _spy_fast_path(monkeypatch, fmt)
+    write(dataset, tmp_path / f"fast.{fmt}")
+    very_long = dataset.frame["note"].str.len().max() > 255
+    assert taken == [fmt == "dta" or not very_long]
+    write(dataset, tmp_path / f"slow.{fmt}", fast=False)
+    fast, meta = _read_stat(tmp_path / f"fast.{fmt}")
+    slow, _ = _read_stat(tmp_path / f"slow.{fmt}")
+    pd.testing.assert_frame_equal(fast, slow)
+    assert len(fast) == n
+    if n:
+        f = dataset.frame
+        assert list(fast["town"]) == [("" if pd.isna(v) else v) for v in f["town"]]
+        assert list(fast["note"]) == [("" if pd.isna(v) else v) for v in f["note"]]
+        expected = f["p1"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        np.testing.assert_array_equal(fast["p1"].to_numpy(dtype=float), expected)
+        flags = f["flag"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        np.testing.assert_array_equal(fast["flag"].to_numpy(dtype=float), flags)
+    assert meta.variable_value_labels["p1"][DONT_KNOW_CODE] == "Vet inte"
+    assert dict(zip(meta.column_names, meta.column_labels, strict=True))["p1"] == "Fråga 1"
+
+
+def test_parquet_row_groups_round_trip(
+    wide: BuiltDataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from national import datasets
+
+    monkeypatch.setattr(datasets, "PARQUET_ROW_GROUP_ROWS", 50)
+    seen: list[float] = []
+    paths = dataset_write(dataset=wide, fmt="parquet", directory=tmp_path, progress=seen.append)
+    meta = pq.ParquetFile(paths[0]).metadata
+    assert meta.num_row_groups == -(-len(wide.frame) // 50)
+    _same(pq.read_table(paths[0]).to_pandas(), wide.frame)
+    assert seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_empty_release_writes_every_format(
+    frames: tuple[pd.DataFrame, pd.DataFrame], tmp_path: Path
+) -> None:
+    answers, outcomes = frames
+    spec = DatasetSpec(period_from=date(2030, 1, 1))
+    built = dataset_build(answers=answers, outcomes=outcomes, instrument=INSTRUMENT, spec=spec)
+    assert built.frame.empty
+    for fmt in ("csv", "xlsx", "sav", "dta", "parquet"):
+        paths = dataset_write(dataset=built, fmt=fmt, directory=tmp_path / fmt)
+        assert paths[0].exists()
+    assert len(pq.read_table(tmp_path / "parquet" / "data.parquet")) == 0
+    assert len(pyreadstat.read_sav(str(tmp_path / "sav" / "data.sav"))[0]) == 0

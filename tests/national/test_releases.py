@@ -162,3 +162,32 @@ def test_api_request_decide_download(people, published, django_capture_on_commit
     other = host_client("localhost", people["other"])
     assert other.get(f"/api/v1/datasets/{pk}/download/").status_code == 403
     assert DatasetDownload.objects.filter(request_id=pk).count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["sav", "parquet"])
+def test_build_reports_progress_and_checksums_the_archive(
+    people, published, django_capture_on_commit_callbacks, fmt
+):
+    import hashlib
+
+    from national.releases import STAGES, dataset_build_run
+
+    req = dataset_request_create(
+        requester=people["researcher"], purpose=PURPOSE, fmt=fmt, layout="long"
+    )
+    with django_capture_on_commit_callbacks(execute=False):  # the task is run by hand below
+        dataset_request_decide(
+            request=req, approver=people["approver"], approve=True, reason="Godkänt."
+        )
+    seen: list[tuple[str, float]] = []
+    built = dataset_build_run(request_id=req.pk, progress=lambda s, p: seen.append((s, p)))
+    assert built.status == "ready"
+    stages = list(dict.fromkeys(s for s, _ in seen))
+    assert stages == list(STAGES)
+    shares = [p for _, p in seen]
+    assert shares == sorted(shares) and shares[0] == 0.0 and shares[-1] == 1.0
+    with open(built.file_path, "rb") as fh:
+        assert hashlib.sha256(fh.read()).hexdigest() == built.checksum
+    with zipfile.ZipFile(built.file_path) as zf:
+        assert zf.testzip() is None
+        assert f"data.{fmt}" in zf.namelist()
