@@ -550,21 +550,21 @@ def _indicator_product(
 
 
 def _byte_column_counts(eq: NDArray[np.bool_]) -> IntArray:
-    """Column sums of a 0/1 byte matrix (m, w), w a multiple of 8, as int64 (w,).
+    """Column sums of 0/1 byte matrices (..., m, w), w a multiple of 8, as int64 (..., w).
 
     SIMD-within-a-register: rows are read as 64-bit words and added in runs of at most 255
     rows, so no byte lane can carry into its neighbour; the lanes are then added as bytes.
     """
-    m, w = eq.shape
+    *lead, m, w = eq.shape
     wd = w // 8
     words = eq.view(np.uint64)
-    total = np.zeros(w, dtype=np.int64)
+    total = np.zeros((*lead, w), dtype=np.int64)
     q = m // 255
     if q:
-        lanes = np.add.reduce(words[: q * 255].reshape(255, q * wd), axis=0)
-        total += lanes.view(np.uint8).reshape(q, w).sum(axis=0, dtype=np.int64)
+        lanes = np.add.reduce(words[..., : q * 255, :].reshape(*lead, 255, q * wd), axis=-2)
+        total += lanes.view(np.uint8).reshape(*lead, q, w).sum(axis=-2, dtype=np.int64)
     if m > q * 255:
-        total += np.add.reduce(words[q * 255 :], axis=0).view(np.uint8)
+        total += np.add.reduce(words[..., q * 255 :, :], axis=-2).view(np.uint8)
     return total
 
 
@@ -627,13 +627,18 @@ class _IntGroups:
         self.tm = np.zeros((g_n, 2))  # sum of T, T^2 over those rows
         self.answered_m = np.zeros(g_n, dtype=np.int64)
         self.counts = np.zeros((g_n, len(self.counted), w), dtype=np.int64)
+        # code 0 is a missing answer: a scale point below the answers has no code, count 0
+        codes_c = [int(cat_codes[c]) for c in self.counted] if cat_codes is not None else []
+        self.count_idx = np.array([i for i, c in enumerate(codes_c) if 1 <= c <= 255], dtype=int)
+        self.count_codes = np.array([codes_c[i] for i in self.count_idx], dtype=np.uint8)
+        self.count_codes = self.count_codes.reshape(-1, 1, 1)
         self.adf_var = np.full(g_n, np.nan)
 
     def run(self, groups: Sequence[int]) -> None:
         """Sums for ``groups`` with this call's own work blocks."""
         work = np.empty((3, self.piece, self.width), dtype=np.float32)
         f64 = np.empty((self.piece, self.width))
-        eq = np.empty((self.count_rows if self.counted else 0, self.width), dtype=np.bool_)
+        eq = np.empty((self.count_idx.size, self.count_rows, self.width), dtype=np.bool_)
         ones32 = np.ones(max(self.piece, self.width), dtype=np.float32)
         rows = np.arange(self.piece, dtype=np.int64)
         for g in groups:
@@ -642,18 +647,15 @@ class _IntGroups:
 
     def _count(self, g: int, eq: NDArray[np.bool_]) -> None:
         """Answers per counted category in group g (all its rows: the counts are descriptive)."""
-        if not self.counted or self.cat_codes is None:
+        if not self.count_idx.size:
             return
         k, piece = self.k, self.count_rows
         a0, a3 = int(self.bounds[g * (k + 2)]), int(self.bounds[(g + 1) * (k + 2)])
         for p0 in range(a0, a3, piece):
             m = min(piece, a3 - p0)
-            blk, e = self.srt[p0 : p0 + m], eq[:m]
-            for i, c in enumerate(self.counted):
-                code = int(self.cat_codes[c])
-                if 1 <= code <= 255:  # code 0 is a missing answer, not this category
-                    np.equal(blk, code, out=e)
-                    self.counts[g, i] += _byte_column_counts(e)
+            e = eq[:, :m]
+            np.equal(self.srt[None, p0 : p0 + m], self.count_codes, out=e)
+            self.counts[g, self.count_idx] += _byte_column_counts(e)
 
     def _load(self, work: NDArray[np.float32], p0: int, m: int, square: bool = True) -> None:
         """Rows p0 .. p0 + m - 1 as float32 y (and y^2)."""

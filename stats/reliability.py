@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats as sps
 
 from stats.factor import one_factor_minres
-from stats.moments import FloatArray, GroupedMoments, Missing, moments_grouped
+from stats.moments import FloatArray, GroupedMoments, IntArray, Missing, moments_grouped
 
 SCALE_COLUMNS = [
     "n_rows", "n_used", "n_pair_min", "k",
@@ -312,6 +313,16 @@ def _if_dropped(
     return drop
 
 
+@lru_cache(maxsize=16)
+def _positions_without(k: int) -> IntArray:
+    """For each j, the positions (in row-major order of the off-diagonal entries of a k x k
+    matrix) of the entries in row j or column j; (k, 2(k-1)), read-only."""
+    rows, cols = np.nonzero(~np.eye(k, dtype=bool))
+    gone = np.array([np.flatnonzero((rows == j) | (cols == j)) for j in range(k)])
+    gone.flags.writeable = False
+    return gone
+
+
 def _median_without(r: FloatArray, off: NDArray[np.bool_]) -> FloatArray:
     """Median of the off-diagonal entries of R without row and column j, for every j (G, k).
 
@@ -328,7 +339,7 @@ def _median_without(r: FloatArray, off: NDArray[np.bool_]) -> FloatArray:
     sv = np.take_along_axis(vals, order, axis=-1)
     pos = np.empty_like(order)
     np.put_along_axis(pos, order, np.arange(n_off)[None, :], axis=-1)
-    gone = np.array([np.flatnonzero((rows == j) | (cols == j)) for j in range(k)])  # (k, R)
+    gone = _positions_without(k)  # (k, R)
     p_gone = np.sort(pos[:, gone], axis=-1)  # (G, k, R)
     shifted = p_gone - np.arange(gone.shape[1])
     n_kept = n_off - gone.shape[1]
