@@ -220,11 +220,22 @@ def _recode(cat: pd.Categorical, recode: Callable[[object], object]) -> pd.Categ
     return _from_labels(cat.codes, [recode(c) for c in cat.categories])
 
 
+def _used_categories(cat: pd.Categorical) -> pd.Categorical:
+    """``cat`` without unused categories (one bincount; pandas' own version sorts the codes)."""
+    codes = np.asarray(cat.codes)
+    used = np.bincount(codes[codes >= 0], minlength=len(cat.categories)) > 0
+    if used.all():
+        return cat
+    remap = np.full(len(used) + 1, -1, dtype=np.int32)
+    remap[:-1][used] = np.arange(int(used.sum()))
+    return pd.Categorical.from_codes(remap[codes], categories=cat.categories[used])
+
+
 def _as_categorical(values: pd.Series) -> pd.Categorical:
     """A string-like column (object, str or category) as a Categorical of str categories
     (sorted, unless the column was categorical already)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        cat = values.array.remove_unused_categories()
+        cat = _used_categories(values.array)
         if pd.api.types.infer_dtype(cat.categories, skipna=True) == "string":
             return cat
         return _recode(cat, str)
@@ -840,7 +851,7 @@ class _StatColumn:
     name: str
     series: pd.Series
     codes: np.ndarray | None = None
-    labels: tuple[bytes, ...] = ()
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="S1"))  # UTF-8
 
     @property
     def numeric(self) -> bool:
@@ -848,7 +859,8 @@ class _StatColumn:
 
     @property
     def width(self) -> int:
-        return max([1, *(len(b) for b in self.labels)])
+        """Bytes of the longest text (at least 1), as pyreadstat counts them."""
+        return max(1, int(self.labels.dtype.itemsize))
 
     def doubles(self, start: int, stop: int) -> np.ndarray:
         return self.series.iloc[start:stop].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -864,7 +876,7 @@ def _stat_columns(frame: pd.DataFrame) -> list[_StatColumn]:
             out.append(_StatColumn(str(name), s))
         else:
             cat = _as_categorical(s)
-            labels = tuple(str(c).encode("utf-8") for c in cat.categories)
+            labels = np.char.encode(np.asarray(cat.categories, dtype=str), "utf-8")
             out.append(_StatColumn(str(name), s, np.asarray(cat.codes), labels))
     return out
 
@@ -877,14 +889,15 @@ def _stat_frame(columns: Sequence[_StatColumn], rows: int | None = None) -> pd.D
         if rows is None and col.numeric:
             data[col.name] = col.doubles(0, len(col.series))
         elif rows is None:
-            text = np.array([b.decode("utf-8") for b in col.labels] + [""], dtype=object)
+            text = np.append(np.char.decode(col.labels, "utf-8").astype(object), "")
             data[col.name] = text[col.codes]
         elif col.numeric:
             values = col.series.dropna()
             first = float(values.iloc[0]) if len(values) else 0.0
             data[col.name] = np.array([first, np.nan])
         else:
-            longest = max(col.labels, key=len, default=b"").decode("utf-8")
+            lengths = np.char.str_len(col.labels)
+            longest = col.labels[np.argmax(lengths)].decode("utf-8") if len(lengths) else ""
             data[col.name] = np.array([longest, ""], dtype=object)
     return pd.DataFrame(data)
 
@@ -895,7 +908,7 @@ class _RowLayout:
     texts: dict[int, np.ndarray]  # column index → encoded labels, missing last
     missing: float
 
-    def encode(self, columns: Sequence[_StatColumn], start: int, stop: int) -> bytes:
+    def encode(self, columns: Sequence[_StatColumn], start: int, stop: int) -> np.ndarray:
         rows = np.zeros(stop - start, dtype=self.dtype)
         for j, col in enumerate(columns):
             if col.numeric:
@@ -904,7 +917,7 @@ class _RowLayout:
             else:
                 assert col.codes is not None
                 rows[f"f{j}"] = self.texts[j][col.codes[start:stop]]
-        return rows.tobytes()
+        return rows
 
 
 def _row_layout(
@@ -922,8 +935,8 @@ def _row_layout(
             at += 8
         else:
             formats.append(f"S{width}")
-            blank = pad * width
-            texts[j] = np.array([b.ljust(width, pad) for b in col.labels] + [blank], f"S{width}")
+            text = np.append(col.labels, b"").astype(f"S{width}")  # pads with NUL; "" last
+            texts[j] = text if pad == b"\0" else np.char.ljust(text, width, pad)
             at += width
     dtype = np.dtype(
         {
@@ -945,18 +958,18 @@ def _template_rows(
         _StatColumn(c.name, frame[c.name])
         if c.numeric
         else _StatColumn(
-            c.name, frame[c.name], np.array([0, -1]), (str(frame[c.name].iloc[0]).encode(),)
+            c.name, frame[c.name], np.array([0, -1]), np.array([frame[c.name].iloc[0].encode()])
         )
         for c in columns
     ]
-    return _row_layout(probe, widths, pad, missing).encode(probe, 0, 2)
+    return _row_layout(probe, widths, pad, missing).encode(probe, 0, 2).tobytes()
 
 
 def _write_rows(
     fh: Any, layout: _RowLayout, columns: Sequence[_StatColumn], n: int, progress: Progress | None
 ) -> None:
     for start, stop in _chunks(n, STAT_CHUNK_ROWS):
-        fh.write(layout.encode(columns, start, stop))
+        fh.write(layout.encode(columns, start, stop).view(np.uint8))
         if progress is not None and n:
             progress(stop / n)
 
@@ -1158,8 +1171,7 @@ def _parquet_write(dataset: BuiltDataset, path: Path, progress: Progress | None 
     with pq.ParquetWriter(path, schema) as writer:
         for start, stop in _chunks(len(frame), PARQUET_ROW_GROUP_ROWS):
             chunk = frame.iloc[start:stop]
-            used = {c: chunk[c].cat.remove_unused_categories() for c in categorical}
-            chunk = chunk.assign(**used)
+            chunk = chunk.assign(**{c: _used_categories(chunk[c].array) for c in categorical})
             writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
             if progress is not None and len(frame):
                 progress(stop / len(frame))
