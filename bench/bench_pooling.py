@@ -24,6 +24,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--associations", type=int, default=100)
     parser.add_argument("--participants", type=int, default=1765)
+    parser.add_argument("--profile", action="store_true", help="cProfile the report phase")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     os.environ.setdefault("NNS_TEST_DB_NAME", f"bench_{uuid.uuid4().hex[:8]}")
@@ -36,7 +37,7 @@ def main() -> None:
     from django_tenants.utils import tenant_context
 
     from instrument.services import instrument_bundled_ensure
-    from national.models import PooledAnswer, Snapshot
+    from national.models import PooledResponse, Snapshot
     from national.services import snapshot_part_extract, snapshot_publish, snapshot_start
     from tenants.db import public_schema_use
     from tenants.demo import _demo_national_targets
@@ -85,13 +86,27 @@ def main() -> None:
         for association in associations:
             snapshot_part_extract(snapshot_id=snapshot.pk, association_slug=association.slug)
         extract = time.perf_counter() - t
+        import national.reports  # noqa: F401  (a worker has it loaded: scipy.stats alone is ~1 s)
+
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         t = time.perf_counter()
         snapshot_publish(snapshot_id=snapshot.pk)
         report = time.perf_counter() - t
+        if profiler is not None:
+            import pstats
+
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         snapshot = Snapshot.objects.get(pk=snapshot.pk)
         assert snapshot.status == "published", snapshot.error
-        pooled = PooledAnswer.objects.filter(snapshot=snapshot).count()
+        pooled = sum(p.answers for p in snapshot.parts.all())
         assert pooled == rows, (pooled, rows)
+        assert PooledResponse.objects.filter(snapshot=snapshot).exists()
         total = extract + report
         print(f"{len(associations)} associations, {rows:,} answer rows")
         print(f"  floor: COPY TO STDOUT of the same rows   {floor:7.1f} s")

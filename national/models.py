@@ -4,6 +4,7 @@ core answers from consenting associations, and the reports computed from them.""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -79,13 +80,25 @@ class SnapshotPart(models.Model):
         return f"{self.snapshot_id}:{self.association_slug}"
 
 
-class PooledAnswer(models.Model):
-    """One core answer, anonymised: keyed pseudonym, month, age band. Never local items."""
+class PooledResponse(models.Model):
+    """One questionnaire's core answers, anonymised: keyed pseudonym, month, age band. Never
+    local items or free text.
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    The answers are two parallel arrays, ``item_ids`` (``instrument.Item`` ids) and
+    ``answer_values`` (1–5; :data:`DONT_KNOW` for "don't know"; NULL for a stored empty
+    answer): one row per questionnaire instead of one per answer makes pooling a quarter of the
+    rows to write and read (ADR 0006). ``response`` is the tenant's questionnaire id plus the
+    part's offset (part id × 10¹⁰), unique across every snapshot, so it is the primary key.
+    """
+
+    DONT_KNOW = -1
+
+    response = models.BigIntegerField(primary_key=True)
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     association = models.CharField(max_length=42)
     county = models.CharField(max_length=2)
-    response = models.BigIntegerField()
     pseudonym = models.CharField(max_length=64, blank=True)
     form_code = models.CharField(max_length=40)
     occasion = models.CharField(max_length=20)
@@ -94,15 +107,20 @@ class PooledAnswer(models.Model):
     respondent = models.CharField(max_length=30)
     gender = models.CharField(max_length=12, blank=True)
     age_band = models.CharField(max_length=5, blank=True)
-    item_code = models.CharField(max_length=10)
-    value = models.SmallIntegerField(null=True)
-    dont_know = models.BooleanField(default=False)
+    item_ids = ArrayField(models.IntegerField())
+    answer_values = ArrayField(models.SmallIntegerField(null=True))
 
     class Meta:
         indexes = [models.Index(fields=["snapshot", "association"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item_ids__len=models.F("answer_values__len")),
+                name="pooled_response_arrays_aligned",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.snapshot_id}:{self.association}:{self.response}:{self.item_code}"
+        return f"{self.snapshot_id}:{self.association}:{self.response}"
 
 
 class PooledOutcome(models.Model):

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from numpy.typing import NDArray
 
-from instrument.models import NationalTarget
+from instrument.models import Item, NationalTarget
 from instrument.services import BUNDLED_VERSION_FILE
-from national.models import Snapshot
+from national.models import PooledResponse, Snapshot
 from pilot.bulk import frame_copy_out
 
-POOLED_ANSWER_COLUMNS = [
+# Questionnaire-level columns of national_pooledresponse, in snapshot_frames' answer order.
+POOLED_RESPONSE_COLUMNS = [
     "association",
     "county",
     "response",
@@ -26,10 +32,8 @@ POOLED_ANSWER_COLUMNS = [
     "respondent",
     "gender",
     "age_band",
-    "item_code",
-    "value",
-    "dont_know",
 ]
+POOLED_ANSWER_COLUMNS = [*POOLED_RESPONSE_COLUMNS, "item_code", "value", "dont_know"]
 POOLED_OUTCOME_COLUMNS = [
     "association",
     "county",
@@ -43,29 +47,84 @@ POOLED_OUTCOME_COLUMNS = [
 
 
 def _blank_to_none(series: pd.Series) -> pd.Series:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.remove_categories([c for c in series.cat.categories if c == ""])
     return series.where(series != "", None)
 
 
-def snapshot_frames(*, snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(answers, outcomes) of a snapshot, typed as national.reports expects."""
-    sid = int(snapshot.pk)
-    answers = frame_copy_out(
-        sql=f"COPY (SELECT {', '.join(POOLED_ANSWER_COLUMNS)} FROM national_pooledanswer "
-        f"WHERE snapshot_id = {sid}) TO STDOUT WITH (FORMAT csv)",
-        columns=POOLED_ANSWER_COLUMNS,
+# Snapshots are read as a few large text values (string_agg over chunks of questionnaires)
+# rather than COPY: psycopg hands COPY data over one row per call, which costs more than the
+# whole parse. Each line is a questionnaire with its answer arrays in PostgreSQL's array text
+# form; one ``read_csv`` types the columns in C and one ``np.fromstring`` per array column
+# parses every answer.
+_CHUNKS = 32
+_QUESTIONNAIRES_SQL = f"""
+SELECT string_agg(
+  concat_ws(E'\\t', {", ".join(POOLED_RESPONSE_COLUMNS)}, cardinality(item_ids),
+            array_to_string(item_ids, ','), array_to_string(answer_values, ',', 'nan')),
+  E'\\n')
+FROM national_pooledresponse WHERE snapshot_id = %(snapshot)s
+GROUP BY response %% {_CHUNKS}
+"""
+_STRING_COLUMNS = [c for c in POOLED_RESPONSE_COLUMNS if c not in {"response", "period"}]
+
+
+def _questionnaires(snapshot_id: int) -> pd.DataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute(_QUESTIONNAIRES_SQL, {"snapshot": snapshot_id})
+        text = "\n".join(row[0] for row in cursor.fetchall() if row[0])
+    return pd.read_csv(
+        io.StringIO(text),
+        sep="\t",
+        names=[*POOLED_RESPONSE_COLUMNS, "n_answers", "item_ids", "answer_values"],
+        header=None,
+        dtype={
+            **dict.fromkeys(_STRING_COLUMNS, "category"),
+            "response": "int64",
+            "period": str,
+            "n_answers": "int64",
+            "item_ids": str,
+            "answer_values": str,
+        },
+        keep_default_na=False,
+        quoting=csv.QUOTE_NONE,
     )
-    answers = answers.assign(
-        response=answers["response"].astype("int64"),
-        period=pd.to_datetime(answers["period"]),
-        value=pd.to_numeric(answers["value"]).astype("Int16"),
-        dont_know=answers["dont_know"] == "t",
-        pseudonym=_blank_to_none(answers["pseudonym"]),
-        gender=_blank_to_none(answers["gender"]),
-        age_band=_blank_to_none(answers["age_band"]),
+
+
+def _parse_ints(column: pd.Series, dtype: type) -> NDArray[Any]:
+    return np.fromstring(",".join(column.tolist()), sep=",", dtype=dtype)
+
+
+def snapshot_frames(*, snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(answers, outcomes) of a snapshot, typed as national.reports expects: one answer row per
+    questionnaire and item (ordered by questionnaire), string columns as categoricals, blank
+    pseudonym, gender and age band missing."""
+    questionnaires = _questionnaires(int(snapshot.pk))
+    item_id = _parse_ints(questionnaires.pop("item_ids"), np.int64)
+    raw = _parse_ints(questionnaires.pop("answer_values"), np.float64)
+    codes = dict(Item.objects.values_list("id", "code"))
+    known = np.array(sorted(codes), dtype=np.int64)
+    item_code = pd.Categorical.from_codes(
+        np.searchsorted(known, item_id), categories=[codes[i] for i in known]
+    )
+    dont_know = raw == PooledResponse.DONT_KNOW
+    value = pd.array(np.where(dont_know, np.nan, raw), dtype="Int16")
+    rows = np.repeat(np.arange(len(questionnaires)), questionnaires.pop("n_answers").to_numpy())
+    for column in ("pseudonym", "gender", "age_band"):
+        questionnaires[column] = _blank_to_none(questionnaires[column])
+    questionnaires["period"] = pd.to_datetime(questionnaires["period"])
+    answers = (
+        questionnaires.iloc[rows]
+        .reset_index(drop=True)
+        .assign(
+            item_code=item_code,
+            value=value,
+            dont_know=dont_know,
+        )
     )
     outcomes = frame_copy_out(
         sql=f"COPY (SELECT {', '.join(POOLED_OUTCOME_COLUMNS)} FROM national_pooledoutcome "
-        f"WHERE snapshot_id = {sid}) TO STDOUT WITH (FORMAT csv)",
+        f"WHERE snapshot_id = {int(snapshot.pk)}) TO STDOUT WITH (FORMAT csv)",
         columns=POOLED_OUTCOME_COLUMNS,
     )
     outcomes = outcomes.assign(

@@ -73,11 +73,13 @@ Rules and choices
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -94,7 +96,7 @@ from stats import (
     overdispersion,
     polychoric,
     reliability_grouped,
-    suppress_table,
+    suppression_mask,
     target_shares,
 )
 from stats.grouped import wide_from_long
@@ -199,6 +201,8 @@ class PooledSnapshot:
     answers: pd.DataFrame
     outcomes: pd.DataFrame
     instrument: InstrumentMap
+    # frames prepared from the inputs, shared by the reports (see _memo)
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 # ==============================================================================================
@@ -247,11 +251,36 @@ def _num(value: Any) -> float | None:
 
 
 def _json(obj: Any) -> Any:
-    """Plain Python types only: NaN/inf -> None, numpy scalars -> int/float/bool."""
+    """Plain Python types only: NaN/inf -> None, numpy scalars -> int/float/bool, timestamps ->
+    ISO text. Done by the C JSON codec (a round trip is ~30x faster than walking the reports
+    in Python): NaN and infinities are written as JSON's non-standard constants and read back
+    as None."""
+    try:
+        text = json.dumps(obj, default=_json_scalar)
+    except TypeError:  # keys JSON cannot take (numpy scalars): walk it
+        return _json_walk(obj)
+    return json.loads(text, parse_constant=lambda _constant: None)
+
+
+def _json_scalar(obj: Any) -> Any:
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    if isinstance(obj, pd.Timestamp):
+        return obj.isoformat()
+    return str(obj)
+
+
+def _json_walk(obj: Any) -> Any:
     if isinstance(obj, dict):
-        return {str(key): _json(v) for key, v in obj.items()}
+        return {str(key): _json_walk(v) for key, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_json(v) for v in obj]
+        return [_json_walk(v) for v in obj]
     if obj is None or obj is pd.NA or obj is pd.NaT:
         return None
     if isinstance(obj, bool | np.bool_):
@@ -265,6 +294,13 @@ def _json(obj: Any) -> Any:
     if isinstance(obj, str):
         return obj
     return str(obj)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")`` without pandas' per-value boxing (a hot path)."""
+    columns = [str(c) for c in frame.columns]
+    values = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _suppressed_copy(entry: Json, keep: Iterable[str], reason: str) -> Json:
@@ -296,14 +332,19 @@ def _line_mask(
     :func:`stats.suppress_table` on the one-column table with its total, then the smallest
     published groups until the suppressed groups hold 0 or at least k answers together.
     """
+    return list(_line_mask_cached(tuple(int(v) for v in n), k, zero_published))
+
+
+@functools.lru_cache(maxsize=65536)
+def _line_mask_cached(n: tuple[int, ...], k: int, zero_published: bool) -> tuple[str | None, ...]:
     vals = np.asarray(n, dtype=np.int64)
     if vals.size == 0:
-        return []
+        return ()
     primary = (vals > 0) & (vals < k) if zero_published else vals < k
     mask = primary.copy()
     if ((vals > 0) & (vals < k)).any():  # else suppress_table has nothing to do
-        table = pd.DataFrame({"n": vals.astype(np.float64)})
-        mask |= suppress_table(table, k=k).suppressed.to_numpy()[:-1, 0].astype(bool)
+        _, _, table_mask = suppression_mask(vals.astype(np.float64)[:, None], k=k)
+        mask |= table_mask[:-1, 0]
     while True:
         hidden = int(vals[mask].sum())
         if hidden == 0 or hidden >= k:
@@ -312,10 +353,10 @@ def _line_mask(
         if cand.size == 0:
             break
         mask[cand[np.argmin(vals[cand])]] = True
-    return [
+    return tuple(
         N_BELOW_K if p else (COMPLEMENTARY if m else None)
         for p, m in zip(primary, mask, strict=True)
-    ]
+    )
 
 
 def _determined(f: NDArray[np.float64], published: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -336,39 +377,75 @@ def _determined(f: NDArray[np.float64], published: NDArray[np.bool_]) -> NDArray
 # ==============================================================================================
 
 
+def _objects(series: pd.Series) -> pd.Series:
+    """The column as an object Series (missing = None), without pandas' string inference
+    (which costs more than the rest of the preparation); categoricals via their codes."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = np.array([*series.cat.categories, None], dtype=object)
+        values = categories[series.cat.codes.to_numpy()]
+    else:
+        values = series.to_numpy(dtype=object, na_value=None)
+    return pd.Series(values, index=series.index, dtype=object)
+
+
+def _memo(snapshot: PooledSnapshot, name: str, build: Any) -> Any:
+    """Prepared frames are built once per snapshot and shared by every report."""
+    if name not in snapshot.memo:
+        snapshot.memo[name] = build(snapshot)
+    return snapshot.memo[name]
+
+
 def _answers(snapshot: PooledSnapshot) -> pd.DataFrame:
-    """Answers with ``x`` (float value, NaN for don't know / missing), ``point`` and ``period``."""
+    """Answers with ``x`` (float value, NaN for don't know / missing), ``point`` and ``period``.
+    Built once per snapshot: callers must not modify it."""
+    return _memo(snapshot, "answers", _answers_build)
+
+
+def _answers_build(snapshot: PooledSnapshot) -> pd.DataFrame:
     a = snapshot.answers
     inst = snapshot.instrument
-    item = a["item_code"].astype(str)
+    item = _objects(a["item_code"])
     keep = item.isin(inst.item_point.keys()).to_numpy()
-    a = a.loc[keep]
-    item = item.loc[keep]
+    if not keep.all():
+        a = a.loc[keep]
+        item = item.loc[keep]
     x = (
         pd.to_numeric(a["value"], errors="coerce")
         .astype("Float64")
         .to_numpy(dtype=np.float64, na_value=np.nan)
     )
     x = np.where(a["dont_know"].fillna(False).to_numpy(dtype=bool), np.nan, x)
+    month = pd.to_datetime(a["period"])
     out = pd.DataFrame(
         {
-            "association": a["association"].astype(str).to_numpy(dtype=object),
-            "response": a["response"].to_numpy(),
-            "pseudonym": a["pseudonym"].astype(object).to_numpy(),
-            "form_code": a["form_code"].astype(str).to_numpy(dtype=object),
-            "occasion": a["occasion"].astype(object).to_numpy(),
-            "respondent": a["respondent"].astype(object).to_numpy(),
-            "instrument_version": a["instrument_version"].astype(str).to_numpy(dtype=object),
-            "gender": a["gender"].astype(object).to_numpy(),
-            "month": pd.to_datetime(a["period"]).to_numpy(),
-            "item_code": item.to_numpy(dtype=object),
+            "association": _objects(a["association"]),
+            "response": a["response"],
+            "pseudonym": _objects(a["pseudonym"]),
+            "form_code": _objects(a["form_code"]),
+            "occasion": _objects(a["occasion"]),
+            "respondent": _objects(a["respondent"]),
+            "instrument_version": _objects(a["instrument_version"]),
+            "gender": _gender(_objects(a["gender"])),
+            "month": month,
+            "item_code": item,
             "x": x,
         }
-    )
-    out["point"] = out["item_code"].map(inst.item_point).astype(np.int64)
-    out["period"] = half_year(out["month"])
-    out["gender"] = _gender(out["gender"])
+    ).reset_index(drop=True)
+    out["point"] = item.map(inst.item_point).to_numpy(dtype=np.int64)
+    out["period"] = _half_year_fast(month)
     return out
+
+
+def _half_year_fast(month: pd.Series) -> NDArray[np.object_]:
+    """:func:`half_year` computed once per distinct half-year rather than per row."""
+    ts = pd.to_datetime(month)
+    key = (ts.dt.year * 2 + (ts.dt.month > 6)).to_numpy(dtype=np.float64)
+    missing = np.isnan(key)
+    codes, uniques = pd.factorize(np.where(missing, -1, key).astype(np.int64))
+    labels = np.array(
+        [None if u < 0 else f"{u // 2}H{u % 2 + 1}" for u in uniques] + [None], dtype=object
+    )
+    return labels[codes]
 
 
 def _gender(g: pd.Series) -> pd.Series:
@@ -377,20 +454,26 @@ def _gender(g: pd.Series) -> pd.Series:
 
 
 def _exits(snapshot: PooledSnapshot) -> pd.DataFrame:
-    """Exits with an outcome: association, pseudonym, period, outcome (subsidised = work)."""
+    """Exits with an outcome: association, pseudonym, period, outcome (subsidised = work).
+    Built once per snapshot: callers must not modify it."""
+    return _memo(snapshot, "exits", _exits_build)
+
+
+def _exits_build(snapshot: PooledSnapshot) -> pd.DataFrame:
     o = snapshot.outcomes
-    outcome = o["exit_outcome"].astype(object)
+    outcome = _objects(o["exit_outcome"])
     subsidised = o["subsidised_work"].fillna(False).to_numpy(dtype=bool)
     outcome = outcome.where(~subsidised | outcome.isna() | (outcome == "still_in"), "work")
     month = pd.to_datetime(o["exit_month"])
     out = pd.DataFrame(
         {
-            "association": o["association"].astype(str).to_numpy(dtype=object),
-            "pseudonym": o["pseudonym"].astype(object).to_numpy(),
+            "association": _objects(o["association"]).to_numpy(),
+            "pseudonym": _objects(o["pseudonym"]).to_numpy(),
             "outcome": outcome.to_numpy(dtype=object),
-            "period": half_year(month).to_numpy(dtype=object),
-            "gender": _gender(o["gender"]).to_numpy(dtype=object),
-        }
+            "period": _half_year_fast(month),
+            "gender": _gender(_objects(o["gender"])).to_numpy(dtype=object),
+        },
+        dtype=object,
     )
     return out[out["outcome"].isin(EXIT_OUTCOMES) & month.notna().to_numpy()].reset_index(drop=True)
 
@@ -509,8 +592,7 @@ def _reliability_call(
             )
         result_scales = res.scales.set_index(keys)
         item_records = {
-            (str(v), str(sc)): grp.to_dict("records")
-            for (v, sc), grp in res.items.groupby(keys, sort=False)
+            (str(v), str(sc)): _records(grp) for (v, sc), grp in res.items.groupby(keys, sort=False)
         }
     out: list[Json] = []
     for key, n in n_used.items():
@@ -655,6 +737,13 @@ class _Core:
 
 
 def _core(snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], k: int) -> _Core:
+    """Cells, national lines and masks for the targets; built once per snapshot, targets and
+    k (the benchmark report and the associations' results share it)."""
+    key = "core:" + json.dumps([k, list(targets)], sort_keys=True, default=str)
+    return _memo(snapshot, key, lambda snap: _core_build(snap, targets, k))
+
+
+def _core_build(snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], k: int) -> _Core:
     inst = snapshot.instrument
     tlist, skipped = _targets(targets, inst)
     ans = _answers(snapshot)
@@ -781,10 +870,10 @@ def benchmark_report(
     funnels: list[Json] = []
     changes: list[Json] = []
     for t in core.targets:
-        for row in core.cells[t.index].to_dict("records"):
+        for row in _records(core.cells[t.index]):
             why = _point_reason(core, row["association"], t, row["period"])
             cells.append(_stat_entry(t, row, why, ("association", "period"), k))
-        for row in core.national[t.index].to_dict("records"):
+        for row in _records(core.national[t.index]):
             national.append(_stat_entry(t, row, None, ("period",), k))
         if t.kind in FUNNEL_KINDS:
             funnels += [_funnel(core, t, period, k) for period in _periods(core, t)]
@@ -803,13 +892,6 @@ def _periods(core: _Core, t: _Target) -> list[str]:
 def _n_grid(n_max: float, k: int) -> NDArray[np.float64]:
     top = max(2.0 * k, 1.1 * n_max, 20.0)
     return np.unique(np.round(np.geomspace(max(k, 1), top, 40)))
-
-
-def _limits(
-    n: NDArray[np.float64], p0: float, phi: float | None = None, tau2: float | None = None
-) -> list[Json]:
-    records = funnel_limits(n, p0, phi=phi, tau2=tau2).to_dict("records")
-    return [{str(key): v for key, v in r.items()} for r in records]
 
 
 def _position(share: float, lim: Mapping[str, Any]) -> str:
@@ -847,15 +929,16 @@ def _funnel(core: _Core, t: _Target, period: str, k: int) -> Json:
         od = {"units": int(n_pub.size), "p0": p0, "phi": res.phi, "p_value": res.p_value,
               "df": res.df, "tau2": res.tau2, "overdispersed": res.overdispersed,
               "suppressed": False}  # fmt: skip
-    lim_target = _limits(grid, t.level) if 0.0 < t.level < 1.0 else []
+    lim_target: list[Json] = []
+    pos_t: dict[str, str] = {}
+    if 0.0 < t.level < 1.0:
+        lim_target, pos_t = _lines_and_positions(grid, published, t.level)
     lim_nat: list[Json] = []
     pos_n: dict[str, str] = {}
     if p_nat is not None and 0.0 < p_nat < 1.0:
-        lim_nat = _limits(grid, p_nat, phi=phi, tau2=tau2)
-        pos_n = _positions(published, p_nat)
+        lim_nat, pos_n = _lines_and_positions(grid, published, p_nat, phi=phi, tau2=tau2)
     points: list[Json] = []
-    pos_t = _positions(published, t.level) if lim_target else {}
-    for row, w in zip(cells.to_dict("records"), why, strict=True):
+    for row, w in zip(_records(cells), why, strict=True):
         a = row["association"]
         entry = {"association": a, "n": int(row["n"]), "share": row["share"],
                  "position_target": pos_t.get(a), "position_national": pos_n.get(a)}  # fmt: skip
@@ -875,14 +958,23 @@ def _funnel(core: _Core, t: _Target, period: str, k: int) -> Json:
     }
 
 
-def _positions(units: pd.DataFrame, p0: float) -> dict[str, str]:
-    if units.empty:
-        return {}
-    lim = funnel_limits(units["n"].to_numpy(dtype=np.float64), p0).to_dict("records")
-    return {
-        a: _position(float(s), li)
-        for a, s, li in zip(units["association"], units["share"], lim, strict=True)
+def _lines_and_positions(
+    grid: NDArray[np.float64],
+    units: pd.DataFrame,
+    p0: float,
+    phi: float | None = None,
+    tau2: float | None = None,
+) -> tuple[list[Json], dict[str, str]]:
+    """Limit lines over the n grid and each unit's position, from one :func:`funnel_limits`
+    call on the grid and the units' n together."""
+    unit_n = units["n"].to_numpy(dtype=np.float64)
+    table = _records(funnel_limits(np.concatenate([grid, unit_n]), p0, phi=phi, tau2=tau2))
+    lines, at_units = table[: grid.size], table[grid.size :]
+    positions = {
+        str(a): _position(float(s), li)
+        for a, s, li in zip(units["association"], units["share"], at_units, strict=True)
     }
+    return lines, positions
 
 
 def _changes(core: _Core, t: _Target) -> list[Json]:
@@ -896,7 +988,7 @@ def _changes(core: _Core, t: _Target) -> list[Json]:
         at_least=td.at_least,
     )  # fmt: skip
     out: list[Json] = []
-    for row in ch.to_dict("records"):
+    for row in _records(ch):
         a = str(row["association"])
         entry: Json = {**t.describe(), "association": a, "before": before, "after": after}
         for tag in ("before", "after"):
@@ -1023,6 +1115,9 @@ def _convergent_entry(
 
 def _convergent_report(ans: pd.DataFrame, k: int) -> list[Json]:
     out: list[Json] = []
+    # only the paired items' rows matter: filter the (large) answer frame once
+    items = {item for _, a_item, _, b_item, _ in CONVERGENT_PAIRS for item in (a_item, b_item)}
+    ans = ans[ans["item_code"].isin(items) & ans["pseudonym"].notna() & ans["x"].notna()]
     for name, a_item, a_occ, b_item, b_occ in CONVERGENT_PAIRS:
         pairs = convergent_pairs(ans, a_item, a_occ, b_item, b_occ)
         base = {"pair": name, "participant_item": a_item, "staff_item": b_item}
@@ -1161,10 +1256,7 @@ def association_results(
     The suppression masks are the national ones (module docstring).
     """
     core = _core(snapshot, targets, k)
-    try:
-        return _association_results(core, str(association), k, {})
-    finally:
-        _GENDER_STATS.pop(id(core), None)
+    return _association_results(core, str(association), k, _Shared(core, k))
 
 
 def association_results_all(
@@ -1173,34 +1265,62 @@ def association_results_all(
     """:func:`association_results` for every association, sharing one computation of the
     national cells, masks and funnels (what publication stores)."""
     core = _core(snapshot, targets, k)
-    funnels: dict[tuple[int, str], Json] = {}
-    associations = sorted(str(a) for a in snapshot.answers["association"].unique())
-    try:
-        return {a: _association_results(core, a, k, funnels) for a in associations}
-    finally:
-        _GENDER_STATS.pop(id(core), None)
+    shared = _Shared(core, k)
+    associations = sorted(str(a) for a in _answers(snapshot)["association"].unique())
+    return {a: _association_results(core, a, k, shared) for a in associations}
 
 
-def _association_results(
-    core: _Core, assoc: str, k: int, funnel_cache: dict[tuple[int, str], Json]
-) -> Json:
-    flows, reg_genders = _flows(core, assoc, k)
+class _Shared:
+    """What every association's results share, computed once and looked up by association:
+    each target's cells, per-gender statistics, funnels and the exits by association."""
+
+    def __init__(self, core: _Core, k: int) -> None:
+        self.core = core
+        self.k = k
+        self.cells: dict[int, dict[str, list[dict[str, Any]]]] = {}
+        for t in core.targets:
+            by_assoc: dict[str, list[dict[str, Any]]] = {}
+            for row in _records(core.cells[t.index]) if len(core.cells[t.index]) else []:
+                by_assoc.setdefault(str(row["association"]), []).append(row)
+            self.cells[t.index] = by_assoc
+        self._genders: dict[int, dict[tuple[str, str], list[dict[str, Any] | None]]] = {}
+        self.funnels: dict[tuple[int, str], tuple[Json, dict[str, Json]]] = {}
+        self.exits: dict[str, pd.DataFrame] = {
+            str(a): grp for a, grp in core.exits.groupby("association", sort=False)
+        }
+
+    def genders(self, t: _Target) -> dict[tuple[str, str], list[dict[str, Any] | None]]:
+        """A target's statistics per (association, period): one record per gender row
+        (None where nobody of that gender answered), from one grouped call."""
+        if t.index not in self._genders:
+            table = _unit_stats(self.core.data[t.index], ["association", "period", "gender"],
+                                self.k)  # fmt: skip
+            out: dict[tuple[str, str], list[dict[str, Any] | None]] = {}
+            position = {g: i for i, g in enumerate(GENDER_ROWS)}
+            for row in _records(table) if len(table) else []:
+                key = (str(row["association"]), str(row["period"]))
+                slots = out.setdefault(key, [None] * len(GENDER_ROWS))
+                slots[position[str(row["gender"])]] = row
+            self._genders[t.index] = out
+        return self._genders[t.index]
+
+
+def _association_results(core: _Core, assoc: str, k: int, shared: _Shared) -> Json:
+    flows, reg_genders = _flows(core, assoc, k, shared.exits.get(assoc))
     results: list[Json] = []
     funnels: list[Json] = []
     for t in core.targets:
-        cells = core.cells[t.index]
-        own = cells[cells["association"] == assoc] if len(cells) else cells
-        for row in own.to_dict("records"):
+        for row in shared.cells[t.index].get(assoc, []):
             period = str(row["period"])
             entry = _stat_entry(t, row, _point_reason(core, assoc, t, period), ("period",), k)
             entry["text"] = None
             entry["by_gender"] = []
             if not entry["suppressed"]:
                 entry["text"] = _text(t, entry)
-                entry["by_gender"] = _by_gender(core, t, assoc, period, k, reg_genders)
+                entry["by_gender"] = _by_gender(shared, t, assoc, period, k, reg_genders)
             results.append(entry)
             if t.kind in FUNNEL_KINDS:
-                funnels.append(_own_funnel(core, t, period, assoc, k, funnel_cache))
+                funnels.append(_own_funnel(core, t, period, assoc, k, shared.funnels))
     return _json(
         {"association": assoc, "k": k, "results": results, "flow": flows, "funnels": funnels,
          "skipped_targets": core.skipped}
@@ -1215,29 +1335,8 @@ def _text(t: _Target, entry: Mapping[str, Any]) -> str | None:
     return share_text(int(entry["successes"]), int(entry["n"]))
 
 
-_GENDER_STATS: dict[int, dict[int, dict[tuple[str, str], pd.DataFrame]]] = {}
-
-
-def _gender_stats(core: _Core, t: _Target, k: int) -> dict[tuple[str, str], pd.DataFrame]:
-    """A target's per-gender statistics for every (association, period), from one grouped
-    call instead of one call per association and period."""
-    per_core = _GENDER_STATS.setdefault(id(core), {})
-    if t.index not in per_core:
-        td = core.data[t.index]
-        table = _unit_stats(td, ["association", "period", "gender"], k)
-        per_core[t.index] = (
-            {
-                (str(a), str(p)): g
-                for (a, p), g in table.groupby(["association", "period"], observed=True, sort=False)
-            }
-            if len(table)
-            else {}
-        )
-    return per_core[t.index]
-
-
 def _by_gender(
-    core: _Core,
+    shared: _Shared,
     t: _Target,
     assoc: str,
     period: str,
@@ -1246,12 +1345,13 @@ def _by_gender(
 ) -> list[Json]:
     """Gender rows of one published cell; the cell's total is published, so the genders are
     suppressed as a line with that total (register: as decided by the flow table)."""
-    stats_ = _gender_stats(core, t, k).get((assoc, period))
-    if stats_ is None or (stats_["gender"] == UNKNOWN_GENDER).all():
+    slots = shared.genders(t).get((assoc, period))
+    if slots is None or all(
+        rec is None for gender, rec in zip(GENDER_ROWS, slots, strict=True)
+        if gender != UNKNOWN_GENDER
+    ):  # fmt: skip
         return []  # staff, board, manager and partner forms carry no gender
-    stats_ = stats_.drop(columns=["association", "period"]).set_index("gender")
-    stats_ = stats_.reindex(list(GENDER_ROWS))
-    n = stats_["n"].fillna(0).to_numpy(dtype=np.int64)
+    n = np.array([0 if rec is None else int(rec["n"]) for rec in slots], dtype=np.int64)
     if t.kind == "register_share":
         published = reg_genders.get(period, np.zeros(len(GENDER_ROWS), dtype=bool))
         reasons: list[str | None] = [None if p else COMPLEMENTARY for p in published]
@@ -1260,13 +1360,13 @@ def _by_gender(
         reasons = _line_mask(n, k, zero_published=True)
     out: list[Json] = []
     stat_keys = _MEAN_KEYS if t.kind == "mean_at_least" else _SHARE_KEYS
-    for gender, c, why, rec in zip(GENDER_ROWS, n, reasons, stats_.to_dict("records"), strict=True):
+    for gender, c, why, rec in zip(GENDER_ROWS, n, reasons, slots, strict=True):
         entry: Json = {"gender": gender, "n": int(c), **{key: None for key in stat_keys},
                        "signal": "grey", "text": None}  # fmt: skip
         if why is not None:
             out.append(_suppressed_copy(entry, ("gender",), why))
             continue
-        if c > 0:
+        if c > 0 and rec is not None:
             for key in stat_keys:
                 entry[key] = int(rec[key]) if key == "successes" else rec[key]
             entry["signal"] = str(rec["signal"])
@@ -1281,40 +1381,46 @@ def _own_funnel(
     period: str,
     assoc: str,
     k: int,
-    cache: dict[tuple[int, str], Json] | None = None,
+    cache: dict[tuple[int, str], tuple[Json, dict[str, Json]]],
 ) -> Json:
+    """The national funnel's lines with only this association's point (``own``)."""
     key = (t.index, period)
-    if cache is None or key not in cache:
+    if key not in cache:
         computed = _funnel(core, t, period, k)
-        if cache is None:
-            cache = {}
-        cache[key] = computed
-    f = dict(cache[key])
-    own = [p for p in f.pop("points") if p["association"] == assoc]
-    point = own[0] if own else _suppressed_copy({"n": None, "share": None}, (), N_BELOW_K)
-    point = {key: v for key, v in point.items() if key != "association"}
-    return {**f, "own": point}
+        points = {str(p["association"]): p for p in computed.pop("points")}
+        cache[key] = (computed, points)
+    lines, points = cache[key]
+    point = points.get(assoc) or _suppressed_copy({"n": None, "share": None}, (), N_BELOW_K)
+    return {**lines, "own": {name: v for name, v in point.items() if name != "association"}}
 
 
 # --- exits by outcome x gender ----------------------------------------------------------------
 
 
-def _flows(core: _Core, assoc: str, k: int) -> tuple[list[Json], dict[str, NDArray[np.bool_]]]:
+def _flows(
+    core: _Core, assoc: str, k: int, exits: pd.DataFrame | None = None
+) -> tuple[list[Json], dict[str, NDArray[np.bool_]]]:
     """Per half-year the exits table (outcome x gender, margins) and, per half-year, which
-    gender columns are published (used by the register targets' gender breakdown)."""
-    exits = core.exits[core.exits["association"] == assoc]
+    gender columns are published (used by the register targets' gender breakdown).
+    ``exits``: this association's rows of ``core.exits`` when the caller has them grouped."""
+    if exits is None:
+        exits = core.exits[core.exits["association"] == assoc]
     reg = [t for t in core.targets if t.kind == "register_share"]
     sets = [np.isin(np.array(EXIT_OUTCOMES), t.outcomes) for t in reg]
     flows: list[Json] = []
     genders: dict[str, NDArray[np.bool_]] = {}
-    for period in sorted(exits["period"].unique()):
-        sub = exits[exits["period"] == period]
-        x = (
-            pd.crosstab(sub["outcome"], sub["gender"])
-            .reindex(index=list(EXIT_OUTCOMES), columns=list(GENDER_ROWS))
-            .fillna(0)
-            .to_numpy(dtype=np.int64)
-        )
+    if exits.empty:
+        return flows, genders
+    # outcome x gender counts per half-year in one bincount
+    r, c = len(EXIT_OUTCOMES), len(GENDER_ROWS)
+    row = pd.Index(EXIT_OUTCOMES).get_indexer(exits["outcome"])
+    col = pd.Index(GENDER_ROWS).get_indexer(exits["gender"])
+    period_codes, periods = pd.factorize(exits["period"], sort=True)
+    tables = np.bincount(
+        (period_codes * r + row) * c + col, minlength=len(periods) * r * c
+    ).reshape(len(periods), r, c)
+    for p_index, period in enumerate(periods):
+        x = tables[p_index].astype(np.int64)
         why = core.reasons.get((assoc, REGISTER_POINT, str(period)), N_BELOW_K)
         cell_published = bool(reg) and why is None
         force_total = bool(reg) and why is not None
@@ -1375,8 +1481,7 @@ def _protect_flow(
     register numerators and their gender breakdown).
     """
     r, c = x.shape
-    table = pd.DataFrame(x.astype(np.float64))
-    mask = suppress_table(table, k=k).suppressed.to_numpy().astype(bool)
+    _, _, mask = suppression_mask(x.astype(np.float64), k=k)
     ext = np.zeros((r + 1, c + 1))
     ext[:r, :c] = x
     ext[:r, c] = x.sum(axis=1)

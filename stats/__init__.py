@@ -15,6 +15,7 @@ from stats.disclosure import (
     generalise_until_k_anonymous,
     k_anonymity,
     suppress_table,
+    suppression_mask,
 )
 from stats.funnel import Overdispersion, funnel_limits, overdispersion
 from stats.grouped import GroupedReliability, reliability_arrays, reliability_grouped
@@ -56,5 +57,6 @@ __all__ = [
     "reliability_arrays",
     "reliability_grouped",
     "suppress_table",
+    "suppression_mask",
     "target_shares",
 ]

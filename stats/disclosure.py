@@ -82,10 +82,13 @@ def determined_cells(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return out
 
 
-def _extend(table: pd.DataFrame) -> pd.DataFrame:
-    ext = table.copy()
-    ext[TOTAL] = table.sum(axis=1)
-    ext.loc[TOTAL] = ext.sum(axis=0)
+def _extend(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The table with row totals (last column), column totals and the grand total (last row)."""
+    r, c = values.shape
+    ext = np.zeros((r + 1, c + 1))
+    ext[:r, :c] = values
+    ext[:r, c] = values.sum(axis=1)
+    ext[r, :] = ext[:r, :].sum(axis=0)
     return ext
 
 
@@ -104,20 +107,16 @@ def _pick_complement(
     return min(cand, key=key)
 
 
-def suppress_table(
-    table: pd.DataFrame, *, k: int = 5, suppress_zeros: bool = False
-) -> SuppressedTable:
-    """Suppress small cells of a two-way count table and publish it with margins.
-
-    Primary: 0 < count < k (and zeros if ``suppress_zeros``), margins included. Complementary:
-    added until no suppressed cell is determined by the published cells and margins.
-    """
-    if (table.to_numpy() < 0).any():
-        raise ValueError("counts must be non-negative")
-    ext = _extend(table.astype(np.float64))
-    v = ext.to_numpy()
+def suppression_mask(
+    values: NDArray[np.float64], *, k: int = 5, suppress_zeros: bool = False
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
+    """:func:`suppress_table` on a plain array: (counts with margins, primary mask, full mask),
+    all of the extended (r+1) x (c+1) shape."""
+    v = _extend(np.asarray(values, dtype=np.float64))
     primary = (v < k) & ((v > 0) | suppress_zeros)
     mask = primary.copy()
+    if not mask.any():
+        return v, primary, mask
     r, c = v.shape[0] - 1, v.shape[1] - 1
     lines = [members for members, _ in _lines(r, c)]
     for _ in range(v.size + 1):
@@ -141,9 +140,27 @@ def suppress_table(
         if pick is None:
             break
         mask[pick] = True
+    return v, primary, mask
+
+
+def suppress_table(
+    table: pd.DataFrame, *, k: int = 5, suppress_zeros: bool = False
+) -> SuppressedTable:
+    """Suppress small cells of a two-way count table and publish it with margins.
+
+    Primary: 0 < count < k (and zeros if ``suppress_zeros``), margins included. Complementary:
+    added until no suppressed cell is determined by the published cells and margins.
+    """
+    values = table.to_numpy(dtype=np.float64)
+    if (values < 0).any():
+        raise ValueError("counts must be non-negative")
+    v, primary, mask = suppression_mask(values, k=k, suppress_zeros=suppress_zeros)
+    index = [*table.index, TOTAL]
+    columns = [*table.columns, TOTAL]
+    ext = pd.DataFrame(v, index=index, columns=columns)
     published = ext.mask(mask)
-    mk = pd.DataFrame(mask, index=ext.index, columns=ext.columns)
-    pr = pd.DataFrame(primary, index=ext.index, columns=ext.columns)
+    mk = pd.DataFrame(mask, index=index, columns=columns)
+    pr = pd.DataFrame(primary, index=index, columns=columns)
     return SuppressedTable(published=published, counts=ext, primary=pr,
                            complementary=mk & ~pr, k=k)  # fmt: skip
 

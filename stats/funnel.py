@@ -45,7 +45,7 @@ def funnel_limits(
     clipped to [0, 1].
     """
     nn = np.asarray(n, dtype=np.float64)
-    out = pd.DataFrame({"n": nn})
+    out: dict[str, NDArray[np.float64]] = {"n": nn}
     s = np.sqrt(p0 * (1 - p0) / nn)
     for lev in levels:
         tag = f"{100 * lev:g}"
@@ -59,7 +59,7 @@ def funnel_limits(
         if tau2 is not None:
             out[f"low_{tag}_tau"] = np.clip(p0 - z * np.sqrt(s * s + tau2), 0, 1)
             out[f"high_{tag}_tau"] = np.clip(p0 + z * np.sqrt(s * s + tau2), 0, 1)
-    return out
+    return pd.DataFrame(out)
 
 
 @dataclass(frozen=True)

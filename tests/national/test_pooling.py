@@ -1,9 +1,13 @@
 """Consent-gated pooling into numbered snapshots; failures never publish partially."""
 
+from collections import Counter
+
 import pytest
 from django_tenants.utils import tenant_context
 
-from national.models import PooledAnswer, PooledOutcome, Snapshot, SnapshotPart
+from instrument.models import Item
+from national.models import PooledOutcome, PooledResponse, Snapshot, SnapshotPart
+from national.report_store import snapshot_frames
 from national.services import pseudonym, snapshot_part_extract, snapshot_start
 from pilot.models import Answer, Participant
 from pilot.services import local_item_create
@@ -12,6 +16,11 @@ from pilot.synthetic import AssociationSpec
 from tenants.services import association_consent_set
 
 pytestmark = pytest.mark.django_db
+
+
+def pooled_answer_count(snapshot: Snapshot) -> int:
+    arrays = PooledResponse.objects.filter(snapshot=snapshot).values_list("item_ids", flat=True)
+    return sum(len(ids) for ids in arrays)
 
 
 @pytest.fixture
@@ -40,7 +49,7 @@ def test_only_consenting_associations_are_included(data_in_both, alfa, beta):
     with pytest.raises(PermissionError):
         SnapshotPart.objects.create(snapshot=snapshot, association_slug="beta")
         snapshot_part_extract(snapshot_id=snapshot.pk, association_slug="beta")
-    assert not PooledAnswer.objects.filter(association="beta").exists()
+    assert not PooledResponse.objects.filter(association="beta").exists()
 
 
 def test_extraction_is_anonymised_core_only_and_idempotent(data_in_both, alfa):
@@ -51,22 +60,49 @@ def test_extraction_is_anonymised_core_only_and_idempotent(data_in_both, alfa):
         codes = set(Participant.objects.values_list("code", flat=True))
         participants = len(codes)
     assert part.status == "done" and part.answers == core_answers
-    assert PooledAnswer.objects.filter(snapshot=snapshot).count() == core_answers
+    assert pooled_answer_count(snapshot) == core_answers
     assert PooledOutcome.objects.filter(snapshot=snapshot).count() == participants
-    pooled = set(PooledAnswer.objects.exclude(pseudonym="").values_list("pseudonym", flat=True))
+    pooled = set(PooledResponse.objects.exclude(pseudonym="").values_list("pseudonym", flat=True))
     # No pseudonym equals or contains a participant code; each is the keyed HMAC.
     assert pooled and not pooled & codes
     assert all(code not in p for p in pooled for code in list(codes)[:20])
     some = next(iter(codes))
     assert pseudonym(association_slug="alfa", participant_code=some) in pooled
-    assert not PooledAnswer.objects.filter(item_code__startswith="lokal").exists()
+    arrays = PooledResponse.objects.values_list("item_ids", flat=True)
+    pooled_items = {i for ids in arrays for i in ids}
+    assert pooled_items <= set(Item.objects.values_list("id", flat=True))  # never local items
     # Months only.
-    assert set(PooledAnswer.objects.values_list("period__day", flat=True)) == {1}
+    assert set(PooledResponse.objects.values_list("period__day", flat=True)) == {1}
     # Running the part again (a retried task) does not duplicate anything.
     snapshot_part_extract(snapshot_id=snapshot.pk, association_slug="alfa")
     SnapshotPart.objects.filter(pk=part.pk).update(status="pending")
     snapshot_part_extract(snapshot_id=snapshot.pk, association_slug="alfa")
-    assert PooledAnswer.objects.filter(snapshot=snapshot).count() == core_answers
+    assert pooled_answer_count(snapshot) == core_answers
+
+
+def test_pooled_answers_read_back_as_stored(data_in_both, alfa):
+    """The parallel arrays keep each value with its item, don't know included."""
+    snapshot = snapshot_start(actor=None)
+    snapshot_part_extract(snapshot_id=snapshot.pk, association_slug="alfa")
+    with tenant_context(alfa):
+        stored = Counter(
+            (r.response.form_code, r.item.code, r.value, r.dont_know)
+            for r in Answer.objects.filter(item__isnull=False).select_related("item", "response")
+        )
+        assert any(dont_know for *_, dont_know in stored)
+    answers, _outcomes = snapshot_frames(snapshot=snapshot)
+    value = answers["value"].astype(object).where(answers["value"].notna(), None)
+    read = Counter(
+        zip(
+            answers["form_code"].astype(str),
+            answers["item_code"].astype(str),
+            value,
+            answers["dont_know"],
+            strict=True,
+        )
+    )
+    assert read == stored
+    assert answers.groupby("response")["form_code"].nunique().max() == 1
 
 
 def test_numbers_increase(data_in_both):

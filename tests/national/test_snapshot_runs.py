@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from national import services
-from national.models import PooledAnswer, Snapshot, SnapshotReport
+from national.models import PooledResponse, Snapshot, SnapshotReport
 from national.selectors import snapshot_published_latest
 from national.services import snapshot_resume, snapshot_start
 from national.tasks import snapshot_run_queue
@@ -66,7 +66,7 @@ def test_killed_part_keeps_previous_snapshot_and_resume_completes(
     assert second.status == "published" and snapshot_published_latest() == second
     # No duplicates: the same rows as the first snapshot (the data did not change).
     assert (
-        PooledAnswer.objects.filter(snapshot=second).count()
-        == PooledAnswer.objects.filter(snapshot=first).count()
+        PooledResponse.objects.filter(snapshot=second).count()
+        == PooledResponse.objects.filter(snapshot=first).count()
     )
     assert Snapshot.objects.filter(status="published").count() == 2
