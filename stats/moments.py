@@ -529,15 +529,23 @@ def _ones(n: int, dtype: np.dtype[Any]) -> NDArray[Any]:
 
 
 def _indicator_product(
-    ptr: IntArray, idx: IntArray, x: NDArray[_F], out: NDArray[_F], *, by_rows: bool
+    ptr: IntArray,
+    idx: IntArray,
+    x: NDArray[_F],
+    out: NDArray[_F],
+    *,
+    by_rows: bool,
+    data: NDArray[_F] | None = None,
 ) -> None:
-    """``out += A @ x`` for a 0/1 sparse matrix A (out rows x x rows) given by its pattern.
+    """``out += A @ x`` for a sparse matrix A (out rows x x rows) given by its pattern.
 
     ``by_rows``: (ptr, idx) is A in CSR form (ptr over the rows of ``out``); otherwise in CSC
-    form (ptr over the rows of ``x``). ``x`` and ``out`` are C-contiguous, of one dtype.
+    form (ptr over the rows of ``x``). The entries are ``data`` (default: all 1, an indicator
+    matrix). ``x`` and ``out`` are C-contiguous, of one dtype.
     """
     n_out, n_in = out.shape[0], x.shape[0]
-    data = _ones(idx.shape[0], x.dtype)
+    if data is None:
+        data = _ones(idx.shape[0], x.dtype)
     if _KERNELS is not None:
         fn = _KERNELS[0] if by_rows else _KERNELS[1]
         fn(n_out, n_in, x.shape[1], ptr, idx, data, x.ravel(), out.ravel())
@@ -594,8 +602,9 @@ class _IntGroups:
         self.srt, self.bounds, self.g_n, self.k = srt, bounds, g_n, k
         self.pairwise = pairwise
         self.width = w = srt.shape[1]
-        # every float32 sum over one piece (Gram, column and indicator sums) stays exact
-        piece = min(_PIECE_ROWS, _EXACT32 // (vmax * vmax))
+        # every float32 sum over this many rows (Gram, column and indicator sums) stays exact
+        self.exact_rows = _EXACT32 // (vmax * vmax)
+        piece = min(_PIECE_ROWS, self.exact_rows)
         seg = np.diff(bounds)
         self.piece = max(1, min(piece, int(seg.max()) if seg.size else 1))
         # col_c' y for a complete row is an integer below 2**24 up to this many rows
@@ -618,14 +627,15 @@ class _IntGroups:
         self.gram_m = np.zeros((g_n, k, k))  # rows missing several
         self.col_c = np.zeros((g_n, 2, w))  # column sums of y^2, y: complete rows
         self.col_s = np.zeros((g_n, 2, w))  # ... rows missing one item
-        self.col_m = np.zeros((g_n, 3, w))  # ... and of z: rows missing several
+        self.col_m = np.zeros((g_n, 2, w))  # ... rows missing several
         self.seg = np.zeros((g_n, 2, k, w))  # [g, 0, l, j] sum of y_j, [g, 1] of y_j^2, l missing
         self.rsq = np.zeros((g_n, k))  # sum of (row sum)^2 over rows missing only item l
-        self.wz = np.zeros((g_n, 3, k, w))  # [l, j]: z_l y_j, z_l z_j, z_l y_j^2 (several missing)
+        self.wz = np.zeros((3, g_n * k, w))  # [., g k + l, j]: z_l y_j, z_l z_j, z_l y_j^2
         self.ty = np.zeros((g_n, w))  # sum of T y_j over rows missing several
         self.tz = np.zeros((g_n, k, 2))  # sum of z_l [T, T^2] over those rows
         self.tm = np.zeros((g_n, 2))  # sum of T, T^2 over those rows
         self.answered_m = np.zeros(g_n, dtype=np.int64)
+        self.zsum_m = np.zeros((g_n, k))  # missing answers per item in rows missing several
         self.counts = np.zeros((g_n, len(self.counted), w), dtype=np.int64)
         # code 0 is a missing answer: a scale point below the answers has no code, count 0
         codes_c = [int(cat_codes[c]) for c in self.counted] if cat_codes is not None else []
@@ -636,13 +646,12 @@ class _IntGroups:
 
     def run(self, groups: Sequence[int]) -> None:
         """Sums for ``groups`` with this call's own work blocks."""
-        work = np.empty((3, self.piece, self.width), dtype=np.float32)
-        f64 = np.empty((self.piece, self.width))
+        work = np.empty((2, self.piece, self.width), dtype=np.float32)
         eq = np.empty((self.count_idx.size, self.count_rows, self.width), dtype=np.bool_)
         ones32 = np.ones(max(self.piece, self.width), dtype=np.float32)
         rows = np.arange(self.piece, dtype=np.int64)
         for g in groups:
-            self._group(g, work, f64, ones32, rows)
+            self._group(g, work, ones32, rows)
             self._count(g, eq)
 
     def _count(self, g: int, eq: NDArray[np.bool_]) -> None:
@@ -668,12 +677,11 @@ class _IntGroups:
         self,
         g: int,
         work: NDArray[np.float32],
-        f64: FloatArray,
         ones32: NDArray[np.float32],
         rows: IntArray,
     ) -> None:
         k, piece, pairwise = self.k, self.piece, self.pairwise
-        y_, y2_, zb = self._Y, self._Y2, self._Z
+        y_, y2_ = self._Y, self._Y2
         ones_w = ones32[: self.width]
         bnd = self.bounds[g * (k + 2) : (g + 1) * (k + 2) + 1]
         a0, a1, a2, a3 = int(bnd[0]), int(bnd[1]), int(bnd[k + 1]), int(bnd[k + 2])
@@ -719,47 +727,86 @@ class _IntGroups:
             _indicator_product(ptr, rows[:m], r[:, None], r2, by_rows=True)
             rsq += r2[:, 0]
 
-        # rows missing two or more items: products with the sparse missing-indicator matrix Z
+        # rows missing two or more items: Gram matrix and column sums here; their products with
+        # the missing indicators for all groups at once in :meth:`_several`
         gram, col = self.gram_m[g], self.col_m[g]
-        kf = float(k)
         for p0 in range(a2, a3, piece):
             m = min(piece, a3 - p0)
-            blk = self.srt[p0 : p0 + m]
             self._load(work, p0, m, square=sq)
-            np.equal(blk, 0, out=work[zb, :m])
             if pairwise or not sq:
-                col[1:] += np.matmul(ones32[:m], work[y_ : zb + 1, :m])
+                col[1] += np.matmul(ones32[:m], work[y_, :m])
             else:
-                col += np.matmul(ones32[:m], work[: zb + 1, :m])
+                col += np.matmul(ones32[:m], work[y2_ : y_ + 1, :m])
+            if pairwise:
+                y = work[y_, :m, :k]
+                gram += y.T @ y
+
+    def _several(self) -> None:
+        """Rows missing several items, all groups in one pass (they are ~10 % of the rows, and
+        per group their steps would be many small calls): the missing-indicator pattern Z from
+        their zero bytes, Z'[y, z, y^2] and Z'[T, T^2] with one sparse product per block whose
+        rows are (group, item), sum T y per group with the group pattern (values T), and the
+        number of rows with an answer, missing answers per item, sum T and T^2 per group."""
+        k, g_n, piece, w = self.k, self.g_n, self.piece, self.width
+        starts = self.bounds[k + 1 :: k + 2][:g_n]
+        lens = self.bounds[k + 2 :: k + 2] - starts
+        total = int(lens.sum())
+        if total == 0:
+            return
+        grp = np.repeat(np.arange(g_n), lens)
+        src = np.arange(total) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
+        rows = np.take(self.srt, src, axis=0)
+        y_, y2_, zb = self._Y, self._Y2, self._Z
+        m_all = min(piece, total)
+        work = np.empty((3, m_all, w), dtype=np.float32)
+        a64 = np.empty((m_all, w))
+        ones_w = np.ones(w, dtype=np.float32)
+        row_ptr = np.arange(m_all + 1, dtype=np.int64)
+        kf = float(k)
+        acc = np.zeros((3, g_n * k, w) if self.pairwise else (0, 0, 0), dtype=np.float32)
+        acc_rows = 0
+        for p0 in range(0, total, piece):
+            m = min(piece, total - p0)
+            blk, gp = rows[p0 : p0 + m], grp[p0 : p0 + m]
             pos = np.flatnonzero(blk[:, :k] == 0)
             row_of = pos // k
-            item_of = pos - row_of * k
+            gi = gp[row_of] * k + (pos - row_of * k)  # (group, item) of each missing answer
             n_miss = np.bincount(row_of, minlength=m)
             n_ans = kf - n_miss
-            self.answered_m[g] += int(np.count_nonzero(n_ans))
-            if not pairwise:
+            self.answered_m += np.bincount(gp, weights=n_ans > 0, minlength=g_n).astype(np.int64)
+            self.zsum_m += np.bincount(gi, minlength=g_n * k).reshape(g_n, k)
+            if not self.pairwise:
                 continue
-            y = work[y_, :m, :k]
-            gram += y.T @ y
+            y = work[y_, :m]
+            np.copyto(y, blk)
+            np.multiply(y, y, out=work[y2_, :m])
+            np.equal(blk, 0, out=work[zb, :m])
             ptr = np.zeros(m + 1, dtype=np.int64)
             np.cumsum(n_miss, out=ptr[1:])
-            out = np.zeros((3, k, self.width), dtype=np.float32)
+            if acc_rows + m > self.exact_rows:  # keep the float32 sums exact
+                self.wz += acc
+                acc[:] = 0.0
+                acc_rows = 0
+            acc_rows += m
             for i, b in enumerate((y_, zb, y2_)):
-                _indicator_product(ptr, item_of, work[b, :m], out[i], by_rows=False)
-            self.wz[g] += out
+                _indicator_product(ptr, gi, work[b, :m], acc[i], by_rows=False)
             # T = mean of the answered items (0 for a row with none): not an integer, float64
-            r = np.matmul(work[y_, :m], ones_w).astype(np.float64)
+            r = np.matmul(y, ones_w).astype(np.float64)
             tt = np.zeros((m, 2))
             ti = tt[:, 0]
             np.divide(r, n_ans, out=ti, where=n_ans > 0)
             np.multiply(ti, ti, out=tt[:, 1])
-            a64 = f64[:m]
-            np.copyto(a64, work[y_, :m])
-            self.ty[g] += ti @ a64
-            tz = np.zeros((k, 2))
-            _indicator_product(ptr, item_of, tt, tz, by_rows=False)
-            self.tz[g] += tz
-            self.tm[g] += (float(ti.sum()), float(tt[:, 1].sum()))
+            np.copyto(a64[:m], y)
+            ty = np.zeros((g_n, w))
+            _indicator_product(row_ptr[: m + 1], gp, a64[:m], ty, by_rows=False, data=ti)
+            self.ty += ty
+            tz = np.zeros((g_n * k, 2))
+            _indicator_product(ptr, gi, tt, tz, by_rows=False)
+            self.tz += tz.reshape(g_n, k, 2)
+            self.tm[:, 0] += np.bincount(gp, weights=ti, minlength=g_n)
+            self.tm[:, 1] += np.bincount(gp, weights=tt[:, 1], minlength=g_n)
+        if acc_rows:
+            self.wz += acc
 
     def _adf(self, g: int, work: NDArray[np.float32], rs: NDArray[np.float32]) -> float:
         """:func:`_adf_alpha_var` on the complete rows, from their per-row sums of y^2 and y
@@ -816,6 +863,7 @@ class _IntGroups:
         """GroupedMoments fields for all groups at once, in y = x - h units (``counts``: answers
         per scale point, or None without a scale; ``valid`` False when some answer is not one
         of the scale points)."""
+        self._several()
         k, g_n, pairwise = self.k, self.g_n, self.pairwise
         kf = float(k)
         k1 = kf - 1.0
@@ -830,7 +878,7 @@ class _IntGroups:
             return np.diagonal(a, axis1=-2, axis2=-1)
 
         ycol_c = col_c[:, 1]
-        zsum = seg_len + col_m[:, self._Z]
+        zsum = seg_len + self.zsum_m
         # complete rows: T = row sum / k, so its sums come from the Gram matrix
         tc_sum = ycol_c.sum(axis=-1) / kf
         tc_sq = gram_c.sum(axis=(-2, -1)) / kf**2
@@ -852,7 +900,7 @@ class _IntGroups:
         if i.size:
             gram_s, gram = self.gram_s[i], gram_c[i] + self.gram_s[i] + self.gram_m[i]
             seg = self.seg[i][..., :k]
-            wz = self.wz[i][..., :k]
+            wz = self.wz.reshape(3, g_n, k, -1).transpose(1, 0, 2, 3)[i][..., :k]
             tz, tm = self.tz[i], self.tm[i]
             zs = zsum[i]
             # T over rows missing one item = row sum / (k - 1): from their Gram matrix

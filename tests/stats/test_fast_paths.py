@@ -109,6 +109,16 @@ def test_awkward_groups_equal_float_path(policy, pieces, monkeypatch):
 
 
 @pytest.mark.parametrize("policy", ["pairwise", "listwise"])
+def test_float32_sums_flushed_before_they_could_round(policy, monkeypatch):
+    # a lower exactness bound: short float32 blocks, the float64 projection in the ADF
+    # variance, and indicator sums moved to float64 every 163 rows
+    x, codes = _awkward(seed=16)
+    ref = mom._float_moments(x, codes, 6, policy, range(1, 6))
+    monkeypatch.setattr(mom, "_EXACT32", 1 << 12)
+    _assert_same(mom.moments_grouped(x, codes, 6, missing=policy, categories=range(1, 6)), ref)
+
+
+@pytest.mark.parametrize("policy", ["pairwise", "listwise"])
 def test_public_sparse_api_gives_the_same_sums(policy, monkeypatch):
     x, codes = _awkward(seed=12)
     fast = mom._small_int_moments(x, codes, 6, policy, None)
