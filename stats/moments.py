@@ -579,8 +579,9 @@ def _byte_column_counts(eq: NDArray[np.bool_]) -> IntArray:
 class _IntGroups:
     """Per-group sums on the sorted byte rows (see :func:`_small_int_moments`).
 
-    :meth:`run` fills raw sums per group; :meth:`finish` turns them into
-    :class:`GroupedMoments` fields for all groups at once.
+    :meth:`run` fills raw sums per group; :meth:`finish` adds the rows missing several items
+    of all groups at once (:meth:`_several`) and turns the sums into :class:`GroupedMoments`
+    fields for all groups at once.
 
     A work block holds whole byte rows (``width`` columns: the k items, then zero padding), so
     the byte-to-float32 copy is one contiguous pass; BLAS products use the first k columns.
