@@ -433,7 +433,17 @@ def _answers_build(snapshot: PooledSnapshot) -> pd.DataFrame:
     ).reset_index(drop=True)
     out["point"] = item.map(inst.item_point).to_numpy(dtype=np.int64)
     out["period"] = _half_year_fast(month)
+    # grouping keys as categoricals with sorted categories: groupby works on integer codes and
+    # orders groups as it would the strings
+    for column in ("association", "period", "gender"):
+        out[column] = _sorted_categorical(out[column])
     return out
+
+
+def _sorted_categorical(values: pd.Series) -> pd.Series:
+    cat = pd.Categorical(values)
+    ordered = cat.reorder_categories(sorted(cat.categories, key=str))
+    return pd.Series(ordered, index=values.index, name=values.name)
 
 
 def _half_year_fast(month: pd.Series) -> NDArray[np.object_]:
@@ -734,6 +744,8 @@ class _Core:
     cells: dict[int, pd.DataFrame]
     national: dict[int, pd.DataFrame]
     exits: pd.DataFrame
+    # funnels per (target index, period), shared by the benchmark report and the associations
+    funnels: dict[tuple[int, str], Json] = field(default_factory=dict, compare=False)
 
 
 def _core(snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], k: int) -> _Core:
@@ -907,6 +919,14 @@ def _position(share: float, lim: Mapping[str, Any]) -> str:
 
 
 def _funnel(core: _Core, t: _Target, period: str, k: int) -> Json:
+    """Funnel for one target and half-year (computed once per core; do not modify)."""
+    key = (t.index, period)
+    if key not in core.funnels:
+        core.funnels[key] = _funnel_build(core, t, period, k)
+    return core.funnels[key]
+
+
+def _funnel_build(core: _Core, t: _Target, period: str, k: int) -> Json:
     """Funnel for one target and half-year: limit lines, overdispersion and unit points."""
     nat = core.national[t.index]
     nat_row = nat[nat["period"] == period].iloc[0]
@@ -1387,8 +1407,8 @@ def _own_funnel(
     key = (t.index, period)
     if key not in cache:
         computed = _funnel(core, t, period, k)
-        points = {str(p["association"]): p for p in computed.pop("points")}
-        cache[key] = (computed, points)
+        points = {str(p["association"]): p for p in computed["points"]}
+        cache[key] = ({name: v for name, v in computed.items() if name != "points"}, points)
     lines, points = cache[key]
     point = points.get(assoc) or _suppressed_copy({"n": None, "share": None}, (), N_BELOW_K)
     return {**lines, "own": {name: v for name, v in point.items() if name != "association"}}

@@ -9,7 +9,8 @@ S = sum_j l_j^2, the gradient vanishes where
 i.e. l_i = sum_{j != i} r_ij l_j / sum_{j != i} l_j^2. A few damped fixed-point steps of that
 equation bring every group near the solution; Newton's method on f (Jacobian
 J = A - diag(S - 3 l^2) - 2 l l^T, one batched solve per step) then converges quadratically.
-Groups where Newton does not settle inside [-1, 1] (Heywood cases), or settles on a worse
+Heywood cases (the warm start has loadings capped at +-1) get a second Newton solve with those
+loadings held at +-1. Groups where Newton does not settle inside [-1, 1], or settles on a worse
 stationary point, continue with the damped fixed-point iteration, loadings capped at 1 in
 absolute value (uniqueness 0). Two items do not identify the factor: l1 = l2 = sqrt(r12) (where
 the symmetric iteration goes), NaN when r12 <= 0.
@@ -34,11 +35,17 @@ def _fixed_point_step(a: NDArray[np.float64], cur: NDArray[np.float64]) -> NDArr
 
 
 def _newton(
-    a: NDArray[np.float64], start: NDArray[np.float64], tol: float
+    a: NDArray[np.float64],
+    start: NDArray[np.float64],
+    tol: float,
+    fixed: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Newton iterations from ``start``; (loadings, converged inside [-1, 1]) per group."""
+    """Newton iterations from ``start``; (loadings, converged inside [-1, 1]) per group.
+    ``fixed`` marks loadings held at their start value (Heywood loadings capped at +-1): their
+    rows and columns of the system are replaced by the identity, so their step is 0."""
     k = a.shape[-1]
     eye = np.eye(k)
+    hold = np.zeros(start.shape, dtype=bool) if fixed is None else fixed
     cur = start.copy()
     done = np.zeros(len(cur), dtype=bool)
     for _ in range(_NEWTON_STEPS):
@@ -46,6 +53,10 @@ def _newton(
         s = sq.sum(axis=-1, keepdims=True)
         f = np.einsum("gij,gj->gi", a, cur) - (s - sq) * cur
         jac = a - eye * (s - 3.0 * sq)[:, None, :] - 2.0 * cur[:, :, None] * cur[:, None, :]
+        if fixed is not None:
+            free = ~hold
+            jac = np.where(free[:, :, None] & free[:, None, :], jac, eye)
+            f = np.where(free, f, 0.0)
         with np.errstate(all="ignore"):
             try:
                 step = np.linalg.solve(jac, f[..., None])[..., 0]
@@ -115,6 +126,15 @@ def one_factor_minres(
     with np.errstate(invalid="ignore"):
         converged &= _misfit(a, solved) <= _misfit(a, l0) + 1e-12
     out = np.where(converged[:, None], solved, l0)
+    # Heywood cases: hold the loadings the warm start capped at +-1 and solve for the rest.
+    capped = ~converged & (np.abs(l0) >= 1.0).any(axis=-1)
+    if capped.any():
+        idx = np.flatnonzero(capped)
+        held, ok_held = _newton(a[idx], l0[idx], tol, fixed=np.abs(l0[idx]) >= 1.0)
+        with np.errstate(invalid="ignore"):
+            ok_held &= _misfit(a[idx], held) <= _misfit(a[idx], l0[idx]) + 1e-12
+        out[idx[ok_held]] = held[ok_held]
+        converged[idx[ok_held]] = True
     # The rest (Heywood cases, degenerate matrices) iterate the damped fixed point until their
     # own change is below tol.
     active = np.flatnonzero(~converged)

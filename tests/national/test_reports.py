@@ -759,3 +759,35 @@ def test_association_results_all_equals_one_by_one(snapshot):
     together = association_results_all(snapshot, targets, k=5)
     for association, result in together.items():
         assert result == association_results(snapshot, association, targets, k=5)
+
+
+def _categorical(frame: pd.DataFrame) -> pd.DataFrame:
+    """String columns as categoricals, as ``report_store.snapshot_frames`` delivers them."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].astype("category")
+    return out
+
+
+def test_reports_do_not_depend_on_string_dtypes(snapshot):
+    """Categorical columns (the database path) and object columns (tests) give equal reports."""
+    as_categories = PooledSnapshot(
+        answers=_categorical(snapshot.answers),
+        outcomes=_categorical(snapshot.outcomes),
+        instrument=snapshot.instrument,
+    )
+    fresh = PooledSnapshot(
+        answers=snapshot.answers, outcomes=snapshot.outcomes, instrument=snapshot.instrument
+    )
+    assert isinstance(as_categories.answers["association"].dtype, pd.CategoricalDtype)
+    for snap_a, snap_b in [(fresh, as_categories)]:
+        assert benchmark_report(snap_a, TARGETS, k=K) == benchmark_report(snap_b, TARGETS, k=K)
+        assert reliability_report(snap_a, k=K) == reliability_report(snap_b, k=K)
+        assert association_results_all(snap_a, TARGETS, k=K) == association_results_all(
+            snap_b, TARGETS, k=K
+        )
+        assert (
+            validity_report(snap_a, k=K)["known_groups"]
+            == validity_report(snap_b, k=K)["known_groups"]
+        )
