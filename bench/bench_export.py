@@ -26,7 +26,7 @@ best time over the best ``floor`` time.
 
 What streams and what does not. The released frame itself is in memory (it is the result of
 disclosure control, which needs every questionnaire: k-anonymity is a property of the whole
-release); at 1M questionnaires x 42 columns it is ~200 MiB (text as categoricals, items
+release); at 1M questionnaires x 42 columns it is ~110 MiB (text as categoricals, items
 Int16). Every writer then works in chunks of rows: Parquet one row group (256Ki rows) at a
 time through ``pyarrow.parquet.ParquetWriter``; CSV 50,000 rows at a time; .sav and .dta
 65,536 rows at a time, encoded with numpy into the files' fixed-width records after pyreadstat

@@ -27,7 +27,7 @@ Speed and memory (``bench/bench_export.py``: 1M questionnaires, 3.8M answers). T
 vectorised: answers become integer arrays, questionnaire contexts Categoricals, recodings run
 per category and k-anonymity is counted on one integer key per questionnaire; the wide layout
 is one scatter into an items × questionnaires Int16 block. The released frame is held in
-memory (disclosure control needs all of it; ~200 MiB at 1M x 42 with text as categoricals);
+memory (disclosure control needs all of it; ~110 MiB at 1M x 42 with text as categoricals);
 the writers stream it in chunks of rows: Parquet by row group (``ParquetWriter``), CSV by
 50,000 rows, and .sav/.dta by 65,536 rows encoded with numpy into the files' fixed-width
 records after pyreadstat has written the dictionary (labels, value labels, missing ranges)
