@@ -8,7 +8,7 @@ from api.views.associations import (
     AssociationRestoreView,
 )
 from api.views.datasets import DatasetDecisionView, DatasetDownloadView, DatasetListView
-from api.views.health import WorkerHealthView
+from api.views.health import HealthView, WorkerHealthView
 from api.views.instrument import (
     InstrumentVersionDetailView,
     InstrumentVersionPublishView,
@@ -36,6 +36,7 @@ urlpatterns = [
         InstrumentVersionDetailView.as_view(),
         name="instrument-version",
     ),
+    path("health/", HealthView.as_view(), name="health"),
     path("health/worker/", WorkerHealthView.as_view(), name="health-worker"),
     path("datasets/", DatasetListView.as_view(), name="dataset-list"),
     path("datasets/<int:pk>/decision/", DatasetDecisionView.as_view(), name="dataset-decision"),

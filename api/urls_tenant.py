@@ -20,7 +20,7 @@ from api.views.configuration import (
     LocalItemListView,
     LocalTargetListView,
 )
-from api.views.health import WorkerHealthView
+from api.views.health import HealthView, WorkerHealthView
 from api.views.instrument import (
     InstrumentVersionDetailView,
     NationalTargetListView,
@@ -62,6 +62,7 @@ urlpatterns = [
         InstrumentVersionDetailView.as_view(),
         name="instrument-version",
     ),
+    path("health/", HealthView.as_view(), name="health"),
     path("health/worker/", WorkerHealthView.as_view(), name="health-worker"),
     path("association/", CurrentAssociationView.as_view(), name="association"),
     path("association/consent/", ConsentView.as_view(), name="association-consent"),

@@ -4,12 +4,28 @@ import secrets
 
 from celery.exceptions import TimeoutError as CeleryTimeout
 from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api.base import ASSOCIATION_ADMINS, PLATFORM_ADMINS, AnyHostAPIView
 from tenants.db import current_schema
 from tenants.tasks import worker_probe
+
+
+class HealthView(APIView):
+    """Liveness: the process serves requests. No login, no throttle, no database query beyond
+    the host lookup every request makes (load balancers, and the benchmarks' framework floor).
+    """
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes: list[type] = []
+
+    @extend_schema(request=None, responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok"})
 
 
 class WorkerHealthView(AnyHostAPIView):
