@@ -214,6 +214,9 @@ class DatasetRequest(models.Model):
     checksum = models.CharField(max_length=64, blank=True)
     citation = models.TextField(blank=True)
     disclosure_changes = models.JSONField(default=list, blank=True)
+    # build progress while status is "building" (stage: load/build/write/zip/checksum)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_stage = models.CharField(max_length=16, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -207,6 +207,7 @@ def dataset_build_run(*, request_id: int, progress: BuildProgress | None = None)
     request.disclosure_changes = changes
     request.expires_at = timezone.now() + dt.timedelta(days=RELEASE_DAYS)
     request.status = DatasetRequest.Status.READY
+    request.progress, request.progress_stage = 100, "done"
     request.save()
     return request
 
@@ -240,6 +241,14 @@ def dataset_release_purge(*, request: DatasetRequest) -> None:
     shutil.rmtree(releases_dir() / str(request.pk), ignore_errors=True)
 
 
+def dataset_progress_set(*, request_id: int, stage: str, percent: int) -> None:
+    """Record a build's progress (own statement, outside any transaction of the build, so
+    pages polling the request see it while the build runs)."""
+    DatasetRequest.objects.filter(pk=request_id, status=DatasetRequest.Status.BUILDING).update(
+        progress=max(0, min(percent, 100)), progress_stage=stage[:16]
+    )
+
+
 def dataset_request_summary(request: DatasetRequest) -> dict[str, Any]:
     return {
         "id": request.pk,
@@ -254,4 +263,6 @@ def dataset_request_summary(request: DatasetRequest) -> dict[str, Any]:
         "expires_at": request.expires_at.isoformat() if request.expires_at else None,
         "decision_reason": request.decision_reason or None,
         "disclosure_changes": request.disclosure_changes,
+        "progress": request.progress if request.status == DatasetRequest.Status.BUILDING else None,
+        "progress_stage": request.progress_stage or None,
     }

@@ -117,6 +117,8 @@ __all__ = [
     "reliability_report",
     "share_text",
     "validity_report",
+    "with_funnel_lines",
+    "without_funnel_lines",
 ]
 
 POOLED = "pooled"
@@ -435,7 +437,8 @@ def _answers_build(snapshot: PooledSnapshot) -> pd.DataFrame:
     out["period"] = _half_year_fast(month)
     # grouping keys as categoricals with sorted categories: groupby works on integer codes and
     # orders groups as it would the strings
-    for column in ("association", "period", "gender"):
+    for column in ("association", "period", "gender", "form_code", "occasion", "respondent",
+                   "item_code", "instrument_version"):  # fmt: skip
         out[column] = _sorted_categorical(out[column])
     return out
 
@@ -1283,11 +1286,12 @@ def association_results_all(
     snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], *, k: int = 5
 ) -> dict[str, Json]:
     """:func:`association_results` for every association, sharing one computation of the
-    national cells, masks and funnels (what publication stores)."""
+    national cells, masks and funnels (what publication stores), without the funnels' national
+    lines (:func:`without_funnel_lines`)."""
     core = _core(snapshot, targets, k)
     shared = _Shared(core, k)
     associations = sorted(str(a) for a in _answers(snapshot)["association"].unique())
-    return {a: _association_results(core, a, k, shared) for a in associations}
+    return {a: _association_results(core, a, k, shared, lines=False) for a in associations}
 
 
 class _Shared:
@@ -1325,7 +1329,9 @@ class _Shared:
         return self._genders[t.index]
 
 
-def _association_results(core: _Core, assoc: str, k: int, shared: _Shared) -> Json:
+def _association_results(
+    core: _Core, assoc: str, k: int, shared: _Shared, *, lines: bool = True
+) -> Json:
     flows, reg_genders = _flows(core, assoc, k, shared.exits.get(assoc))
     results: list[Json] = []
     funnels: list[Json] = []
@@ -1340,7 +1346,10 @@ def _association_results(core: _Core, assoc: str, k: int, shared: _Shared) -> Js
                 entry["by_gender"] = _by_gender(shared, t, assoc, period, k, reg_genders)
             results.append(entry)
             if t.kind in FUNNEL_KINDS:
-                funnels.append(_own_funnel(core, t, period, assoc, k, shared.funnels))
+                funnel = _own_funnel(core, t, period, assoc, k, shared.funnels)
+                if not lines:
+                    funnel = {key: v for key, v in funnel.items() if key not in FUNNEL_LINES}
+                funnels.append(funnel)
     return _json(
         {"association": assoc, "k": k, "results": results, "flow": flows, "funnels": funnels,
          "skipped_targets": core.skipped}
@@ -1412,6 +1421,28 @@ def _own_funnel(
     lines, points = cache[key]
     point = points.get(assoc) or _suppressed_copy({"n": None, "share": None}, (), N_BELOW_K)
     return {**lines, "own": {name: v for name, v in point.items() if name != "association"}}
+
+
+FUNNEL_LINES = ("limits_target", "limits_national")
+
+
+def without_funnel_lines(results: Json) -> Json:
+    """An association's results with its funnels' national limit lines left out: they are the
+    same for every association and stored once, in the benchmark report (see
+    :func:`with_funnel_lines`); the lines were nine tenths of each stored payload."""
+    funnels = [{k: v for k, v in f.items() if k not in FUNNEL_LINES} for f in results["funnels"]]
+    return {**results, "funnels": funnels}
+
+
+def with_funnel_lines(results: Json, benchmark_funnels: Sequence[Mapping[str, Any]]) -> Json:
+    """Put the national limit lines back into a stored association's funnels, from the
+    benchmark report's funnels of the same snapshot (matched on target and half-year)."""
+    lines = {(f["target_index"], f["period"]): f for f in benchmark_funnels}
+    funnels = []
+    for f in results.get("funnels", []):
+        national = lines.get((f["target_index"], f["period"]), {})
+        funnels.append({**f, **{k: national.get(k, []) for k in FUNNEL_LINES}})
+    return {**results, "funnels": funnels}
 
 
 # --- exits by outcome x gender ----------------------------------------------------------------

@@ -38,3 +38,19 @@ def snapshot_report(*, snapshot: Snapshot, kind: str, association: str = "") -> 
         snapshot=snapshot, kind=kind, association=association
     ).first()
     return report.payload if report else None
+
+
+def association_report(*, snapshot: Snapshot, association: str) -> Any:
+    """An association's stored results with its funnels' national lines put back from the
+    snapshot's benchmark report (stored once there)."""
+    from national.reports import with_funnel_lines
+
+    results = snapshot_report(snapshot=snapshot, kind="association", association=association)
+    if results is None:
+        return None
+    funnels = (
+        SnapshotReport.objects.filter(snapshot=snapshot, kind="benchmark", association="")
+        .values_list("payload__funnels", flat=True)
+        .first()
+    )
+    return with_funnel_lines(results, funnels or [])

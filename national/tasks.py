@@ -74,7 +74,7 @@ def snapshot_scheduled() -> int:
 def dataset_build_task(self: Task, request_id: int) -> str:
     """Build a release; progress goes to the result backend as state PROGRESS with meta
     ``{"request": id, "stage": ..., "percent": 0-100}`` (when there is one) and to the log."""
-    from national.releases import dataset_build_failed, dataset_build_run
+    from national.releases import dataset_build_failed, dataset_build_run, dataset_progress_set
 
     last = -1
 
@@ -85,6 +85,7 @@ def dataset_build_task(self: Task, request_id: int) -> str:
             return
         last = percent
         logger.info("dataset %s: %s %d %%", request_id, stage, percent)
+        dataset_progress_set(request_id=request_id, stage=stage, percent=percent)
         if self.request.id and not self.request.called_directly:
             meta = {"request": request_id, "stage": stage, "percent": percent}
             self.update_state(state="PROGRESS", meta=meta)

@@ -19,6 +19,7 @@ from instrument.selectors import instrument_version_current
 from national.models import Snapshot
 from national.report_store import association_own_results
 from national.selectors import (
+    association_report,
     snapshot_list,
     snapshot_progress,
     snapshot_published_latest,
@@ -184,7 +185,7 @@ class ResultsView(RoleRequiredMixin, TemplateView):
         snapshot = snapshot_published_latest()
         own_funnels = []
         pooled = (
-            snapshot_report(snapshot=snapshot, kind="association", association=association.slug)
+            association_report(snapshot=snapshot, association=association.slug)
             if snapshot is not None
             else None
         )

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView, acting_user
 from api.serializers.tenants import AssociationOutputSerializer, ConsentSerializer
 from national.report_store import association_own_results
-from national.selectors import snapshot_published_latest, snapshot_report
+from national.selectors import association_report, snapshot_published_latest
 from national.services import national_config
 from tenants.permissions import current_association
 from tenants.services import association_consent_set
@@ -52,9 +52,7 @@ class ResultsView(AssociationAPIView):
         results = association_own_results(association=association, k=k)
         snapshot = snapshot_published_latest()
         if snapshot is not None:
-            pooled = snapshot_report(
-                snapshot=snapshot, kind="association", association=association.slug
-            )
+            pooled = association_report(snapshot=snapshot, association=association.slug)
             if pooled is not None:
                 results["national"] = pooled
                 results["snapshot"] = snapshot.number

@@ -191,3 +191,47 @@ def test_build_reports_progress_and_checksums_the_archive(
     with zipfile.ZipFile(built.file_path) as zf:
         assert zf.testzip() is None
         assert f"data.{fmt}" in zf.namelist()
+
+
+def test_build_task_records_progress_for_the_pages(
+    people, published, django_capture_on_commit_callbacks, monkeypatch
+):
+    from national import releases
+    from national.releases import dataset_progress_set
+    from national.tasks import dataset_build_task
+
+    recorded: list[tuple[str, int]] = []
+
+    def spy(*, request_id: int, stage: str, percent: int) -> None:
+        recorded.append((stage, percent))
+        dataset_progress_set(request_id=request_id, stage=stage, percent=percent)
+
+    monkeypatch.setattr(releases, "dataset_progress_set", spy)
+
+    req = dataset_request_create(
+        requester=people["researcher"], purpose=PURPOSE, fmt="parquet", layout="wide"
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        dataset_request_decide(
+            request=req, approver=people["approver"], approve=True, reason="Godkänt."
+        )
+    req.refresh_from_db()
+    assert req.status == "building" and req.progress == 0
+    # what the running task writes, as the list page and the API show it
+    dataset_progress_set(request_id=req.pk, stage="write", percent=42)
+    researcher = host_client("localhost", people["researcher"])
+    listed = researcher.get("/api/v1/datasets/").json()["results"]
+    mine = next(r for r in listed if r["id"] == req.pk)
+    assert (mine["progress"], mine["progress_stage"]) == (42, "write")
+    page = researcher.get("/datasets/").content.decode()
+    assert 'value="42"' in page
+    dataset_build_task.apply(args=[req.pk])
+    stages = list(dict.fromkeys(stage for stage, _ in recorded))
+    assert stages == list(releases.STAGES)
+    assert [p for _, p in recorded] == sorted(p for _, p in recorded)
+    req.refresh_from_db()
+    assert (req.status, req.progress, req.progress_stage) == ("ready", 100, "done")
+    # progress is only written while building
+    dataset_progress_set(request_id=req.pk, stage="load", percent=1)
+    req.refresh_from_db()
+    assert req.progress == 100
