@@ -610,6 +610,8 @@ def _insert_all(writes: Sequence[tuple[str, Sequence[str], Sequence[Sequence[obj
         cols = ", ".join(f'"{c}"' for c in columns)
         parts.append(f'INSERT INTO "{table}" ({cols}) VALUES ' + ", ".join([one] * len(rows)))
         params.extend(value for row in rows for value in row)
+    if not parts:
+        return
     *earlier, last = parts
     with_clause = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(earlier))
     with connection.cursor() as cursor:

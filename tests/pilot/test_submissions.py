@@ -296,3 +296,9 @@ def test_a_newly_published_version_takes_over_at_once(activity):
     assert old.instrument_version.code == "2015.1"
     assert new.instrument_version == v2
     assert Answer.objects.filter(response=new).first().item.version == v2
+
+
+def test_an_empty_batch_stores_nothing(activity):
+    assert responses_store(submissions=[], source="import") == []
+    assert responses_submit(submissions=[], source="api", idempotency_key="e").created
+    assert not Response.objects.exists()
