@@ -50,6 +50,8 @@ from pilot.services.imports import (
 )
 from tenants.validators import refuse_personal_number
 
+IDEMPOTENCY_KEY_MAX = 80
+
 
 def _submission(data: dict[str, Any]) -> SubmissionInput:
     new = data.get("participant")
@@ -121,6 +123,9 @@ class ResponseListView(AssociationAPIView):
         refuse_personal_number(request.data)
         submissions = _submissions_parse(request.data)
         key = request.headers.get("Idempotency-Key") or None
+        if key is not None and len(key) > IDEMPOTENCY_KEY_MAX:
+            # stored per questionnaire as "<key>#<n>" in a 100-character column
+            raise ValidationError({"Idempotency-Key": [f"Högst {IDEMPOTENCY_KEY_MAX} tecken."]})
         try:
             stored = responses_submit(
                 submissions=submissions,

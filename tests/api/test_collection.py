@@ -58,6 +58,21 @@ def test_batch_submit_is_atomic_and_idempotent(api, alfa, activity):
         assert Response.objects.count() == 2
 
 
+def test_overlong_idempotency_key_is_a_field_error_not_a_crash(api, alfa, activity):
+    body = {"submissions": [_submission("A-1")]}
+    response = api.post(
+        "/api/v1/responses/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k" * 81
+    )
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["errors"]
+    with tenant_context(alfa):
+        assert not Response.objects.exists()
+    longest = api.post(
+        "/api/v1/responses/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k" * 80
+    )
+    assert longest.status_code == 201
+
+
 def test_invalid_row_rejects_the_batch_with_row_field_errors(api, alfa, activity):
     body = {
         "submissions": [_submission("A-1"), _submission("A-2", answers={**EXIT, "p2": 9, "p77": 1})]

@@ -31,3 +31,19 @@ def test_dockerfile_copies_existing_paths_and_runs_gunicorn():
         assert (ROOT / source).exists(), source
     assert 'CMD ["gunicorn", "config.wsgi:application"' in dockerfile
     assert "config.settings.production" in dockerfile
+
+
+def test_every_project_package_is_in_the_image_and_the_distribution():
+    """A package left out of the Dockerfile or pyproject's package list breaks the image."""
+    import tomllib
+
+    packages = sorted(
+        p.name for p in ROOT.iterdir() if (p / "__init__.py").exists() and p.name != "tests"
+    )
+    assert {"config", "national", "pilot", "stats"} <= set(packages)
+    copied = set(re.findall(r"^COPY (\S+)", (ROOT / "deploy/Dockerfile").read_text(), flags=re.M))
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    included = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    for name in packages:
+        assert name in copied, f"Dockerfile does not copy {name}/"
+        assert f"{name}*" in included, f"pyproject.toml does not package {name}"
