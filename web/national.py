@@ -89,6 +89,11 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         period = self.request.GET.get("period") or (periods[-1] if periods else "")
         county = self.request.GET.get("county", "")
         form_filter = self.request.GET.get("form", "")
+        # Reliability is computed per instrument version; point results pool the versions
+        # (items map to the same points through the crosswalk), so the version filter applies
+        # to the reliability tables.
+        versions = sorted({str(r.get("instrument_version")) for r in reliability})
+        version = self.request.GET.get("version", "")
         form_points = _form_points()
         allowed = form_points.get(form_filter)
         cells = [
@@ -161,7 +166,10 @@ class DashboardView(RoleRequiredMixin, TemplateView):
                 and (
                     r.get("indicator") is None if not form_filter else r.get("form") == form_filter
                 )
+                and (not version or r.get("instrument_version") == version)
             ],
+            versions=versions,
+            version=version,
             forms=sorted(form_points),
             form_filter=form_filter,
             k=snapshot.small_cell_k,

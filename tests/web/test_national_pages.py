@@ -99,3 +99,33 @@ def test_dashboard_filters_by_form(pooled_platform):
     header = page.split('id="matrix"')[1].split("</thead>")[0]
     # Only points on the exit form (2 among the targets 1, 2, 5) remain as columns.
     assert ">2</th>" in header and ">1</th>" not in header and ">5</th>" not in header
+
+
+def test_dashboard_filters_reliability_by_instrument_version(pooled_platform):
+    from national.models import SnapshotReport
+    from national.selectors import snapshot_published_latest
+
+    snapshot = snapshot_published_latest()
+    report = SnapshotReport.objects.get(snapshot=snapshot, kind="reliability")
+    row = {"form": "participant_exit", "indicator": None, "scope": "pooled", "n": 120,
+           "alpha_raw": 0.81, "ci_feldt_low": 0.75, "ci_feldt_high": 0.86, "omega_total": 0.83,
+           "suppressed": False}  # fmt: skip
+    versions = {"2015.1"}
+    # rows of two versions, as a snapshot spanning an instrument revision has
+    report.payload = [
+        {**row, "instrument_version": "2015.1"},
+        {**row, "instrument_version": "2099.1", "alpha_raw": 0.79},
+    ]
+    report.save(update_fields=["payload"])
+
+    def table(query: str) -> str:
+        page = pooled_platform.get(f"/national/{query}").content.decode()
+        assert 'id="f-version"' in page
+        return page.split('id="reliability"')[1].split("</table>")[0]
+
+    both = table("")
+    assert "2099.1" in both and all(v in both for v in versions)
+    only_new = table("?version=2099.1")
+    assert "2099.1" in only_new and not any(f"<td>{v}</td>" in only_new for v in versions)
+    only_old = table(f"?version={sorted(versions)[0]}")
+    assert "2099.1" not in only_old
