@@ -406,11 +406,11 @@ def _answers(snapshot: PooledSnapshot) -> pd.DataFrame:
 def _answers_build(snapshot: PooledSnapshot) -> pd.DataFrame:
     a = snapshot.answers
     inst = snapshot.instrument
-    item = _objects(a["item_code"])
-    keep = item.isin(inst.item_point.keys()).to_numpy()
+    item = _recoded(a["item_code"])
+    keep = item.isin(list(inst.item_point)).to_numpy()
     if not keep.all():
         a = a.loc[keep]
-        item = item.loc[keep]
+        item = _recoded(item.loc[keep])
     x = (
         pd.to_numeric(a["value"], errors="coerce")
         .astype("Float64")
@@ -418,35 +418,53 @@ def _answers_build(snapshot: PooledSnapshot) -> pd.DataFrame:
     )
     x = np.where(a["dont_know"].fillna(False).to_numpy(dtype=bool), np.nan, x)
     month = pd.to_datetime(a["period"])
+    point = _recoded(item, lambda code: inst.item_point.get(str(code)))
+    # grouping and filter keys as categoricals with sorted categories: groupby and comparisons
+    # work on integer codes, and groups come out in the strings' order
     out = pd.DataFrame(
         {
-            "association": _objects(a["association"]),
-            "response": a["response"],
-            "pseudonym": _objects(a["pseudonym"]),
-            "form_code": _objects(a["form_code"]),
-            "occasion": _objects(a["occasion"]),
-            "respondent": _objects(a["respondent"]),
-            "instrument_version": _objects(a["instrument_version"]),
-            "gender": _gender(_objects(a["gender"])),
-            "month": month,
-            "item_code": item,
+            "association": _recoded(a["association"]).array,
+            "response": a["response"].to_numpy(),
+            "pseudonym": _objects(a["pseudonym"]).to_numpy(),
+            "form_code": _recoded(a["form_code"]).array,
+            "occasion": _recoded(a["occasion"]).array,
+            "respondent": _recoded(a["respondent"]).array,
+            "instrument_version": _recoded(a["instrument_version"]).array,
+            "gender": _recoded(a["gender"], _gender_label).array,
+            "month": month.to_numpy(),
+            "item_code": item.array,
             "x": x,
-        }
-    ).reset_index(drop=True)
-    out["point"] = item.map(inst.item_point).to_numpy(dtype=np.int64)
-    out["period"] = _half_year_fast(month)
-    # grouping keys as categoricals with sorted categories: groupby works on integer codes and
-    # orders groups as it would the strings
-    for column in ("association", "period", "gender", "form_code", "occasion", "respondent",
-                   "item_code", "instrument_version"):  # fmt: skip
-        out[column] = _sorted_categorical(out[column])
+        },
+    )
+    out["point"] = point.astype(np.int64).to_numpy()
+    out["period"] = _recoded(pd.Series(_half_year_fast(month))).array
     return out
 
 
-def _sorted_categorical(values: pd.Series) -> pd.Series:
-    cat = pd.Categorical(values)
-    ordered = cat.reorder_categories(sorted(cat.categories, key=str))
-    return pd.Series(ordered, index=values.index, name=values.name)
+def _gender_label(value: object) -> str:
+    return str(value) if value in GENDERS else UNKNOWN_GENDER
+
+
+def _recoded(series: pd.Series, label: Any = None) -> pd.Series:
+    """The column as a categorical with sorted categories (only those that occur), each value
+    passed through ``label`` first if given (``label(None)`` for missing values). Works on the
+    distinct values, not per row."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cat = series.array
+    else:
+        cat = pd.Categorical(series.to_numpy(dtype=object, na_value=None))
+    codes = np.asarray(cat.codes)
+    values = [*cat.categories, None]  # code -1 (missing) is the last
+    if label is not None:
+        values = [label(v) for v in values]
+    present = np.zeros(len(values), dtype=bool)
+    present[np.unique(codes)] = True
+    kept = sorted({v for v, p in zip(values, present, strict=True) if p and v is not None}, key=str)
+    position = {v: i for i, v in enumerate(kept)}
+    recode = np.array([-1 if v is None else position.get(v, -1) for v in values], dtype=np.int64)
+    # object categories: pandas would store str ones in Arrow, slow to take from row by row
+    new = pd.Categorical.from_codes(recode[codes], categories=pd.Index(kept, dtype=object))
+    return pd.Series(new, index=series.index, name=series.name)
 
 
 def _half_year_fast(month: pd.Series) -> NDArray[np.object_]:
@@ -604,9 +622,10 @@ def _reliability_call(
                 stacked[mask], items=items, by=keys, categories=cats, n_boot=n_boot, seed=seed
             )
         result_scales = res.scales.set_index(keys)
-        item_records = {
-            (str(v), str(sc)): _records(grp) for (v, sc), grp in res.items.groupby(keys, sort=False)
-        }
+        item_records = {}
+        for record in _records(res.items):  # one pass, grouped in Python
+            group = (str(record["instrument_version"]), str(record["scope"]))
+            item_records.setdefault(group, []).append(record)
     out: list[Json] = []
     for key, n in n_used.items():
         version, scope = key
