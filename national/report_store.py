@@ -69,29 +69,39 @@ GROUP BY response %% {_CHUNKS}
 _STRING_COLUMNS = [c for c in POOLED_RESPONSE_COLUMNS if c not in {"response", "period"}]
 
 
+_QUESTIONNAIRE_FIELDS = [*POOLED_RESPONSE_COLUMNS, "n_answers", "item_ids", "answer_values"]
+_QUESTIONNAIRE_TYPES: dict[str, Any] = {
+    **dict.fromkeys(_STRING_COLUMNS, "category"),
+    "response": "int64",
+    "period": object,
+    "n_answers": "int64",
+    "item_ids": object,
+    "answer_values": object,
+}
+
+
 def _questionnaires(snapshot_id: int) -> pd.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(_QUESTIONNAIRES_SQL, {"snapshot": snapshot_id})
         text = "\n".join(row[0] for row in cursor.fetchall() if row[0])
+    if not text:  # an empty snapshot: no questionnaires, same columns and types
+        return pd.DataFrame(
+            {c: pd.Series(dtype=_QUESTIONNAIRE_TYPES[c]) for c in _QUESTIONNAIRE_FIELDS}
+        )
     return pd.read_csv(
         io.StringIO(text),
         sep="\t",
-        names=[*POOLED_RESPONSE_COLUMNS, "n_answers", "item_ids", "answer_values"],
+        names=_QUESTIONNAIRE_FIELDS,
         header=None,
-        dtype={
-            **dict.fromkeys(_STRING_COLUMNS, "category"),
-            "response": "int64",
-            "period": str,
-            "n_answers": "int64",
-            "item_ids": str,
-            "answer_values": str,
-        },
+        dtype={c: str if t is object else t for c, t in _QUESTIONNAIRE_TYPES.items()},
         keep_default_na=False,
         quoting=csv.QUOTE_NONE,
     )
 
 
 def _parse_ints(column: pd.Series, dtype: type) -> NDArray[Any]:
+    if column.empty:
+        return np.empty(0, dtype=dtype)
     return np.fromstring(",".join(column.tolist()), sep=",", dtype=dtype)
 
 

@@ -8,7 +8,12 @@ from django_tenants.utils import tenant_context
 from instrument.models import Item
 from national.models import PooledOutcome, PooledResponse, Snapshot, SnapshotPart
 from national.report_store import snapshot_frames
-from national.services import pseudonym, snapshot_part_extract, snapshot_start
+from national.services import (
+    pseudonym,
+    snapshot_part_extract,
+    snapshot_publish,
+    snapshot_start,
+)
 from pilot.models import Answer, Participant
 from pilot.services import local_item_create
 from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
@@ -110,3 +115,13 @@ def test_numbers_increase(data_in_both):
     second = snapshot_start(actor=None)
     assert second.number == first.number + 1
     assert Snapshot.objects.filter(status="running").count() == 2
+
+
+def test_an_empty_snapshot_reads_as_empty_frames(alfa):
+    association_consent_set(association=alfa, consent=True, given_by="Styrelsen", actor=None)
+    snapshot = snapshot_start(actor=None)
+    snapshot_part_extract(snapshot_id=snapshot.pk, association_slug="alfa")
+    answers, outcomes = snapshot_frames(snapshot=snapshot)
+    assert answers.empty and outcomes.empty
+    assert {"association", "item_code", "value", "dont_know"} <= set(answers.columns)
+    assert snapshot_publish(snapshot_id=snapshot.pk).status == "published"
