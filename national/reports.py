@@ -213,10 +213,13 @@ class PooledSnapshot:
 
 
 def half_year(period: pd.Series) -> pd.Series:
-    """``"2016H1"`` for January-June, ``"2016H2"`` for July-December; None for NaT."""
+    """``"2016H1"`` for January-June, ``"2016H2"`` for July-December; None for NaT. The label
+    is built once per distinct half-year, not per row."""
     ts = pd.to_datetime(pd.Series(period))
-    label = ts.dt.year.astype("Int64").astype(str) + np.where(ts.dt.month <= 6, "H1", "H2")
-    return pd.Series(np.where(ts.notna(), label, None), index=ts.index, dtype=object)
+    key = (ts.dt.year * 2 + (ts.dt.month > 6)).to_numpy(dtype=np.float64)
+    codes, uniques = pd.factorize(np.where(np.isnan(key), -1, key).astype(np.int64))
+    labels = np.array([None if u < 0 else f"{u // 2}H{u % 2 + 1}" for u in uniques], dtype=object)
+    return pd.Series(labels[codes], index=ts.index, dtype=object)
 
 
 def share_text(successes: int, n: int) -> str:
@@ -437,7 +440,7 @@ def _answers_build(snapshot: PooledSnapshot) -> pd.DataFrame:
         },
     )
     out["point"] = point.astype(np.int64).to_numpy()
-    out["period"] = _recoded(pd.Series(_half_year_fast(month))).array
+    out["period"] = _recoded(half_year(month)).array
     return out
 
 
@@ -467,23 +470,6 @@ def _recoded(series: pd.Series, label: Any = None) -> pd.Series:
     return pd.Series(new, index=series.index, name=series.name)
 
 
-def _half_year_fast(month: pd.Series) -> NDArray[np.object_]:
-    """:func:`half_year` computed once per distinct half-year rather than per row."""
-    ts = pd.to_datetime(month)
-    key = (ts.dt.year * 2 + (ts.dt.month > 6)).to_numpy(dtype=np.float64)
-    missing = np.isnan(key)
-    codes, uniques = pd.factorize(np.where(missing, -1, key).astype(np.int64))
-    labels = np.array(
-        [None if u < 0 else f"{u // 2}H{u % 2 + 1}" for u in uniques] + [None], dtype=object
-    )
-    return labels[codes]
-
-
-def _gender(g: pd.Series) -> pd.Series:
-    s = g.astype(object)
-    return s.where(s.isin(GENDERS), UNKNOWN_GENDER).astype(object)
-
-
 def _exits(snapshot: PooledSnapshot) -> pd.DataFrame:
     """Exits with an outcome: association, pseudonym, period, outcome (subsidised = work).
     Built once per snapshot: callers must not modify it."""
@@ -501,8 +487,8 @@ def _exits_build(snapshot: PooledSnapshot) -> pd.DataFrame:
             "association": _objects(o["association"]).to_numpy(),
             "pseudonym": _objects(o["pseudonym"]).to_numpy(),
             "outcome": outcome.to_numpy(dtype=object),
-            "period": _half_year_fast(month),
-            "gender": _gender(_objects(o["gender"])).to_numpy(dtype=object),
+            "period": half_year(month).to_numpy(),
+            "gender": _recoded(o["gender"], _gender_label).to_numpy(dtype=object),
         },
         dtype=object,
     )
