@@ -96,7 +96,13 @@ def _pick_complement(
     values: NDArray[np.float64], mask: NDArray[np.bool_], line: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
     r, c = values.shape[0] - 1, values.shape[1] - 1
-    cand = [cell for cell in line if not mask[cell]]
+    # A cell in a row or column whose total is 0 is pinned to 0 by non-negativity whatever is
+    # suppressed, so it protects nothing as a complement.
+    cand = [
+        cell
+        for cell in line
+        if not mask[cell] and values[cell[0], c] > 0 and values[r, cell[1]] > 0
+    ]
     if not cand:
         return None
 
