@@ -89,13 +89,18 @@ class PooledResponse(models.Model):
     answer): one row per questionnaire instead of one per answer makes pooling a quarter of the
     rows to write and read (ADR 0006). ``response`` is the tenant's questionnaire id plus the
     part's offset (part id × 10¹⁰), unique across every snapshot, so it is the primary key.
+
+    ``snapshot`` has no database foreign key (``db_constraint=False``): its per-row check,
+    queued and fired at commit, was a third of pooling an association. Rows are written only by
+    ``snapshot_part_extract`` for the part it has just read, and deleting a snapshot through
+    the ORM still deletes them (ADR 0006).
     """
 
     DONT_KNOW = -1
 
     response = models.BigIntegerField(primary_key=True)
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="+", db_index=False
+        Snapshot, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     association = models.CharField(max_length=42)
     county = models.CharField(max_length=2)
@@ -124,9 +129,12 @@ class PooledResponse(models.Model):
 
 
 class PooledOutcome(models.Model):
-    """One participant's register outcome, anonymised."""
+    """One participant's register outcome, anonymised. Like :class:`PooledResponse`, written
+    only by pooling, with no database foreign key to the snapshot."""
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     association = models.CharField(max_length=42)
     county = models.CharField(max_length=2)
     pseudonym = models.CharField(max_length=64)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import yaml
 from django.db import connection
 from django.db.models import Q
@@ -48,70 +51,153 @@ POOLED_OUTCOME_COLUMNS = [
 
 def _blank_to_none(series: pd.Series) -> pd.Series:
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.remove_categories([c for c in series.cat.categories if c == ""])
+        # on the codes: a pseudonym column has 10⁵ categories
+        categories = series.cat.categories
+        blank = int(categories.get_indexer([""])[0])
+        if blank < 0:
+            return series
+        codes = series.cat.codes.to_numpy()
+        codes = np.where(codes == blank, -1, codes - (codes > blank))
+        kept = pd.Categorical.from_codes(codes, categories=categories.delete(blank))
+        return pd.Series(kept, index=series.index, name=series.name)
     return series.where(series != "", None)
 
 
-# Snapshots are read as a few large text values (string_agg over chunks of questionnaires)
-# rather than COPY: psycopg hands COPY data over one row per call, which costs more than the
-# whole parse. Each line is a questionnaire with its answer arrays in PostgreSQL's array text
-# form; one ``read_csv`` types the columns in C and one ``np.fromstring`` per array column
-# parses every answer.
+# Snapshots are read as a few large text values (string_agg over chunks of rows) rather than
+# COPY: psycopg hands COPY data over one row per call, which costs more than the whole parse.
+# Each line is a questionnaire with its answer arrays as comma lists; Arrow's CSV reader types
+# the columns (strings dictionary-encoded, i.e. categoricals) and splits the lists in C++.
 _CHUNKS = 32
 _QUESTIONNAIRES_SQL = f"""
 SELECT string_agg(
   concat_ws(E'\\t', {", ".join(POOLED_RESPONSE_COLUMNS)}, cardinality(item_ids),
             array_to_string(item_ids, ','), array_to_string(answer_values, ',', 'nan')),
   E'\\n')
-FROM national_pooledresponse WHERE snapshot_id = %(snapshot)s
+FROM national_pooledresponse
+WHERE snapshot_id = %(snapshot)s AND response %% %(parts)s = %(part)s
 GROUP BY response %% {_CHUNKS}
 """
+# concat_ws skips NULLs, so the one nullable column is written as '' (read back as missing)
+_OUTCOME_TEXT = [c if c != "exit_month" else "COALESCE(exit_month::text, '')"
+                 for c in POOLED_OUTCOME_COLUMNS]  # fmt: skip
+_OUTCOMES_SQL = f"""
+SELECT string_agg(concat_ws(E'\\t', {", ".join(_OUTCOME_TEXT)}), E'\\n')
+FROM national_pooledoutcome WHERE snapshot_id = %(snapshot)s AND id %% %(parts)s = %(part)s
+GROUP BY id %% {_CHUNKS}
+"""
 _STRING_COLUMNS = [c for c in POOLED_RESPONSE_COLUMNS if c not in {"response", "period"}]
-
-
 _QUESTIONNAIRE_FIELDS = [*POOLED_RESPONSE_COLUMNS, "n_answers", "item_ids", "answer_values"]
-_QUESTIONNAIRE_TYPES: dict[str, Any] = {
-    **dict.fromkeys(_STRING_COLUMNS, "category"),
-    "response": "int64",
-    "period": object,
-    "n_answers": "int64",
-    "item_ids": object,
-    "answer_values": object,
+_CATEGORY = pa.dictionary(pa.int32(), pa.string())
+# in the lines' column order (the reader names columns by position)
+_QUESTIONNAIRE_TYPES: dict[str, pa.DataType] = {
+    **dict.fromkeys(_QUESTIONNAIRE_FIELDS, _CATEGORY),
+    "response": pa.int64(),
+    "period": pa.date32(),
+    "n_answers": pa.int64(),
+    "item_ids": pa.string(),
+    "answer_values": pa.string(),
+}
+_OUTCOME_TYPES: dict[str, pa.DataType] = {
+    **dict.fromkeys(POOLED_OUTCOME_COLUMNS, _CATEGORY),
+    "pseudonym": pa.string(),
+    "exit_month": pa.date32(),
+    "subsidised_work": pa.bool_(),
 }
 
 
-def _questionnaires(snapshot_id: int) -> pd.DataFrame:
+# The database builds the text on one core per connection: outside a transaction (publication,
+# dataset builds) a snapshot is read over this many connections at once, one share each.
+READ_CONNECTIONS = 2
+
+
+def _text_table(sql: str, snapshot_id: int, types: dict[str, pa.DataType]) -> pa.Table:
+    """The tab-separated lines ``sql`` aggregates, as an Arrow table typed by ``types``.
+
+    Inside a transaction block (tests, or a caller's atomic block) other connections would not
+    see its rows, so the text is read on this connection alone."""
+    if connection.in_atomic_block or READ_CONNECTIONS == 1:
+        return _text_part(sql, snapshot_id, types, 0, 1)
+
+    def part(index: int) -> pa.Table:
+        try:
+            return _text_part(sql, snapshot_id, types, index, READ_CONNECTIONS)
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=READ_CONNECTIONS) as pool:
+        tables = list(pool.map(part, range(READ_CONNECTIONS)))
+    return pa.concat_tables(tables)
+
+
+def _text_part(
+    sql: str, snapshot_id: int, types: dict[str, pa.DataType], part: int, parts: int
+) -> pa.Table:
     with connection.cursor() as cursor:
-        cursor.execute(_QUESTIONNAIRES_SQL, {"snapshot": snapshot_id})
+        cursor.execute(sql, {"snapshot": snapshot_id, "part": part, "parts": parts})
         text = "\n".join(row[0] for row in cursor.fetchall() if row[0])
-    if not text:  # an empty snapshot: no questionnaires, same columns and types
-        return pd.DataFrame(
-            {c: pd.Series(dtype=_QUESTIONNAIRE_TYPES[c]) for c in _QUESTIONNAIRE_FIELDS}
-        )
-    return pd.read_csv(
-        io.StringIO(text),
-        sep="\t",
-        names=_QUESTIONNAIRE_FIELDS,
-        header=None,
-        dtype={c: str if t is object else t for c, t in _QUESTIONNAIRE_TYPES.items()},
-        keep_default_na=False,
-        quoting=csv.QUOTE_NONE,
+    names = list(types)
+    if not text:  # nothing in this share: no rows, same columns and types
+        return pa.table({c: pa.array([], type=t) for c, t in types.items()})
+    # Arrow's reader parses the bytes in C++ threads, without the GIL.
+    return pacsv.read_csv(
+        io.BytesIO(text.encode()),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False, double_quote=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=types,
+            true_values=["t", "true"],
+            false_values=["f", "false"],
+            # '' is a value here (blank gender, no outcome), not missing; dates have no blanks
+            # but an exit month, which concat_ws leaves empty
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[""],
+        ),
     )
 
 
-def _parse_ints(column: pd.Series, dtype: type) -> NDArray[Any]:
-    if column.empty:
-        return np.empty(0, dtype=dtype)
-    return np.fromstring(",".join(column.tolist()), sep=",", dtype=dtype)
+def _split_numbers(column: pa.ChunkedArray, dtype: pa.DataType) -> NDArray[Any]:
+    """A column of comma lists ("3,4,nan") as one flat numpy array of every element."""
+    flat = pc.list_flatten(pc.split_pattern(column, ","))
+    return pc.cast(flat, dtype).to_numpy()
+
+
+def _ranges(starts: NDArray[np.int64], lengths: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Concatenated ``arange(start, start + length)`` for each pair, without a Python loop."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    offsets = np.repeat(starts - (ends - lengths), lengths)
+    return np.arange(total, dtype=np.int64) + offsets
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    frame = table.to_pandas(date_as_object=False)
+    for column, dtype in zip(table.column_names, table.schema.types, strict=True):
+        if pa.types.is_date(dtype):
+            frame[column] = frame[column].astype("datetime64[ns]")
+    return frame
 
 
 def snapshot_frames(*, snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(answers, outcomes) of a snapshot, typed as national.reports expects: one answer row per
     questionnaire and item (ordered by questionnaire), string columns as categoricals, blank
     pseudonym, gender and age band missing."""
-    questionnaires = _questionnaires(int(snapshot.pk))
-    item_id = _parse_ints(questionnaires.pop("item_ids"), np.int64)
-    raw = _parse_ints(questionnaires.pop("answer_values"), np.float64)
+    table = _text_table(_QUESTIONNAIRES_SQL, int(snapshot.pk), _QUESTIONNAIRE_TYPES)
+    item_id = _split_numbers(table["item_ids"], pa.int64())
+    raw = _split_numbers(table["answer_values"], pa.float64())
+    questionnaires = _frame(table.drop_columns(["item_ids", "answer_values"]))
+    n_answers = questionnaires.pop("n_answers").to_numpy()
+    if item_id.size != n_answers.sum():  # the arrays' lengths are checked on insert too
+        raise ValueError(f"snapshot {snapshot.pk}: answer arrays do not match their counts")
+    # questionnaire order, whichever share a line came in: same frame for any number of
+    # connections, and grouping by questionnaire finds its keys already sorted
+    order = np.argsort(questionnaires["response"].to_numpy(), kind="stable")
+    starts = np.concatenate([[0], np.cumsum(n_answers)[:-1]])
+    answer_rows = _ranges(starts[order], n_answers[order])
+    item_id, raw = item_id[answer_rows], raw[answer_rows]
+    rows = np.repeat(order, n_answers[order])
     codes = dict(Item.objects.values_list("id", "code"))
     known = np.array(sorted(codes), dtype=np.int64)
     item_code = pd.Categorical.from_codes(
@@ -119,10 +205,8 @@ def snapshot_frames(*, snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     dont_know = raw == PooledResponse.DONT_KNOW
     value = pd.array(np.where(dont_know, np.nan, raw), dtype="Int16")
-    rows = np.repeat(np.arange(len(questionnaires)), questionnaires.pop("n_answers").to_numpy())
     for column in ("pseudonym", "gender", "age_band"):
         questionnaires[column] = _blank_to_none(questionnaires[column])
-    questionnaires["period"] = pd.to_datetime(questionnaires["period"])
     answers = (
         questionnaires.iloc[rows]
         .reset_index(drop=True)
@@ -132,18 +216,9 @@ def snapshot_frames(*, snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
             dont_know=dont_know,
         )
     )
-    outcomes = frame_copy_out(
-        sql=f"COPY (SELECT {', '.join(POOLED_OUTCOME_COLUMNS)} FROM national_pooledoutcome "
-        f"WHERE snapshot_id = {int(snapshot.pk)}) TO STDOUT WITH (FORMAT csv)",
-        columns=POOLED_OUTCOME_COLUMNS,
-    )
-    outcomes = outcomes.assign(
-        exit_month=pd.to_datetime(outcomes["exit_month"].where(outcomes["exit_month"] != "")),
-        exit_outcome=_blank_to_none(outcomes["exit_outcome"]),
-        subsidised_work=outcomes["subsidised_work"] == "t",
-        gender=_blank_to_none(outcomes["gender"]),
-        age_band=_blank_to_none(outcomes["age_band"]),
-    )
+    outcomes = _frame(_text_table(_OUTCOMES_SQL, int(snapshot.pk), _OUTCOME_TYPES))
+    for column in ("exit_outcome", "gender", "age_band"):
+        outcomes[column] = _blank_to_none(outcomes[column])
     return answers, outcomes
 
 

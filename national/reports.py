@@ -89,10 +89,10 @@ from scipy import stats as sps
 
 from stats import (
     cfa_one_factor,
-    change_between_periods,
     convergent,
     funnel_limits,
     known_groups,
+    newcombe_diff_ci,
     overdispersion,
     polychoric,
     reliability_grouped,
@@ -213,13 +213,17 @@ class PooledSnapshot:
 
 
 def half_year(period: pd.Series) -> pd.Series:
-    """``"2016H1"`` for January-June, ``"2016H2"`` for July-December; None for NaT. The label
-    is built once per distinct half-year, not per row."""
+    """``"2016H1"`` for January-June, ``"2016H2"`` for July-December, missing for NaT: a
+    categorical whose labels are built once per distinct half-year, not per row."""
     ts = pd.to_datetime(pd.Series(period))
     key = (ts.dt.year * 2 + (ts.dt.month > 6)).to_numpy(dtype=np.float64)
-    codes, uniques = pd.factorize(np.where(np.isnan(key), -1, key).astype(np.int64))
-    labels = np.array([None if u < 0 else f"{u // 2}H{u % 2 + 1}" for u in uniques], dtype=object)
-    return pd.Series(labels[codes], index=ts.index, dtype=object)
+    codes, uniques = pd.factorize(np.where(np.isnan(key), -1, key).astype(np.int64), sort=True)
+    labels = [None if u < 0 else f"{u // 2}H{u % 2 + 1}" for u in uniques]
+    if labels and labels[0] is None:  # NaT sorts first: make it missing
+        codes, labels = codes - 1, labels[1:]
+    # a categorical (object categories, in time order): no per-row strings
+    half = pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
+    return pd.Series(half, index=ts.index)
 
 
 def share_text(successes: int, n: int) -> str:
@@ -345,11 +349,16 @@ def _line_mask_cached(n: tuple[int, ...], k: int, zero_published: bool) -> tuple
     vals = np.asarray(n, dtype=np.int64)
     if vals.size == 0:
         return ()
-    primary = (vals > 0) & (vals < k) if zero_published else vals < k
+    small = (vals > 0) & (vals < k)
+    primary = small if zero_published else vals < k
     mask = primary.copy()
-    if ((vals > 0) & (vals < k)).any():  # else suppress_table has nothing to do
-        _, _, table_mask = suppression_mask(vals.astype(np.float64)[:, None], k=k)
-        mask |= table_mask[:-1, 0]
+    # stats.suppress_table on the one-column table with its total, in closed form: a lone
+    # small cell under a published total (>= k) takes the smallest non-zero other cell with it
+    # (the first of equals). tests/national/test_reports.py checks this against suppress_table.
+    if int(small.sum()) == 1 and int(vals.sum()) >= k:
+        cand = np.flatnonzero(~small & (vals > 0))
+        if cand.size:
+            mask[cand[np.argmin(vals[cand])]] = True
     while True:
         hidden = int(vals[mask].sum())
         if hidden == 0 or hidden >= k:
@@ -410,9 +419,10 @@ def _answers_build(snapshot: PooledSnapshot) -> pd.DataFrame:
     a = snapshot.answers
     inst = snapshot.instrument
     item = _recoded(a["item_code"])
+    pseudonym = _pseudonyms(snapshot).answers
     keep = item.isin(list(inst.item_point)).to_numpy()
     if not keep.all():
-        a = a.loc[keep]
+        a, pseudonym = a.loc[keep], pseudonym[keep]
         item = _recoded(item.loc[keep])
     x = (
         pd.to_numeric(a["value"], errors="coerce")
@@ -428,7 +438,7 @@ def _answers_build(snapshot: PooledSnapshot) -> pd.DataFrame:
         {
             "association": _recoded(a["association"]).array,
             "response": a["response"].to_numpy(),
-            "pseudonym": _objects(a["pseudonym"]).to_numpy(),
+            "pseudonym": pseudonym,
             "form_code": _recoded(a["form_code"]).array,
             "occasion": _recoded(a["occasion"]).array,
             "respondent": _recoded(a["respondent"]).array,
@@ -442,6 +452,47 @@ def _answers_build(snapshot: PooledSnapshot) -> pd.DataFrame:
     out["point"] = point.astype(np.int64).to_numpy()
     out["period"] = _recoded(half_year(month)).array
     return out
+
+
+@dataclass(frozen=True)
+class _PseudonymCodes:
+    """Pseudonyms as integer codes shared by the answers and the exits (-1 = none): matching
+    and grouping on integers instead of 3·10⁶ strings. ``index`` holds the answers' distinct
+    pseudonyms (code i = index[i]); exits whose pseudonym never answered get codes after it."""
+
+    index: pd.Index
+    answers: NDArray[np.int64]
+    exits: NDArray[np.int64]
+
+
+def _pseudonyms(snapshot: PooledSnapshot) -> _PseudonymCodes:
+    return _memo(snapshot, "pseudonyms", _pseudonyms_build)
+
+
+def _pseudonyms_build(snapshot: PooledSnapshot) -> _PseudonymCodes:
+    # Codes follow the sorted pseudonyms whatever the input's dtype, so every grouping (and
+    # every floating-point sum over groups) runs in the same order.
+    column = snapshot.answers["pseudonym"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = np.asarray(column.cat.categories, dtype=object)
+        order = np.argsort(categories, kind="stable")
+        rank = np.empty(len(order) + 1, dtype=np.int64)
+        rank[order], rank[-1] = np.arange(len(order)), -1  # code -1 (none) stays -1
+        codes = rank[column.cat.codes.to_numpy()]
+        index = pd.Index(categories[order], dtype=object)
+    else:
+        raw, uniques = pd.factorize(column.to_numpy(dtype=object, na_value=None), sort=True)
+        codes, index = raw.astype(np.int64), pd.Index(np.asarray(uniques, dtype=object))
+    outcomes = snapshot.outcomes
+    if "pseudonym" not in outcomes or not len(outcomes):
+        return _PseudonymCodes(index, codes, np.empty(0, dtype=np.int64))
+    values = outcomes["pseudonym"].to_numpy(dtype=object, na_value=None)
+    exits = index.get_indexer(values).astype(np.int64)
+    unmatched = (exits < 0) & pd.notna(values)
+    if unmatched.any():
+        extra, _uniques = pd.factorize(values[unmatched])
+        exits[unmatched] = len(index) + extra
+    return _PseudonymCodes(index, codes, exits)
 
 
 def _gender_label(value: object) -> str:
@@ -460,8 +511,9 @@ def _recoded(series: pd.Series, label: Any = None) -> pd.Series:
     values = [*cat.categories, None]  # code -1 (missing) is the last
     if label is not None:
         values = [label(v) for v in values]
-    present = np.zeros(len(values), dtype=bool)
-    present[np.unique(codes)] = True
+    # which codes occur, by counting (no sort); -1 counted in the last slot
+    counts = np.bincount(codes.astype(np.int64) % len(values), minlength=len(values))
+    present = counts > 0
     kept = sorted({v for v, p in zip(values, present, strict=True) if p and v is not None}, key=str)
     position = {v: i for i, v in enumerate(kept)}
     recode = np.array([-1 if v is None else position.get(v, -1) for v in values], dtype=np.int64)
@@ -484,13 +536,14 @@ def _exits_build(snapshot: PooledSnapshot) -> pd.DataFrame:
     month = pd.to_datetime(o["exit_month"])
     out = pd.DataFrame(
         {
-            "association": _objects(o["association"]).to_numpy(),
-            "pseudonym": _objects(o["pseudonym"]).to_numpy(),
-            "outcome": outcome.to_numpy(dtype=object),
-            "period": half_year(month).to_numpy(),
-            "gender": _recoded(o["gender"], _gender_label).to_numpy(dtype=object),
+            "association": _objects(o["association"]),
+            "pseudonym": _pseudonyms(snapshot).exits,
+            "outcome": pd.Series(outcome.to_numpy(dtype=object), dtype=object),
+            "period": pd.Series(half_year(month).to_numpy(), dtype=object),
+            "gender": pd.Series(
+                _recoded(o["gender"], _gender_label).to_numpy(dtype=object), dtype=object
+            ),
         },
-        dtype=object,
     )
     return out[out["outcome"].isin(EXIT_OUTCOMES) & month.notna().to_numpy()].reset_index(drop=True)
 
@@ -583,35 +636,59 @@ def _reliability_call(
     seed: int,
 ) -> list[Json]:
     sub = sub[sub[items].notna().any(axis=1).to_numpy()]
-    stacked = pd.concat(
-        [sub.assign(scope=sub["association"]), sub.assign(scope=POOLED)], ignore_index=True
-    )
     keys = ["instrument_version", "scope"]
-    n_used = stacked.groupby(keys, sort=True).size()
+    # per association and pooled, each from its own grouped call (no stacked copy of the data)
+    by_assoc = sub.groupby(["instrument_version", "association"], sort=True, observed=True)
+    group_of_row = by_assoc.ngroup().to_numpy()
+    n_assoc = by_assoc.size()
+    n_pooled = sub.groupby("instrument_version", sort=True, observed=True).size()
     # complementary suppression of association n against the pooled n, per version
     reasons: dict[tuple[str, str], str | None] = {}
-    for version, grp in n_used.groupby(level=0):
-        assoc = grp.drop(index=(version, POOLED), errors="ignore")
-        for key, why in zip(assoc.index, _line_mask(assoc.to_numpy(), k), strict=True):
-            reasons[key] = why
-        pooled_n = int(grp.get((version, POOLED), 0))
-        reasons[(version, POOLED)] = N_BELOW_K if pooled_n < k else None
+    n_used: dict[tuple[str, str], int] = {}
+    for version, pooled_n in n_pooled.items():
+        assoc = n_assoc.loc[[version]] if version in n_assoc.index.get_level_values(0) else None
+        if assoc is not None:
+            masks = _line_mask(assoc.to_numpy(), k)
+            for (_, a), n, why in zip(assoc.index, assoc.to_numpy(), masks, strict=True):
+                reasons[(str(version), str(a))] = why
+                n_used[(str(version), str(a))] = int(n)
+        reasons[(str(version), POOLED)] = N_BELOW_K if pooled_n < k else None
+        n_used[(str(version), POOLED)] = int(pooled_n)
+    n_used = dict(sorted(n_used.items()))  # the order of (version, scope) as text
     minimum = max(k, len(items) + 1)
-    eligible = [key for key, n in n_used.items() if reasons[key] is None and n >= minimum]
+
+    def eligible(key: tuple[str, str]) -> bool:
+        return reasons[key] is None and n_used[key] >= minimum
+
+    ok_groups = [i for i, (v, a) in enumerate(n_assoc.index) if eligible((str(v), str(a)))]
+    ok_versions = [v for v in n_pooled.index if eligible((str(v), POOLED))]
+    parts = []
+    with _quiet():
+        if ok_groups:
+            res = reliability_grouped(
+                sub[np.isin(group_of_row, ok_groups)], items=items,
+                by=["instrument_version", "association"], categories=cats, n_boot=n_boot,
+                seed=seed,
+            )  # fmt: skip
+            parts.append(
+                tuple(f.rename(columns={"association": "scope"}) for f in (res.scales, res.items))
+            )
+        if ok_versions:
+            res = reliability_grouped(
+                sub[sub["instrument_version"].isin(ok_versions).to_numpy()], items=items,
+                by=["instrument_version"], categories=cats, n_boot=n_boot, seed=seed,
+            )  # fmt: skip
+            parts.append(tuple(f.assign(scope=POOLED) for f in (res.scales, res.items)))
     result_scales = pd.DataFrame()
     item_records: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    if eligible:
-        idx = pd.MultiIndex.from_tuples(eligible, names=keys)
-        mask = pd.MultiIndex.from_frame(stacked[keys]).isin(idx)
-        with _quiet():
-            res = reliability_grouped(
-                stacked[mask], items=items, by=keys, categories=cats, n_boot=n_boot, seed=seed
-            )
-        result_scales = res.scales.set_index(keys)
-        item_records = {}
-        for record in _records(res.items):  # one pass, grouped in Python
-            group = (str(record["instrument_version"]), str(record["scope"]))
-            item_records.setdefault(group, []).append(record)
+    if parts:
+        scales = pd.concat([p[0] for p in parts], ignore_index=True)
+        scales = scales.astype({key: object for key in keys})
+        result_scales = scales.set_index(keys)
+        for frame in (p[1] for p in parts):
+            for record in _records(frame):  # one pass, grouped in Python
+                group = (str(record["instrument_version"]), str(record["scope"]))
+                item_records.setdefault(group, []).append(record)
     out: list[Json] = []
     for key, n in n_used.items():
         version, scope = key
@@ -784,19 +861,28 @@ def _core_build(snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], 
     data: dict[int, _TargetData] = {}
     cells: dict[int, pd.DataFrame] = {}
     national: dict[int, pd.DataFrame] = {}
+    points = ans["point"].to_numpy()
+    point_order = np.argsort(points, kind="stable")
+    sorted_points = points[point_order]
+    by_point: dict[int, pd.DataFrame] = {}
     for t in tlist:
         if t.kind == "register_share":
             rows = exits.assign(value=exits["outcome"].isin(t.outcomes).astype(np.float64))
             td = _TargetData(t, rows[["association", "period", "gender", "value"]], 1.0)
         else:
-            pa = ans[ans["point"] == t.point]
-            rows = pd.DataFrame(
-                {"association": pa["association"], "period": pa["period"],
-                 "gender": pa["gender"], "value": pa["x"]}
-            )  # fmt: skip
+            if t.point not in by_point:
+                # the point's rows, in frame order, taking only the four columns needed
+                lo, hi = np.searchsorted(sorted_points, [t.point, t.point + 1])
+                idx = point_order[lo:hi]
+                by_point[t.point] = pd.DataFrame(
+                    {"association": ans["association"].array.take(idx),
+                     "period": ans["period"].array.take(idx),
+                     "gender": ans["gender"].array.take(idx),
+                     "value": ans["x"].to_numpy()[idx]}
+                )  # fmt: skip
             cat = t.category if t.kind == "share_at_least" else None
             at_least = None if cat is None else float(cat)
-            td = _TargetData(t, rows.reset_index(drop=True), at_least)
+            td = _TargetData(t, by_point[t.point], at_least)
         data[t.index] = td
         cells[t.index] = _unit_stats(td, ["association", "period"], k)
         national[t.index] = _unit_stats(td, ["period"], k)
@@ -1005,16 +1091,32 @@ def _lines_and_positions(
     return lines, positions
 
 
+def _change_table(cells: pd.DataFrame, before: str, after: str) -> pd.DataFrame:
+    """:func:`stats.change_between_periods` from the cells' counts (n answers with a value,
+    successes), which are exactly what it would count again from the answers: per association
+    in either half-year, n/successes/share before and after, change and Newcombe's CI."""
+    sides = []
+    for tag, period in (("before", before), ("after", after)):
+        side = cells.loc[cells["period"] == period, ["association", "n", "successes"]]
+        side = side.astype({"association": object, "n": np.float64, "successes": np.float64})
+        sides.append(side.rename(columns={"n": f"n_{tag}", "successes": f"successes_{tag}"}))
+    out = sides[0].merge(sides[1], on="association", how="outer").sort_values("association")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for tag in ("before", "after"):
+            out[f"share_{tag}"] = out[f"successes_{tag}"] / out[f"n_{tag}"]
+    out["change"] = out["share_after"] - out["share_before"]
+    out["change_low"], out["change_high"] = newcombe_diff_ci(
+        out["successes_before"], out["n_before"], out["successes_after"], out["n_after"]
+    )
+    return out.reset_index(drop=True)
+
+
 def _changes(core: _Core, t: _Target) -> list[Json]:
     periods = _periods(core, t)
     if len(periods) < 2:
         return []
     before, after = periods[-2], periods[-1]
-    td = core.data[t.index]
-    ch = change_between_periods(
-        td.rows, value="value", unit="association", period="period", before=before, after=after,
-        at_least=td.at_least,
-    )  # fmt: skip
+    ch = _change_table(core.cells[t.index], before, after)
     out: list[Json] = []
     for row in _records(ch):
         a = str(row["association"])
@@ -1093,7 +1195,7 @@ def _month_number(month: pd.Series) -> NDArray[np.int64]:
 
 def _side(ans: pd.DataFrame, item: str, respondent: str, occasion: str | None) -> pd.DataFrame:
     sel = (ans["item_code"] == item) & (ans["respondent"] == respondent)
-    sel &= ans["pseudonym"].notna() & ans["x"].notna()
+    sel &= (ans["pseudonym"] >= 0) & ans["x"].notna()
     if occasion is not None:
         sel &= ans["occasion"] == occasion
     side = ans.loc[sel, ["association", "pseudonym", "response", "month", "x"]]
@@ -1105,7 +1207,8 @@ def convergent_pairs(
 ) -> pd.DataFrame:
     """Participant answers (a) matched to staff ratings (b) of the same participant: same
     association and pseudonym, same month or else nearest within +-1 month (ties: earlier);
-    each staff rating used once (closest first). Columns association, pseudonym, a, b, dist."""
+    each staff rating used once (closest first). Columns association, pseudonym (the integer
+    code of :func:`_pseudonyms`), a, b, dist."""
     a = _side(ans, a_item, "participant", a_occasion).sort_values("m", kind="stable")
     b = _side(ans, b_item, "staff", b_occasion).sort_values("m", kind="stable")
     b = b.rename(columns={"response": "b_response", "x": "b"}).assign(b_m=b["m"])
@@ -1145,7 +1248,7 @@ def _convergent_report(ans: pd.DataFrame, k: int) -> list[Json]:
     out: list[Json] = []
     # only the paired items' rows matter: filter the (large) answer frame once
     items = {item for _, a_item, _, b_item, _ in CONVERGENT_PAIRS for item in (a_item, b_item)}
-    ans = ans[ans["item_code"].isin(items) & ans["pseudonym"].notna() & ans["x"].notna()]
+    ans = ans[ans["item_code"].isin(items) & (ans["pseudonym"] >= 0) & ans["x"].notna()]
     for name, a_item, a_occ, b_item, b_occ in CONVERGENT_PAIRS:
         pairs = convergent_pairs(ans, a_item, a_occ, b_item, b_occ)
         base = {"pair": name, "participant_item": a_item, "staff_item": b_item}
@@ -1162,7 +1265,7 @@ def _convergent_report(ans: pd.DataFrame, k: int) -> list[Json]:
 def _known_groups_report(snapshot: PooledSnapshot, ans: pd.DataFrame, k: int) -> list[Json]:
     inst = snapshot.instrument
     ex = ans[(ans["respondent"] == "participant") & (ans["occasion"] == "exit")]
-    ex = ex[ex["pseudonym"].notna()]
+    ex = ex[ex["pseudonym"] >= 0]
     ex = ex.assign(indicator=ex["item_code"].map(inst.item_indicator))
     exits = _exits(snapshot)[["association", "pseudonym", "outcome"]].drop_duplicates(
         ["association", "pseudonym"]

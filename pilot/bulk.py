@@ -25,6 +25,17 @@ def rows_copy(*, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any
     return count
 
 
+def tables_analyze(*, tables: Sequence[str]) -> None:
+    """ANALYZE tables just filled by COPY (in the current schema).
+
+    Until autovacuum gets to them the planner guesses a handful of rows per table and joins
+    them by nested loops: pooling one freshly generated association took 260 ms instead of
+    190 ms. Sampling costs a few milliseconds per table.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(f'"{t}"' for t in tables))
+
+
 def ids_reserve(*, table: str, count: int) -> list[int]:
     """Take ``count`` ids from the table's identity sequence, for rows written by COPY."""
     if count == 0:

@@ -18,9 +18,11 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats as sps
 
 
-def binomial_limit(n: ArrayLike, p0: float, p: float) -> NDArray[np.float64]:
-    """Interpolated exact binomial p-quantile of y / n under Binomial(n, p0)."""
+def binomial_limit(n: ArrayLike, p0: float, p: ArrayLike) -> NDArray[np.float64]:
+    """Interpolated exact binomial p-quantile of y / n under Binomial(n, p0) (``n`` and ``p``
+    broadcast against each other)."""
     nn = np.asarray(n, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
     r = sps.binom.ppf(p, nn, p0)
     f_r = sps.binom.cdf(r, nn, p0)
     f_r1 = sps.binom.cdf(r - 1, nn, p0)
@@ -47,11 +49,16 @@ def funnel_limits(
     nn = np.asarray(n, dtype=np.float64)
     out: dict[str, NDArray[np.float64]] = {"n": nn}
     s = np.sqrt(p0 * (1 - p0) / nn)
-    for lev in levels:
+    # every level's two tails in one broadcast call: scipy's per-call overhead, not the
+    # arithmetic, is what a funnel costs
+    lower = [(1.0 - lev) / 2.0 for lev in levels]
+    tails = np.array([[a, 1 - a] for a in lower]).reshape(-1, 1)
+    exact = np.clip(binomial_limit(nn[None, :], p0, tails), 0, 1)
+    for i, lev in enumerate(levels):
         tag = f"{100 * lev:g}"
         a = (1.0 - lev) / 2.0
-        out[f"low_{tag}"] = np.clip(binomial_limit(nn, p0, a), 0, 1)
-        out[f"high_{tag}"] = np.clip(binomial_limit(nn, p0, 1 - a), 0, 1)
+        out[f"low_{tag}"] = exact[2 * i]
+        out[f"high_{tag}"] = exact[2 * i + 1]
         z = sps.norm.isf(a)
         if phi is not None:
             out[f"low_{tag}_phi"] = np.clip(p0 - z * np.sqrt(phi) * s, 0, 1)

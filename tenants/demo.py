@@ -105,8 +105,13 @@ def _user(username: str, first: str, last: str) -> User:
 
 def _demo_data_load(associations: list[tuple[DemoAssociation, Association]]) -> None:
     """Synthetic answers (graded-response model) for demo associations that have none."""
+    from pilot.bulk import tables_analyze
     from pilot.models import Response
-    from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
+    from pilot.services.synthetic_load import (
+        SYNTHETIC_TABLES,
+        synthetic_data_load,
+        synthetic_generate,
+    )
     from pilot.synthetic import AssociationSpec
 
     empty = []
@@ -125,6 +130,7 @@ def _demo_data_load(associations: list[tuple[DemoAssociation, Association]]) -> 
     for demo, association in empty:
         with tenant_context(association):
             synthetic_data_load(data=data[demo.slug])
+            tables_analyze(tables=SYNTHETIC_TABLES)
         public_schema_use()
 
 

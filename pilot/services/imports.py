@@ -25,7 +25,7 @@ from pilot.services.submissions import (
     PARTICIPANT_FORMS,
     NewParticipant,
     SubmissionInput,
-    responses_store,
+    responses_submit,
 )
 
 PARTICIPANT_COLUMNS = ["participant_code", "gender", "age_band", "started_on"]
@@ -204,7 +204,7 @@ def responses_import(
                 rows=len(rows),
                 uploaded_by=uploaded_by,
             )
-            responses_store(submissions=submissions, source="import", import_batch=batch)
+            responses_submit(submissions=submissions, source="import", import_batch=batch)
     except ValidationError as exc:
         raise ImportRejected(_cell_errors(exc, row_numbers)) from exc
     return ImportResult(batch, created=True)

@@ -42,9 +42,15 @@ def synthetic_generate(*, specs: Sequence[AssociationSpec], seed: int) -> dict[s
     return pilot_data_generate(associations=specs, forms=instrument_form_specs(), seed=seed)
 
 
+SYNTHETIC_TABLES = ("pilot_participant", "pilot_response", "pilot_answer")
+
+
 @transaction.atomic
 def synthetic_data_load(*, data: SyntheticData) -> LoadCounts:
-    """Write one association's generated frames into the current schema (all or nothing)."""
+    """Write one association's generated frames into the current schema (all or nothing).
+
+    Callers that load a whole association run ``tables_analyze(tables=SYNTHETIC_TABLES)``
+    afterwards (the ingestion bench's raw-COPY baseline does not)."""
     version = instrument_version_current()
     assert version is not None
     form_codes = list(Form.objects.filter(version=version).values_list("code", flat=True))

@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+import pandas as pd
 import pytest
 from django_tenants.utils import tenant_context
 
@@ -125,3 +126,32 @@ def test_an_empty_snapshot_reads_as_empty_frames(alfa):
     assert answers.empty and outcomes.empty
     assert {"association", "item_code", "value", "dont_know"} <= set(answers.columns)
     assert snapshot_publish(snapshot_id=snapshot.pk).status == "published"
+
+
+def test_a_snapshot_read_in_shares_is_the_whole(data_in_both, alfa, beta):
+    """Publication reads a snapshot over several connections, one share each (outside a
+    transaction, so not here): the shares together are exactly the single read."""
+    from national.report_store import (
+        _OUTCOME_TYPES,
+        _OUTCOMES_SQL,
+        _QUESTIONNAIRE_TYPES,
+        _QUESTIONNAIRES_SQL,
+        _text_part,
+    )
+
+    association_consent_set(association=beta, consent=True, given_by="Styrelsen", actor=None)
+    snapshot = snapshot_start(actor=None)
+    for slug in ("alfa", "beta"):
+        snapshot_part_extract(snapshot_id=snapshot.pk, association_slug=slug)
+    for sql, types in [
+        (_QUESTIONNAIRES_SQL, _QUESTIONNAIRE_TYPES),
+        (_OUTCOMES_SQL, _OUTCOME_TYPES),
+    ]:
+        whole = _text_part(sql, snapshot.pk, types, 0, 1).to_pandas()
+        shares = [_text_part(sql, snapshot.pk, types, i, 3).to_pandas() for i in range(3)]
+        assert all(len(share) for share in shares)
+        joined = pd.concat(shares).astype(str)
+        order = list(whole.columns)
+        assert sorted(map(tuple, joined[order].to_numpy())) == sorted(
+            map(tuple, whole.astype(str).to_numpy())
+        )

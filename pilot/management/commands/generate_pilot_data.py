@@ -8,8 +8,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from pilot.bulk import tables_analyze
 from pilot.models import Response
-from pilot.services.synthetic_load import synthetic_data_load, synthetic_generate
+from pilot.services.synthetic_load import (
+    SYNTHETIC_TABLES,
+    synthetic_data_load,
+    synthetic_generate,
+)
 from pilot.synthetic import AssociationSpec
 from tenants.db import public_schema_use
 from tenants.models import Association, County
@@ -81,6 +86,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"{slug}: has data, skipped")
                     continue
                 counts = synthetic_data_load(data=data[slug])
+                tables_analyze(tables=SYNTHETIC_TABLES)
                 total += counts.responses
                 self.stdout.write(
                     f"{slug}: {counts.participants} participants, "
