@@ -89,7 +89,7 @@ from scipy import stats as sps
 
 from stats import (
     cfa_one_factor,
-    convergent,
+    convergent_grouped,
     funnel_limits,
     known_groups,
     newcombe_diff_ci,
@@ -495,6 +495,40 @@ def _pseudonyms_build(snapshot: PooledSnapshot) -> _PseudonymCodes:
     return _PseudonymCodes(index, codes, exits)
 
 
+def _form_answers(snapshot: PooledSnapshot, form: str, keys: list[str]) -> pd.DataFrame:
+    """One form's answers (response, item_code, x and ``keys``)."""
+    return _answers_where(snapshot, "form_code", [form], ["response", "item_code", "x", *keys])
+
+
+def _answers_where(
+    snapshot: PooledSnapshot, column: str, values: Iterable[str], columns: list[str]
+) -> pd.DataFrame:
+    """``columns`` of the answers whose categorical ``column`` is one of ``values``, in frame
+    order: taken by row index from a once-sorted order instead of a full-frame mask."""
+    ans = _answers(snapshot)
+    order, bounds = _memo(snapshot, f"rows_by_{column}", lambda s: _rows_by(s, column))
+    parts = [order[slice(*bounds[v])] for v in values if v in bounds]
+    idx = np.sort(np.concatenate(parts)) if parts else order[:0]
+    return pd.DataFrame({c: ans[c].array.take(idx) for c in columns})
+
+
+def _rows_by(
+    snapshot: PooledSnapshot, column: str
+) -> tuple[NDArray[np.int64], dict[str, tuple[int, int]]]:
+    """The answers' row numbers sorted by a categorical column (stably: frame order within a
+    value) and each value's slice of them."""
+    values = _answers(snapshot)[column].array
+    codes = np.asarray(values.codes)
+    order = np.argsort(codes, kind="stable")
+    counts = np.bincount(codes[codes >= 0], minlength=len(values.categories))
+    ends = np.cumsum(counts) + int((codes < 0).sum())  # missing (-1) sorts first
+    bounds = {
+        str(c): (int(e - n), int(e))
+        for c, n, e in zip(values.categories, counts, ends, strict=True)
+    }
+    return order, bounds
+
+
 def _gender_label(value: object) -> str:
     return str(value) if value in GENDERS else UNKNOWN_GENDER
 
@@ -571,12 +605,11 @@ def reliability_report(
     ``r_drop`` (item-rest r), ``raw_r``, ``alpha_raw_if_dropped``, ``alpha_std_if_dropped``,
     ``mean``, ``sd``), ``suppressed`` and ``reason``.
     """
-    ans = _answers(snapshot)
     inst = snapshot.instrument
     cats = list(range(inst.scale_min, inst.scale_max + 1))
     rows: list[Json] = []
     for form, form_items in inst.form_items.items():
-        fa = ans[ans["form_code"] == form]
+        fa = _form_answers(snapshot, form, ["instrument_version", "association"])
         if fa.empty:
             continue
         wide = wide_from_long(
@@ -1181,9 +1214,9 @@ def validity_report(
     return _json(
         {
             "k": k,
-            "convergent": _convergent_report(ans, k),
+            "convergent": _convergent_report(snapshot, k),
             "known_groups": _known_groups_report(snapshot, ans, k),
-            "cfa": _cfa_report(snapshot, ans, k, cfa_min_n, cfa_matrix),
+            "cfa": _cfa_report(snapshot, k, cfa_min_n, cfa_matrix),
         }
     )
 
@@ -1225,40 +1258,43 @@ def convergent_pairs(
 
 
 def _convergent_entry(
-    base: Json, pairs: pd.DataFrame, why: str | None, k: int, keep: Sequence[str]
+    base: Json, n: int, res: Mapping[str, Any] | None, why: str | None, k: int, keep: Sequence[str]
 ) -> Json:
-    entry: Json = {**base, "n": len(pairs), **{key: None for key in _CONVERGENT_KEYS}}
-    if why is None and len(pairs) < max(k, 4):
-        why = N_BELOW_K if len(pairs) < k else "too_few_pairs"
-    if why is None:
-        try:
-            with _quiet():
-                res = convergent(pairs["a"].to_numpy(float), pairs["b"].to_numpy(float))
-            for key in _CONVERGENT_KEYS:
-                entry[key] = _num(getattr(res, key))
-            entry["n"] = res.n
-        except (ValueError, ZeroDivisionError, FloatingPointError):
-            why = "not_estimable"
-    if why is not None:
-        return _suppressed_copy(entry, keep, why)
+    """One scope's entry from its row of :func:`stats.convergent_grouped` (``res``)."""
+    entry: Json = {**base, "n": n, **{key: None for key in _CONVERGENT_KEYS}}
+    if why is None and n < max(k, 4):
+        why = N_BELOW_K if n < k else "too_few_pairs"
+    if why is not None or res is None:
+        return _suppressed_copy(entry, keep, why or "not_estimable")
+    for key in _CONVERGENT_KEYS:
+        entry[key] = _num(res[key])
     return {**entry, "suppressed": False, "reason": None}
 
 
-def _convergent_report(ans: pd.DataFrame, k: int) -> list[Json]:
+def _convergent_report(snapshot: PooledSnapshot, k: int) -> list[Json]:
     out: list[Json] = []
-    # only the paired items' rows matter: filter the (large) answer frame once
+    # only the paired items' rows matter
     items = {item for _, a_item, _, b_item, _ in CONVERGENT_PAIRS for item in (a_item, b_item)}
-    ans = ans[ans["item_code"].isin(items) & (ans["pseudonym"] >= 0) & ans["x"].notna()]
+    columns = ["association", "pseudonym", "response", "month", "x", "item_code", "respondent",
+               "occasion"]  # fmt: skip
+    ans = _answers_where(snapshot, "item_code", sorted(items), columns)
+    ans = ans[((ans["pseudonym"] >= 0) & ans["x"].notna()).to_numpy()]
     for name, a_item, a_occ, b_item, b_occ in CONVERGENT_PAIRS:
         pairs = convergent_pairs(ans, a_item, a_occ, b_item, b_occ)
         base = {"pair": name, "participant_item": a_item, "staff_item": b_item}
         keep = (*base, "scope")
+        a, b = pairs["a"].to_numpy(float), pairs["b"].to_numpy(float)
+        with _quiet():
+            pooled = convergent_grouped(a, b, np.zeros(len(pairs), dtype=np.int64))
+            by_assoc = convergent_grouped(a, b, _objects(pairs["association"]).to_numpy())
+        res = _records(pooled)[0] if len(pooled) else None
         why = N_BELOW_K if len(pairs) < k else None
-        out.append(_convergent_entry({**base, "scope": POOLED}, pairs, why, k, keep))
+        out.append(_convergent_entry({**base, "scope": POOLED}, len(pairs), res, why, k, keep))
+        rows = {str(r["group"]): r for r in _records(by_assoc)}
         sizes = pairs.groupby("association", sort=True).size()
-        for assoc, w in zip(sizes.index, _line_mask(sizes.to_numpy(), k), strict=True):
-            sub = pairs[pairs["association"] == assoc]
-            out.append(_convergent_entry({**base, "scope": str(assoc)}, sub, w, k, keep))
+        for assoc, n, w in zip(sizes.index, sizes, _line_mask(sizes.to_numpy(), k), strict=True):
+            scope = {**base, "scope": str(assoc)}
+            out.append(_convergent_entry(scope, int(n), rows.get(str(assoc)), w, k, keep))
     return out
 
 
@@ -1304,14 +1340,14 @@ def _known_groups_report(snapshot: PooledSnapshot, ans: pd.DataFrame, k: int) ->
     return out
 
 
-def _cfa_report(
-    snapshot: PooledSnapshot, ans: pd.DataFrame, k: int, min_n: int, matrix: str
-) -> list[Json]:
+def _cfa_report(snapshot: PooledSnapshot, k: int, min_n: int, matrix: str) -> list[Json]:
     inst = snapshot.instrument
     out: list[Json] = []
     for form, form_items in inst.form_items.items():
-        fa = ans[ans["form_code"] == form]
-        if fa.empty or len(form_items) < 3:
+        if len(form_items) < 3:
+            continue
+        fa = _form_answers(snapshot, form, ["instrument_version"])
+        if fa.empty:
             continue
         wide = wide_from_long(fa, questionnaire="response", item="item_code", value="x",
                               keys=["instrument_version"])  # fmt: skip

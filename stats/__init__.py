@@ -21,7 +21,7 @@ from stats.funnel import Overdispersion, funnel_limits, overdispersion
 from stats.grouped import GroupedReliability, reliability_arrays, reliability_grouped
 from stats.polychoric import Polychoric, bivariate_normal_cdf, polychoric, polychoric_tables
 from stats.reliability import Reliability, alpha_feldt_ci, ordinal_alpha, reliability
-from stats.validity import Convergent, KnownGroups, convergent, known_groups
+from stats.validity import Convergent, KnownGroups, convergent, convergent_grouped, known_groups
 
 __all__ = [
     "BootstrapResult",
@@ -41,6 +41,7 @@ __all__ = [
     "cfa_one_factor",
     "change_between_periods",
     "convergent",
+    "convergent_grouped",
     "funnel_limits",
     "generalise",
     "generalise_until_k_anonymous",

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats as sps
 
 CONVERGENT_PAIRS: tuple[tuple[str, str], ...] = (("5", "7"), ("12", "12s"), ("14", "15"))
@@ -81,6 +82,80 @@ def convergent(a: ArrayLike, b: ArrayLike, *, level: float = 0.95) -> Convergent
                       icc_agreement_high=float(icc2_hi), icc_consistency=float(icc3),
                       icc_consistency_low=float(icc3_lo),
                       icc_consistency_high=float(icc3_hi))  # fmt: skip
+
+
+CONVERGENT_FIELDS = ("r", "r_low", "r_high", "spearman", "icc_agreement", "icc_agreement_low",
+                     "icc_agreement_high", "icc_consistency", "icc_consistency_low",
+                     "icc_consistency_high")  # fmt: skip
+
+
+def convergent_grouped(
+    a: ArrayLike, b: ArrayLike, groups: ArrayLike, *, level: float = 0.95
+) -> pd.DataFrame:
+    """:func:`convergent` for every group at once, from per-group sums (no loop over groups).
+
+    ``groups`` labels each pair; one row per group that has a complete pair, in sorted label
+    order: ``group``, ``n`` and the fields of :class:`Convergent`. Groups with fewer than 4
+    complete pairs get NaN statistics instead of an error, and a degenerate group (no
+    variance) NaN where a statistic is undefined, as :func:`convergent` gives.
+    """
+    x = np.asarray(a, dtype=np.float64)
+    y = np.asarray(b, dtype=np.float64)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[keep], y[keep]
+    codes, labels = pd.factorize(np.asarray(groups)[keep], sort=True)
+    size = len(labels)
+    n = np.bincount(codes, minlength=size).astype(np.float64)
+
+    def total(v: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.bincount(codes, weights=v, minlength=size)
+
+    with np.errstate(all="ignore"):
+        mx, my = total(x) / n, total(y) / n
+        dx, dy = x - mx[codes], y - my[codes]
+        sxx, syy, sxy = total(dx * dx), total(dy * dy), total(dx * dy)
+        r = sxy / np.sqrt(sxx * syy)
+        z = sps.norm.isf((1 - level) / 2)
+        half = z / np.sqrt(n - 3)
+        r_lo, r_hi = np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)
+        # Spearman: Pearson on average ranks within each group
+        frame = pd.DataFrame({"g": codes, "x": x, "y": y})
+        ranks = frame.groupby("g")[["x", "y"]].rank(method="average").to_numpy()
+        rx, ry = ranks[:, 0], ranks[:, 1]
+        drx, dry = rx - (total(rx) / n)[codes], ry - (total(ry) / n)[codes]
+        rho = total(drx * dry) / np.sqrt(total(drx * drx) * total(dry * dry))
+        # two-way ANOVA, n targets x k = 2 raters
+        k = 2.0
+        grand = (mx + my) / 2
+        row_mean = (x + y) / 2
+        ss_r = k * total((row_mean - grand[codes]) ** 2)
+        ss_c = n * ((mx - grand) ** 2 + (my - grand) ** 2)
+        ss_t = total((x - grand[codes]) ** 2 + (y - grand[codes]) ** 2)
+        ss_e = ss_t - ss_r - ss_c
+        msr, msc = ss_r / (n - 1), ss_c / (k - 1)
+        mse = ss_e / ((n - 1) * (k - 1))
+        icc3 = (msr - mse) / (msr + (k - 1) * mse)
+        icc2 = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
+        alpha = 1 - level
+        f3 = msr / mse
+        df1, df2 = n - 1, (n - 1) * (k - 1)
+        fl = f3 / sps.f.ppf(1 - alpha / 2, df1, df2)
+        fu = f3 * sps.f.ppf(1 - alpha / 2, df2, df1)
+        icc3_lo, icc3_hi = (fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1)
+        fj = msc / mse
+        vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+        vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+        v = vn / vd
+        f_u = sps.f.ppf(1 - alpha / 2, n - 1, v)
+        f_l = sps.f.ppf(1 - alpha / 2, v, n - 1)
+        icc2_lo = n * (msr - f_u * mse) / (f_u * (k * msc + (k * n - k - n) * mse) + n * msr)
+        icc2_hi = n * (f_l * msr - mse) / (k * msc + (k * n - k - n) * mse + n * f_l * msr)
+    columns = dict(zip(CONVERGENT_FIELDS, [r, r_lo, r_hi, rho, icc2, icc2_lo, icc2_hi, icc3,
+                                           icc3_lo, icc3_hi], strict=True))  # fmt: skip
+    out = pd.DataFrame({"group": labels, "n": n.astype(np.int64), **columns})
+    fields = list(CONVERGENT_FIELDS)
+    out.loc[out["n"] < 4, fields] = np.nan
+    return out
 
 
 @dataclass(frozen=True)

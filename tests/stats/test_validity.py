@@ -96,3 +96,31 @@ def test_cfa_against_statsmodels_ml_and_hand_fit_indices():
     iu = np.triu_indices(k)
     assert fit.srmr == pytest.approx(np.sqrt(np.mean(resid[iu] ** 2)), abs=1e-4)
     assert fit.rmsea > 0.02  # the planted misfit shows
+
+
+def test_convergent_grouped_equals_one_call_per_group(pairs):
+    """Per group exactly what convergent() gives on that group's pairs (itself checked
+    against pingouin above); small and degenerate groups come back as NaN."""
+    from stats.validity import CONVERGENT_FIELDS, convergent_grouped
+
+    a, b = pairs
+    rng = np.random.default_rng(4)
+    groups = rng.choice(np.array(["x", "y", "z"]), size=a.size, p=[0.5, 0.4, 0.1])
+    # a group of three pairs (too few) and a constant one (not estimable)
+    a = np.r_[a, 1.0, 2.0, 3.0, 4.0, 4.0, 4.0, 4.0]
+    b = np.r_[b, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0, 3.0]
+    groups = np.concatenate([groups, ["few"] * 3 + ["flat"] * 4])
+    out = convergent_grouped(a, b, groups).set_index("group")
+    assert list(out.index) == ["few", "flat", "x", "y", "z"]
+    for g in ["flat", "x", "y", "z"]:
+        with np.errstate(all="ignore"):
+            one = convergent(a[groups == g], b[groups == g])
+        assert out.loc[g, "n"] == one.n
+        for field in CONVERGENT_FIELDS:
+            expected = getattr(one, field)
+            if np.isnan(expected):  # undefined for the flat group, as in one call
+                assert np.isnan(out.loc[g, field])
+            else:
+                assert out.loc[g, field] == pytest.approx(expected, rel=1e-10, abs=1e-12)
+    assert np.isnan(out.loc["flat", "r"])
+    assert out.loc["few", "n"] == 3 and out.loc["few", list(CONVERGENT_FIELDS)].isna().all()
