@@ -108,7 +108,7 @@ def convergent_grouped(
     n = np.bincount(codes, minlength=size).astype(np.float64)
 
     def total(v: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.bincount(codes, weights=v, minlength=size)
+        return np.bincount(codes, weights=v, minlength=size).astype(np.float64, copy=False)
 
     with np.errstate(all="ignore"):
         mx, my = total(x) / n, total(y) / n
