@@ -302,3 +302,24 @@ def test_an_empty_batch_stores_nothing(activity):
     assert responses_store(submissions=[], source="import") == []
     assert responses_submit(submissions=[], source="api", idempotency_key="e").created
     assert not Response.objects.exists()
+
+
+def test_a_large_batch_reports_its_count_and_builds_instances_only_when_asked(activity):
+    from pilot.services import submissions
+
+    """Imports (COPY path) need the count; the instances, built on demand, match the rows."""
+    subs = [_exit(code=f"P-{i}") for i in range(submissions.SMALL_BATCH + 5)]
+    stored = responses_submit(submissions=subs, source="import")
+    assert stored.created and stored.count == len(subs) == Response.objects.count()
+    assert stored._responses is None  # nothing built yet
+    by_pk = {r.pk: r for r in Response.objects.select_related("participant", "activity")}
+    built = stored.responses
+    assert [r.participant.code for r in built] == [s.participant_code for s in subs]
+    for r in built:
+        db = by_pk[r.pk]
+        assert (r.key, r.form_code, r.activity.name, r.participant_id) == (
+            db.key,
+            db.form_code,
+            db.activity.name,
+            db.participant_id,
+        )
