@@ -8,6 +8,7 @@ the same participant; rows with either rating missing are dropped (pairwise by c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,6 +58,17 @@ def convergent(a: ArrayLike, b: ArrayLike, *, level: float = 0.95) -> Convergent
     ss_c = n * ((x.mean(axis=0) - grand) ** 2).sum()
     ss_t = ((x - grand) ** 2).sum()
     ss_e = ss_t - ss_r - ss_c
+    icc2, icc2_lo, icc2_hi, icc3, icc3_lo, icc3_hi = _iccs(ss_r, ss_c, ss_e, n, k, level)
+    return Convergent(n=n, r=r, r_low=r_lo, r_high=r_hi, spearman=rho,
+                      icc_agreement=float(icc2), icc_agreement_low=float(icc2_lo),
+                      icc_agreement_high=float(icc2_hi), icc_consistency=float(icc3),
+                      icc_consistency_low=float(icc3_lo),
+                      icc_consistency_high=float(icc3_hi))  # fmt: skip
+
+
+def _iccs(ss_r: Any, ss_c: Any, ss_e: Any, n: Any, k: float, level: float) -> tuple[Any, ...]:
+    """ICC(2,1) and ICC(3,1) with their CIs from the two-way ANOVA sums of squares (n targets x
+    k raters); scalars or arrays (one value per group)."""
     msr, msc = ss_r / (n - 1), ss_c / (k - 1)
     mse = ss_e / ((n - 1) * (k - 1))
     icc3 = (msr - mse) / (msr + (k - 1) * mse)
@@ -77,11 +89,7 @@ def convergent(a: ArrayLike, b: ArrayLike, *, level: float = 0.95) -> Convergent
     f_l = sps.f.ppf(1 - a_ / 2, v, n - 1)
     icc2_lo = n * (msr - f_u * mse) / (f_u * (k * msc + (k * n - k - n) * mse) + n * msr)
     icc2_hi = n * (f_l * msr - mse) / (k * msc + (k * n - k - n) * mse + n * f_l * msr)
-    return Convergent(n=n, r=r, r_low=r_lo, r_high=r_hi, spearman=rho,
-                      icc_agreement=float(icc2), icc_agreement_low=float(icc2_lo),
-                      icc_agreement_high=float(icc2_hi), icc_consistency=float(icc3),
-                      icc_consistency_low=float(icc3_lo),
-                      icc_consistency_high=float(icc3_hi))  # fmt: skip
+    return icc2, icc2_lo, icc2_hi, icc3, icc3_lo, icc3_hi
 
 
 CONVERGENT_FIELDS = ("r", "r_low", "r_high", "spearman", "icc_agreement", "icc_agreement_low",
@@ -132,24 +140,7 @@ def convergent_grouped(
         ss_c = n * ((mx - grand) ** 2 + (my - grand) ** 2)
         ss_t = total((x - grand[codes]) ** 2 + (y - grand[codes]) ** 2)
         ss_e = ss_t - ss_r - ss_c
-        msr, msc = ss_r / (n - 1), ss_c / (k - 1)
-        mse = ss_e / ((n - 1) * (k - 1))
-        icc3 = (msr - mse) / (msr + (k - 1) * mse)
-        icc2 = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
-        alpha = 1 - level
-        f3 = msr / mse
-        df1, df2 = n - 1, (n - 1) * (k - 1)
-        fl = f3 / sps.f.ppf(1 - alpha / 2, df1, df2)
-        fu = f3 * sps.f.ppf(1 - alpha / 2, df2, df1)
-        icc3_lo, icc3_hi = (fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1)
-        fj = msc / mse
-        vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-        vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-        v = vn / vd
-        f_u = sps.f.ppf(1 - alpha / 2, n - 1, v)
-        f_l = sps.f.ppf(1 - alpha / 2, v, n - 1)
-        icc2_lo = n * (msr - f_u * mse) / (f_u * (k * msc + (k * n - k - n) * mse) + n * msr)
-        icc2_hi = n * (f_l * msr - mse) / (k * msc + (k * n - k - n) * mse + n * f_l * msr)
+        icc2, icc2_lo, icc2_hi, icc3, icc3_lo, icc3_hi = _iccs(ss_r, ss_c, ss_e, n, k, level)
     columns = dict(zip(CONVERGENT_FIELDS, [r, r_lo, r_hi, rho, icc2, icc2_lo, icc2_hi, icc3,
                                            icc3_lo, icc3_hi], strict=True))  # fmt: skip
     out = pd.DataFrame({"group": labels, "n": n.astype(np.int64), **columns})
