@@ -18,3 +18,8 @@ def current_schema() -> str:
 def public_schema_use() -> None:
     """Point the connection back at the public schema (after a tenant context or request)."""
     _tenant_connection().set_schema_to_public()
+
+
+def tenant_use(tenant: Any) -> None:
+    """Point the connection at a tenant's schema (django-tenants' ``set_tenant``)."""
+    _tenant_connection().set_tenant(tenant)
