@@ -83,6 +83,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import orjson
 import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats as sps
@@ -259,16 +260,19 @@ def _num(value: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
+_ORJSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+
+
 def _json(obj: Any) -> Any:
     """Plain Python types only: NaN/inf -> None, numpy scalars -> int/float/bool, timestamps ->
-    ISO text. Done by the C JSON codec (a round trip is ~30x faster than walking the reports
-    in Python): NaN and infinities are written as JSON's non-standard constants and read back
-    as None."""
+    ISO text. Done by a round trip through orjson (which writes NaN and infinities as null and
+    numpy scalars natively; ~30x faster than walking the reports in Python, ~4x faster than
+    the standard library's C codec)."""
     try:
-        text = json.dumps(obj, default=_json_scalar)
+        text = orjson.dumps(obj, default=_json_scalar, option=_ORJSON_OPTIONS)
     except TypeError:  # keys JSON cannot take (numpy scalars): walk it
         return _json_walk(obj)
-    return json.loads(text, parse_constant=lambda _constant: None)
+    return orjson.loads(text)
 
 
 def _json_scalar(obj: Any) -> Any:
@@ -308,7 +312,13 @@ def _json_walk(obj: Any) -> Any:
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """``frame.to_dict("records")`` without pandas' per-value boxing (a hot path)."""
     columns = [str(c) for c in frame.columns]
-    values = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+    # numbers as Python scalars in one C pass (tolist); anything else as objects
+    values = [
+        frame[c].to_numpy().tolist()
+        if frame[c].dtype.kind in "fiub"
+        else frame[c].to_numpy(dtype=object)
+        for c in frame.columns
+    ]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
@@ -552,7 +562,12 @@ def _recoded(series: pd.Series, label: Any = None) -> pd.Series:
     position = {v: i for i, v in enumerate(kept)}
     recode = np.array([-1 if v is None else position.get(v, -1) for v in values], dtype=np.int64)
     # object categories: pandas would store str ones in Arrow, slow to take from row by row
-    new = pd.Categorical.from_codes(recode[codes], categories=pd.Index(kept, dtype=object))
+    dtype = pd.CategoricalDtype(pd.Index(kept, dtype=object))
+    if np.array_equal(recode, np.r_[np.arange(len(values) - 1), -1]):
+        # already sorted, all present and unlabelled: same codes, no per-row work
+        new = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    else:
+        new = pd.Categorical.from_codes(recode[codes], dtype=dtype, validate=False)
     return pd.Series(new, index=series.index, name=series.name)
 
 
@@ -1127,13 +1142,20 @@ def _lines_and_positions(
 def _change_table(cells: pd.DataFrame, before: str, after: str) -> pd.DataFrame:
     """:func:`stats.change_between_periods` from the cells' counts (n answers with a value,
     successes), which are exactly what it would count again from the answers: per association
-    in either half-year, n/successes/share before and after, change and Newcombe's CI."""
-    sides = []
-    for tag, period in (("before", before), ("after", after)):
-        side = cells.loc[cells["period"] == period, ["association", "n", "successes"]]
-        side = side.astype({"association": object, "n": np.float64, "successes": np.float64})
-        sides.append(side.rename(columns={"n": f"n_{tag}", "successes": f"successes_{tag}"}))
-    out = sides[0].merge(sides[1], on="association", how="outer").sort_values("association")
+    in either half-year (sorted), n/successes/share before and after, change and Newcombe's
+    CI."""
+    assoc = cells["association"].astype(str).to_numpy()
+    period = cells["period"].astype(str).to_numpy()
+    names = sorted(set(assoc[(period == before) | (period == after)]))
+    position = {name: i for i, name in enumerate(names)}
+    out: dict[str, Any] = {"association": names}
+    for tag, which in (("before", before), ("after", after)):
+        sel = period == which
+        rows = np.array([position[a] for a in assoc[sel]], dtype=np.int64)
+        for key in ("n", "successes"):
+            column = np.full(len(names), np.nan)
+            column[rows] = cells[key].to_numpy(dtype=np.float64)[sel]
+            out[f"{key}_{tag}"] = column
     with np.errstate(invalid="ignore", divide="ignore"):
         for tag in ("before", "after"):
             out[f"share_{tag}"] = out[f"successes_{tag}"] / out[f"n_{tag}"]
@@ -1141,7 +1163,7 @@ def _change_table(cells: pd.DataFrame, before: str, after: str) -> pd.DataFrame:
     out["change_low"], out["change_high"] = newcombe_diff_ci(
         out["successes_before"], out["n_before"], out["successes_after"], out["n_after"]
     )
-    return out.reset_index(drop=True)
+    return pd.DataFrame(out)
 
 
 def _changes(core: _Core, t: _Target) -> list[Json]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
@@ -243,8 +243,8 @@ def _reports_copy(*, snapshot_id: int, rows: list[tuple[str, str, object]]) -> N
     )
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         for association, kind, payload in rows:
-            text = json.dumps(payload, allow_nan=False, separators=(",", ":"))
-            copy.write_row((snapshot_id, kind, association, text, now))
+            # payloads are plain JSON types already (national.reports._json)
+            copy.write_row((snapshot_id, kind, association, orjson.dumps(payload).decode(), now))
 
 
 def snapshot_resume(*, snapshot: Snapshot) -> Snapshot:
