@@ -122,12 +122,8 @@ def main() -> None:
             finally:
                 connection.close()
 
-        if args.workers == 1:
-            for association in associations:
-                snapshot_part_extract(snapshot_id=snapshot.pk, association_slug=association.slug)
-        else:
-            with ThreadPoolExecutor(max_workers=args.workers) as pool:
-                list(pool.map(extract_part, [a.slug for a in associations]))
+        with ThreadPoolExecutor(max_workers=args.workers) as pool:
+            list(pool.map(extract_part, [a.slug for a in associations]))
         extract = time.perf_counter() - t
         import national.reports  # noqa: F401  (a worker has it loaded: scipy.stats alone is ~1 s)
 

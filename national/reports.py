@@ -525,17 +525,19 @@ def _answers_where(
 def _rows_by(
     snapshot: PooledSnapshot, column: str
 ) -> tuple[NDArray[np.int64], dict[str, tuple[int, int]]]:
-    """The answers' row numbers sorted by a categorical column (stably: frame order within a
-    value) and each value's slice of them."""
-    values = _answers(snapshot)[column].array
-    codes = np.asarray(values.codes)
+    """The answers' row numbers sorted by a categorical or integer column (stably: frame order
+    within a value) and each value's slice of them, keyed by the value as text."""
+    column_values = _answers(snapshot)[column].array
+    if isinstance(column_values, pd.Categorical):
+        codes = np.asarray(column_values.codes)
+        labels = list(column_values.categories)
+    else:
+        uniques, codes = np.unique(np.asarray(column_values), return_inverse=True)
+        labels = list(uniques)
     order = np.argsort(codes, kind="stable")
-    counts = np.bincount(codes[codes >= 0], minlength=len(values.categories))
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
     ends = np.cumsum(counts) + int((codes < 0).sum())  # missing (-1) sorts first
-    bounds = {
-        str(c): (int(e - n), int(e))
-        for c, n, e in zip(values.categories, counts, ends, strict=True)
-    }
+    bounds = {str(c): (int(e - n), int(e)) for c, n, e in zip(labels, counts, ends, strict=True)}
     return order, bounds
 
 
@@ -909,9 +911,6 @@ def _core_build(snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], 
     data: dict[int, _TargetData] = {}
     cells: dict[int, pd.DataFrame] = {}
     national: dict[int, pd.DataFrame] = {}
-    points = ans["point"].to_numpy()
-    point_order = np.argsort(points, kind="stable")
-    sorted_points = points[point_order]
     by_point: dict[int, pd.DataFrame] = {}
     for t in tlist:
         if t.kind == "register_share":
@@ -919,15 +918,10 @@ def _core_build(snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], 
             td = _TargetData(t, rows[["association", "period", "gender", "value"]], 1.0)
         else:
             if t.point not in by_point:
-                # the point's rows, in frame order, taking only the four columns needed
-                lo, hi = np.searchsorted(sorted_points, [t.point, t.point + 1])
-                idx = point_order[lo:hi]
-                by_point[t.point] = pd.DataFrame(
-                    {"association": ans["association"].array.take(idx),
-                     "period": ans["period"].array.take(idx),
-                     "gender": ans["gender"].array.take(idx),
-                     "value": ans["x"].to_numpy()[idx]}
-                )  # fmt: skip
+                # the point's rows, taking only the four columns needed
+                rows = _answers_where(snapshot, "point", [str(t.point)],
+                                      ["association", "period", "gender", "x"])  # fmt: skip
+                by_point[t.point] = rows.rename(columns={"x": "value"})
             cat = t.category if t.kind == "share_at_least" else None
             at_least = None if cat is None else float(cat)
             td = _TargetData(t, by_point[t.point], at_least)

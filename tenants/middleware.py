@@ -15,6 +15,7 @@ from tenants.db import public_schema_use, tenant_use
 from tenants.models import Association, Domain
 
 _FIELDS = Association._meta.concrete_fields
+_ATTNAMES = [f.attname for f in _FIELDS]
 _TENANT_SQL = (
     "SELECT {columns} FROM {schema}.{domains} d JOIN {schema}.{tenants} a ON a.id = d.tenant_id "
     "WHERE d.domain = %s"
@@ -46,7 +47,7 @@ class TenantHostMiddleware(TenantMainMiddleware):
         if row is None:
             public_schema_use()
             return self.no_tenant_found(request, hostname)
-        tenant = Association.from_db(connection.alias, [f.attname for f in _FIELDS], row)
+        tenant = Association.from_db(connection.alias, _ATTNAMES, row)
         tenant.domain_url = hostname
         request.tenant = tenant  # type: ignore[attr-defined]
         tenant_use(tenant)
