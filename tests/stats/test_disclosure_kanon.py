@@ -146,7 +146,7 @@ def test_recode_keeps_missing_and_runs_per_value() -> None:
     s = pd.Series(["m", None, "m", "k", "m"], dtype=object)
     out = recode_column(s, recode)
     assert list(out) == ["w", None, "w", "k", "w"]
-    assert sorted(calls) == ["k", "m"]  # once per distinct value, never for missing
+    assert sorted(str(c) for c in calls) == ["k", "m"]  # once per distinct value, never for missing
     cat = recode_column(s.astype("category"), merged({"m": "w"}))
     assert isinstance(cat, pd.Categorical) and list(cat.categories) == ["k", "w"]
     assert [None if pd.isna(v) else v for v in cat] == ["w", None, "w", "k", "w"]
