@@ -462,7 +462,8 @@ def test_reliability_tiny_groups_are_suppressed_not_errors():
 
 
 def test_convergent_pairs_match_pingouin(snapshot, validity):
-    from national.reports import _answers, convergent_pairs
+    from national.reports import convergent_pairs
+    from national.reports.frames import prepared_answers as _answers
 
     pooled = {e["pair"]: e for e in validity["convergent"] if e["scope"] == "pooled"}
     assert set(pooled) == {"p5-p7", "p12-p12", "p14-p15"}
@@ -495,7 +496,9 @@ def test_convergent_matching_by_month():
                          "period": pd.Timestamp(month), "instrument_version": "2015.1",
                          "respondent": resp, "gender": None, "age_band": None,
                          "item_code": item, "value": 3, "dont_know": False})  # fmt: skip
-    from national.reports import _answers, _pseudonyms, convergent_pairs
+    from national.reports import convergent_pairs
+    from national.reports.frames import prepared_answers as _answers
+    from national.reports.frames import pseudonym_codes as _pseudonyms
 
     snap = PooledSnapshot(pd.DataFrame(rows), pd.DataFrame(), inst)
     pairs = convergent_pairs(_answers(snap), "p14", None, "p15", None)
@@ -832,7 +835,7 @@ def _line_mask_by_table(n: list[int], k: int, zero_published: bool) -> list[str 
     zero_published=st.booleans(),
 )
 def test_line_mask_equals_the_table_mechanism(n, k, zero_published):
-    from national.reports import _line_mask
+    from national.reports.suppression import line_reasons as _line_mask
 
     assert _line_mask(n, k, zero_published=zero_published) == _line_mask_by_table(
         n, k, zero_published
