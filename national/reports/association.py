@@ -24,8 +24,7 @@ from national.reports.inputs import (
     mean_text,
     share_text,
 )
-from national.reports.output import num, records, suppressed_copy, to_json
-from national.reports.suppression import line_reasons
+from national.reports.output import line_reasons, num, records, suppressed_copy, to_json
 from national.reports.targets import (
     MEAN_KEYS,
     SHARE_KEYS,

@@ -8,8 +8,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from national.reports.inputs import EXIT_OUTCOMES, GENDER_ROWS, N_BELOW_K, REGISTER_POINT, Json
-from national.reports.suppression import protect_flow
 from national.reports.targets import Core
+from stats import line_mask, protect_table
+from stats.disclosure import ALWAYS
 
 
 def exit_flows(
@@ -39,7 +40,7 @@ def exit_flows(
         why = core.reasons.get((assoc, REGISTER_POINT, str(period)), N_BELOW_K)
         cell_published = bool(reg) and why is None
         force_total = bool(reg) and why is not None
-        mask = protect_flow(x, sets, cell_published, force_total, k)
+        mask = _protect(x, sets, cell_published, force_total, k)
         ext = np.zeros((x.shape[0] + 1, x.shape[1] + 1), dtype=np.int64)
         ext[:-1, :-1] = x
         ext[:-1, -1] = x.sum(axis=1)
@@ -57,3 +58,43 @@ def exit_flows(
         flows.append({"period": str(period), "rows": rows, "columns": cols, "counts": counts})
         genders[str(period)] = ~mask[-1, :-1]
     return flows, genders
+
+
+def _protect(
+    x: NDArray[np.int64],
+    sets: list[NDArray[np.bool_]],
+    cell_published: bool,
+    force_total: bool,
+    k: int,
+) -> NDArray[np.bool_]:
+    """Suppression mask (extended shape) of an exits table given what else is published, by
+    :func:`stats.protect_table`.
+
+    When the register cell is published, so are, per register target, the exits to its
+    outcomes (the numerator; always) and their breakdown by gender (with the table's gender
+    margin), and the grand total (the cell's n); the gender margins are then suppressed as a
+    line with the grand total (:func:`stats.line_mask`, since the register share is broken down
+    by gender). When the register cell is suppressed nationally, the grand total is forced.
+    """
+    r, c = x.shape
+    force = np.zeros((r + 1, c + 1), dtype=bool)
+    if force_total:
+        force[r, c] = True
+    if not cell_published:
+        return protect_table(x, k=k, force=force)
+    force[r, :c] = line_mask(x.sum(axis=0), k=k, zero_published=True)[1]
+    linked: list[NDArray[np.float64]] = []
+    links: list[int] = []
+    for s in sets:
+        m = np.zeros((r, c))
+        m[s, :] = 1.0
+        linked.append(m.ravel())
+        links.append(ALWAYS)
+        for j in range(c):
+            m = np.zeros((r, c))
+            m[s, j] = 1.0
+            linked.append(m.ravel())
+            links.append(r * (c + 1) + j)  # published with the table's gender margin j
+    linked.append(np.ones(r * c))
+    links.append(ALWAYS)
+    return protect_table(x, k=k, force=force, linked=np.array(linked), links=links)

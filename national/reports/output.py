@@ -1,18 +1,20 @@
-"""Report output helpers: JSON-ready values, records, suppressed entries."""
+"""Report output helpers: JSON-ready values, records, suppressed entries and their reasons."""
 
 from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import orjson
 import pandas as pd
+from numpy.typing import NDArray
 
-from national.reports.inputs import Json
+from national.reports.inputs import COMPLEMENTARY, N_BELOW_K, Json
+from stats import line_mask
 
 
 @contextmanager
@@ -114,3 +116,15 @@ def suppressed_copy(entry: Json, keep: Iterable[str], reason: str) -> Json:
     out["suppressed"] = True
     out["reason"] = reason
     return out
+
+
+def line_reasons(
+    n: Sequence[int] | NDArray[np.integer], k: int, *, zero_published: bool = False
+) -> list[str | None]:
+    """Suppression reasons (``n_below_k``, ``complementary``, None = publish) for groups whose
+    total is published: :func:`stats.line_mask`."""
+    primary, mask = line_mask(n, k=k, zero_published=zero_published)
+    return [
+        N_BELOW_K if p else (COMPLEMENTARY if m else None)
+        for p, m in zip(primary.tolist(), mask.tolist(), strict=True)
+    ]

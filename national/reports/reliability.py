@@ -10,8 +10,7 @@ import pandas as pd
 
 from national.reports.frames import form_answers
 from national.reports.inputs import N_BELOW_K, POOLED, Json, PooledSnapshot
-from national.reports.output import num, quiet, records, suppressed_copy, to_json
-from national.reports.suppression import line_reasons
+from national.reports.output import line_reasons, num, quiet, records, suppressed_copy, to_json
 from stats import (
     reliability_grouped,
 )

@@ -23,8 +23,7 @@ from national.reports.inputs import (
     Json,
     PooledSnapshot,
 )
-from national.reports.output import num, suppressed_copy
-from national.reports.suppression import line_reasons
+from national.reports.output import line_reasons, num, suppressed_copy
 from stats import (
     target_shares,
 )

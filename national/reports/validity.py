@@ -17,8 +17,7 @@ from national.reports.frames import (
     prepared_exits,
 )
 from national.reports.inputs import N_BELOW_K, POOLED, Json, PooledSnapshot
-from national.reports.output import num, quiet, records, suppressed_copy, to_json
-from national.reports.suppression import line_reasons
+from national.reports.output import line_reasons, num, quiet, records, suppressed_copy, to_json
 from stats import (
     cfa_one_factor,
     convergent_grouped,

@@ -835,7 +835,7 @@ def _line_mask_by_table(n: list[int], k: int, zero_published: bool) -> list[str 
     zero_published=st.booleans(),
 )
 def test_line_mask_equals_the_table_mechanism(n, k, zero_published):
-    from national.reports.suppression import line_reasons as _line_mask
+    from national.reports.output import line_reasons as _line_mask
 
     assert _line_mask(n, k, zero_published=zero_published) == _line_mask_by_table(
         n, k, zero_published
