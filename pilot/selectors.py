@@ -62,7 +62,7 @@ def response_rates() -> list[ResponseRate]:
 # --------------------------------------------------------------------------- own answers
 # Reads of the current association's own schema as CSV text (COPY): every submitted answer
 # with its questionnaire's context, and every participant's register outcome. The national
-# layer reads them for an association's own results (national.report_store) and bench/.
+# layer reads them for an association's own results (national.reports.store) and bench/.
 
 ANSWERS_SQL = """
 COPY (

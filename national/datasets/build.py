@@ -96,7 +96,7 @@ def dataset_build(
 ) -> BuiltDataset:
     """Build a disclosure-controlled researcher dataset from a snapshot's pooled frames.
 
-    ``answers`` / ``outcomes``: as returned by ``national.report_store.snapshot_frames`` (text
+    ``answers`` / ``outcomes``: as returned by ``national.pooling.snapshot_frames`` (text
     columns may be object, str or categorical). ``instrument``: the instrument YAML as a dict
     (items, statements, scale, forms). ``spec``: the selection, layout, association coding and
     disclosure parameters.

@@ -3,6 +3,6 @@ reports and of researcher datasets. The reading itself lives with the reports' s
 
 from __future__ import annotations
 
-from national.report_store import snapshot_frames
+from national.reports.store import snapshot_frames
 
 __all__ = ["snapshot_frames"]

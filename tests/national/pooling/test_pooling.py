@@ -131,7 +131,7 @@ def test_an_empty_snapshot_reads_as_empty_frames(alfa):
 def test_a_snapshot_read_in_shares_is_the_whole(data_in_both, alfa, beta):
     """Publication reads a snapshot over several connections, one share each (outside a
     transaction, so not here): the shares together are exactly the single read."""
-    from national.report_store import (
+    from national.reports.store import (
         _OUTCOME_TYPES,
         _OUTCOMES_SQL,
         _QUESTIONNAIRE_TYPES,
