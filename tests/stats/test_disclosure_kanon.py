@@ -1,4 +1,4 @@
-"""k-anonymity with generalisation and local suppression (stats/disclosure.py, bottom part):
+"""k-anonymity with generalisation and local suppression (stats/disclosure/kanon.py):
 the one mechanism researcher datasets use. Expected values are derived by hand in comments;
 class sizes are also checked against pandas' groupby on random data."""
 
