@@ -6,6 +6,10 @@ import it without pulling in provisioning.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.db import connection
+
 from tenants.db import current_association_slug
 from tenants.models import AuditEvent, User
 
@@ -17,6 +21,21 @@ def audit_record(
     return AuditEvent.objects.create(
         action=action, actor=actor, association_slug=association_slug, details=details
     )
+
+
+def audit_insert(
+    *, action: str, actor: User | None, association_slug: str = "", **details: object
+) -> tuple[str, list[str], list[Sequence[object]]]:
+    """The audit row as (table, columns, rows) for a caller that writes several tables in one
+    statement (``pilot.services.submission_store``): the row is then stored with the data it
+    records, or not at all. The table exists in the public schema only, which every
+    association's search path ends with."""
+    event = AuditEvent(
+        action=action, actor=actor, association_slug=association_slug, details=details
+    )
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    row = tuple(f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields)
+    return AuditEvent._meta.db_table, [str(f.column) for f in fields], [row]
 
 
 def audit_record_here(*, action: str, actor: User | None, **details: object) -> AuditEvent:

@@ -8,8 +8,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
+from tenants.models import User
 from tenants.permissions import HostScope, has_any_role, host_scope_require
 from tenants.roles import Role
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The logged-in user behind a write (every role-checked page requires one)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 class RoleRequiredMixin(LoginRequiredMixin):

@@ -114,11 +114,12 @@ class QuestionnaireView(_AssociationHostOnly):
                 draft = {**self.invitation.draft_answers, **answers}
                 unanswered = [q for q in self.questions if q["name"] not in draft]
                 if unanswered:
-                    invitation_draft_save(invitation=self.invitation, answers=answers)
+                    invitation_draft_save(invitation=self.invitation, answers=answers, actor=None)
                     return self._page(request, draft, errors=unanswered, status=400)
-                invitation_submit(invitation=self.invitation, answers=draft)
+                # Respondents are anonymous: the audit row names the invitation only.
+                invitation_submit(invitation=self.invitation, answers=draft, actor=None)
                 return render(request, "web/questionnaire/thanks.html")
-            invitation_draft_save(invitation=self.invitation, answers=answers)
+            invitation_draft_save(invitation=self.invitation, answers=answers, actor=None)
         except InvitationUnusable as exc:
             return render(request, UNUSABLE_TEMPLATE, {"reason": exc.reason}, status=410)
         except ValidationError as exc:
