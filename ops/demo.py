@@ -230,12 +230,9 @@ def _demo_national_targets() -> None:
 
 def _demo_snapshot() -> None:
     """Pool the consenting demo associations so the dashboard opens populated."""
+    from national.pooling import snapshot_start
     from national.selectors import snapshot_published_latest
-    from national.services import snapshot_start
-    from national.tasks import snapshot_run_queue
 
     if snapshot_published_latest() is not None:
         return
-    with transaction.atomic():
-        snapshot = snapshot_start(actor=None)
-        snapshot_run_queue(snapshot=snapshot)
+    snapshot_start(actor=None)
