@@ -12,6 +12,7 @@ from web.collection import (
 )
 from web.datasets import DatasetDownloadView, DatasetListView, DatasetReviewView
 from web.national import DashboardView, ResultsView
+from web.national_runs import RunProgressView, RunPublishView, RunsView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.views import (
     ActivityCreateView,
@@ -34,6 +35,9 @@ urlpatterns = [
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
     path("national/", DashboardView.as_view(), name="dashboard"),
+    path("national/runs/", RunsView.as_view(), name="national-runs"),
+    path("national/runs/<int:number>/progress/", RunProgressView.as_view(), name="run-progress"),
+    path("national/runs/<int:number>/publish/", RunPublishView.as_view(), name="run-publish"),
     path("datasets/", DatasetListView.as_view(), name="datasets"),
     path("datasets/review/", DatasetReviewView.as_view(), name="dataset-review"),
     path("datasets/<int:pk>/download/", DatasetDownloadView.as_view(), name="dataset-download"),
