@@ -34,6 +34,11 @@ def consenting(alfa, beta):
     return consenting_with_data((alfa, beta), seed=14, participants=30)
 
 
+def _sv(n: int) -> str:
+    """A whole number as Swedish pages write it: 13 732 (no-break space)."""
+    return f"{n:,}".replace(",", "\xa0")
+
+
 def _draft(django_capture_on_commit_callbacks, actor=None) -> Snapshot:
     with django_capture_on_commit_callbacks(execute=True):
         snapshot = snapshot_start(actor=actor)
@@ -182,9 +187,9 @@ def test_draft_is_reviewed_then_published_with_an_audit_row(
     halves = sorted({(m.year, 1 if m.month <= 6 else 2) for m in months})
     page = client.get("/national/runs/").content.decode()
     assert 'id="review"' in page and "Granska utkastet" in page
-    assert f'<dd id="cov-associations">2</dd>' in page
-    assert f'<dd id="cov-questionnaires">{rows.count()}</dd>' in page
-    assert f'<dd id="cov-answers">{answers}</dd>' in page
+    assert '<dd id="cov-associations">2</dd>' in page
+    assert f'<dd id="cov-questionnaires">{_sv(rows.count())}</dd>' in page
+    assert f'<dd id="cov-answers">{_sv(answers)}</dd>' in page
     first = f"{'jan–jun' if halves[0][1] == 1 else 'jul–dec'} {halves[0][0]}"
     last = f"{'jan–jun' if halves[-1][1] == 1 else 'jul–dec'} {halves[-1][0]}"
     assert f"{first} – {last} ({len(halves)} halvår)" in page

@@ -28,7 +28,8 @@
       var cell = row.querySelector(".part-status");
       cell.textContent = part.status_label;
       cell.setAttribute("data-status", part.status);
-      row.querySelector(".part-answers").textContent = part.status === "done" ? String(part.answers) : "–";
+      row.querySelector(".part-answers").textContent =
+        part.status === "done" ? part.answers.toLocaleString(document.documentElement.lang) : "–";
     });
   }
 
