@@ -84,6 +84,7 @@ from national.reports.association import (
     association_results_all,
     with_funnel_lines,
     without_funnel_lines,
+    without_national_figures,
 )
 from national.reports.benchmark import benchmark_report
 from national.reports.inputs import (
@@ -119,4 +120,5 @@ __all__ = [
     "validity_report",
     "with_funnel_lines",
     "without_funnel_lines",
+    "without_national_figures",
 ]
