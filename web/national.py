@@ -220,9 +220,7 @@ class ResultsView(RoleRequiredMixin, TemplateView):
                 )
         for flow in (results["national"] or {}).get("flow", []):
             flow["table"] = list(zip(flow["rows"], flow["counts"], strict=False))
-        withheld = [
-            f for f in (pooled or {}).get("funnels", []) if f.get("national_share") is None
-        ]
+        withheld = [f for f in (pooled or {}).get("funnels", []) if f.get("national_share") is None]
         context.update(results=results, k=k, pooled=pooled is not None)
         context["national_withheld"] = bool(withheld)
         context["min_associations"] = (pooled or {}).get(

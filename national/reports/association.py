@@ -25,7 +25,6 @@ from national.reports.inputs import (
     share_text,
 )
 from national.reports.output import line_reasons, num, records, suppressed_copy, to_json
-from national.reports.viewer import national_view, viewer_lines
 from national.reports.targets import (
     MEAN_KEYS,
     SHARE_KEYS,
@@ -36,6 +35,7 @@ from national.reports.targets import (
     stat_entry,
     unit_stats,
 )
+from national.reports.viewer import national_view, viewer_lines
 
 
 def association_results(

@@ -55,9 +55,9 @@ def viewer_lines(funnel: Mapping[str, Any], k: int) -> dict[str, list[Json]]:
     return out
 
 
-def national_view(core: Core, t: Target, period: str, k: int, min_associations: int) -> dict[
-    str, Json
-]:
+def national_view(
+    core: Core, t: Target, period: str, k: int, min_associations: int
+) -> dict[str, Json]:
     """Per association with a cell in this target and half-year: the national fields it may
     see (``min_associations``, ``national_n``, ``national_share``, ``national_reason``)."""
     cells = core.cells[t.index]

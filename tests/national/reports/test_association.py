@@ -7,7 +7,6 @@ import numpy as np
 from national.reports import (
     association_results,
     association_results_all,
-    benchmark_report,
     share_text,
     with_funnel_lines,
     without_funnel_lines,
