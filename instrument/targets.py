@@ -18,20 +18,9 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vocabulary.choices import RegisterOutcome, RuleKind
 
-class RuleKind(models.TextChoices):
-    SHARE_AT_LEAST = "share_at_least", _("Andel svar i kategori ≥ c är minst p %")
-    MEAN_AT_LEAST = "mean_at_least", _("Medelvärde minst m")
-    GOOD_EXAMPLE = "good_example", _("Ett gott exempel redovisas")
-    REGISTER_SHARE = "register_share", _("Andel avslut till utfall minst p %")
-
-
-class RegisterOutcome(models.TextChoices):
-    WORK = "work", _("Arbete")
-    STUDIES = "studies", _("Studier")
-    OTHER_SOLUTION = "other_solution", _("Annan behovsanpassad lösning")
-    DROPPED_OUT = "dropped_out", _("Avbrott")
-    STILL_IN = "still_in", _("Kvar i insats")
+__all__ = ["RegisterOutcome", "RuleKind", "TargetRuleFields"]
 
 
 class TargetRuleFields(models.Model):
