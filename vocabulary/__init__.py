@@ -17,7 +17,18 @@ from functools import cache
 
 from vocabulary.terms import TERMS, Term
 
-__all__ = ["TERMS", "Term", "all_codes", "codes", "english", "kinds", "label", "labels", "pairs"]
+__all__ = [
+    "TERMS",
+    "Term",
+    "all_codes",
+    "codes",
+    "english",
+    "half_year_label",
+    "kinds",
+    "label",
+    "labels",
+    "pairs",
+]
 
 DEFAULT_LANGUAGE = "sv"
 
@@ -68,3 +79,14 @@ def pairs(kind: str, lang: str | None = DEFAULT_LANGUAGE) -> list[tuple[str, str
 def all_codes() -> frozenset[str]:
     """Every code of every kind (for checks that no page shows one raw)."""
     return frozenset(t.code for terms in TERMS.values() for t in terms)
+
+
+def half_year_label(period: object, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """``"2016H1"`` as people write it in tables: ``jan–jun 2016`` (``Jan–Jun 2016``).
+    Anything else comes back unchanged."""
+    text = "" if period is None else str(period)
+    year, sep, half = text.partition("H")
+    if not (sep and year.isdigit() and half in {"1", "2"}):
+        return text
+    months = ("jan–jun", "jul–dec")[int(half) - 1]
+    return f"{months.title() if english(lang) else months} {year}"

@@ -10,12 +10,14 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from instrument.models import Form
 from instrument.selectors import instrument_version_current
 from pilot.models import Activity, Invitation, Participant, Response
 from pilot.services.submissions import PARTICIPANT_FORMS, SubmissionInput, responses_store
+from vocabulary import label
 
 # No 0/O, 1/I/L: short codes are typed from paper.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -44,7 +46,10 @@ def invitations_issue(
         errors["form_code"] = [_("Okänt formulär: %s") % form_code]
     else:
         if occasion not in form.occasions:
-            errors["occasion"] = [_("Formuläret används inte vid mättillfället %s.") % occasion]
+            errors["occasion"] = [
+                _("Formuläret används inte vid mättillfället %s.")
+                % label("occasion", occasion, get_language()).lower()
+            ]
         if form_code not in activity.form_codes:
             errors["form_code"] = [_("Insatsen använder inte formuläret.")]
         if form_code in PARTICIPANT_FORMS and not participants:
