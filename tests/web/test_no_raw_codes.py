@@ -168,13 +168,20 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
     )
     with tenant_context(alfa):
         activity = activity_create(
-            name="Stegvis", form_codes=["participant_during", "staff_participant", "board"]
+            actor=None,
+            name="Stegvis",
+            form_codes=["participant_during", "staff_participant", "board"],
         )
         schedule_add(
-            activity=activity, form_code="staff_participant", occasion="periodic", interval_months=2
+            actor=None,
+            activity=activity,
+            form_code="staff_participant",
+            occasion="periodic",
+            interval_months=2,
         )
-        schedule_add(activity=activity, form_code="board", occasion="half_yearly")
+        schedule_add(actor=None, activity=activity, form_code="board", occasion="half_yearly")
         trivsel = local_item_create(
+            actor=None,
             code="trivsel",
             text_sv="Jag trivs i insatsen.",
             kind="likert",
@@ -184,15 +191,20 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         trivsel.form_codes = ["participant_during"]
         trivsel.save(update_fields=["form_codes"])
         story = local_item_create(
-            code="berattelse", text_sv="Berätta om ett gott exempel.", kind="good_example"
+            actor=None,
+            code="berattelse",
+            text_sv="Berätta om ett gott exempel.",
+            kind="good_example",
         )
         local_target_create(
+            actor=None,
             kind="mean_at_least",
             local_item=trivsel,
             mean=Decimal("3.5"),
             valid_from=dt.date(2016, 1, 1),
         )
         local_target_create(
+            actor=None,
             kind="register_share",
             point_number=20,
             percent=Decimal(30),
@@ -200,12 +212,14 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
             valid_from=dt.date(2016, 1, 1),
         )
         good_example_report(
+            actor=None,
             local_item=story,
             reported_on=dt.date(2016, 5, 1),
             title="Samverkan som bar",
             text="En deltagare fick arbete.",
         )
         municipality_year_upsert(
+            actor=None,
             municipality="Umeå",
             year=2016,
             sickness_disability_fte=Decimal("812.5"),
@@ -216,13 +230,14 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         person = Participant.objects.filter(exited_on__isnull=True).order_by("code").first()
         assert person is not None
         participant_links = invitations_issue(
+            actor=None,
             form_code="participant_during",
             occasion="during",
             activity=activity,
             participants=[person],
         )
         board_links = invitations_issue(
-            form_code="board", occasion="half_yearly", activity=activity, count=2
+            actor=None, form_code="board", occasion="half_yearly", activity=activity, count=2
         )
         assert LocalItem.objects.count() == 2
         exited = Participant.objects.exclude(exit_outcome="").order_by("code").first()
