@@ -15,7 +15,7 @@ import pytest
 import stats.bootstrap as boot
 import stats.moments as mom
 from stats import _blas
-from stats.reliability import _if_dropped, _median_without, alpha_core
+from stats.alpha_core import _if_dropped, _median_without, alpha_core
 
 FIELDS = ["n_rows", "n_any", "n_complete", "n", "s", "q", "q2", "t_sum", "t_sumsq", "t_n",
           "t_s", "t_q", "t_x", "counts", "categories", "adf_var"]  # fmt: skip
