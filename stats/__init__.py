@@ -19,7 +19,14 @@ from stats.disclosure import (
 )
 from stats.funnel import Overdispersion, funnel_limits, overdispersion
 from stats.grouped import GroupedReliability, reliability_arrays, reliability_grouped
-from stats.polychoric import Polychoric, bivariate_normal_cdf, polychoric, polychoric_tables
+from stats.polychoric import (
+    Polychoric,
+    PolychoricFit,
+    bivariate_normal_cdf,
+    polychoric,
+    polychoric_fit,
+    polychoric_tables,
+)
 from stats.reliability import Reliability, alpha_feldt_ci, ordinal_alpha, reliability
 from stats.validity import Convergent, KnownGroups, convergent, convergent_grouped, known_groups
 
@@ -32,6 +39,7 @@ __all__ = [
     "OneFactorFit",
     "Overdispersion",
     "Polychoric",
+    "PolychoricFit",
     "Reliability",
     "SuppressedTable",
     "age_bands",
@@ -52,6 +60,7 @@ __all__ = [
     "ordinal_alpha",
     "overdispersion",
     "polychoric",
+    "polychoric_fit",
     "polychoric_tables",
     "proportion_ci",
     "reliability",
