@@ -14,6 +14,7 @@ the thresholds every answer to the item; ``listwise`` uses complete rows only.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -22,6 +23,7 @@ from scipy import special
 from stats.moments import Missing
 
 FloatArray = NDArray[np.float64]
+_G = TypeVar("_G", np.float64, np.bool_)
 _BIG = 10.0  # stands in for +-infinity: Phi(10) = 1 - 7.6e-24
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(48)
 
@@ -272,7 +274,7 @@ def _onehot_tables(
     return gram, counts
 
 
-def _sym(k: int, upper: NDArray[np.generic], diag: float | bool) -> NDArray[np.generic]:
+def _sym(k: int, upper: NDArray[_G], diag: float | bool) -> NDArray[_G]:
     iu = np.triu_indices(k, 1)
     m = np.full((k, k), diag, dtype=upper.dtype)
     m[iu] = upper

@@ -26,7 +26,8 @@ from stats.reliability import reliability
 
 REF = json.loads((Path(__file__).parent / "reference" / "psych_reference.json").read_text())
 TOTAL = {"alpha_raw": "raw_alpha", "alpha_std": "std_alpha", "lambda6": "G6",
-         "average_r": "average_r", "var_r": "var_r", "median_r": "med_r", "signal_noise": "sn"}  # fmt: skip
+         "average_r": "average_r", "var_r": "var_r", "median_r": "med_r",
+         "signal_noise": "sn"}  # fmt: skip
 DROP = {"alpha_raw": "raw_alpha", "alpha_std": "std_alpha", "lambda6": "G6", "var_r": "var_r",
         "median_r": "med_r"}  # fmt: skip
 ITEM = ("raw_r", "std_r", "r_cor", "r_drop")
