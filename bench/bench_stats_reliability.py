@@ -90,7 +90,7 @@ def stage_times(
     input (``np.isnan(values).sum()``) and the float32 Gram matrices alone (copy the sorted byte
     rows to float32, one X'X per block), i.e. what no implementation of this design can skip.
     """
-    from stats import _byte_scan as scan
+    from stats import _byte_scan as byte_scan
     from stats import _int_groups as groups
     from stats import moments as mom
     from stats.reliability import scale_tables
@@ -98,9 +98,9 @@ def stage_times(
     k = values.shape[1]
     cats = np.arange(1.0, 6.0)
     with single_threaded_blas():
-        sc = scan._scan_small_int(values)
+        sc = byte_scan._scan_small_int(values)
         assert sc is not None
-        srt, bounds = scan._sort_rows(sc, codes, n_groups, k)
+        srt, bounds = byte_scan._sort_rows(sc, codes, n_groups, k)
         m = mom.moments_grouped(values, codes, n_groups, categories=cats)
     vmax = int(sc.hi - sc.offset)
     cat_codes = (cats - sc.offset).astype(np.int64)
@@ -108,10 +108,10 @@ def stage_times(
 
     def scan() -> None:
         with single_threaded_blas():
-            scan._scan_small_int(values)
+            byte_scan._scan_small_int(values)
 
     def sort() -> None:
-        scan._sort_rows(sc, codes, n_groups, k)
+        byte_scan._sort_rows(sc, codes, n_groups, k)
 
     def per_group() -> None:
         with single_threaded_blas():
