@@ -34,6 +34,7 @@ from scipy import optimize
 from scipy import stats as sps
 
 from stats.factor import one_factor_minres
+from stats.moments import moments_grouped
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -81,22 +82,15 @@ class MultiGroupFit:
 
 def group_data(values: ArrayLike, groups: ArrayLike) -> tuple[GroupData, NDArray[np.generic]]:
     """Per-group means and N-divisor covariances of the complete rows (listwise, lavaan's
-    default), and the group labels in sorted order. Vectorised: one bincount per moment."""
+    default), and the group labels in sorted order, from one grouped-moments pass
+    (:func:`stats.moments.moments_grouped`)."""
     x = np.asarray(values, dtype=np.float64)
     labels, codes = np.unique(np.asarray(groups), return_inverse=True)
-    ok = ~np.isnan(x).any(axis=1)
-    x, codes = x[ok], codes[ok]
-    g_n, p = labels.size, x.shape[1]
-    n = np.bincount(codes, minlength=g_n).astype(np.float64)
-    sums = np.stack([np.bincount(codes, weights=x[:, j], minlength=g_n) for j in range(p)], 1)
+    m = moments_grouped(x, codes.astype(np.int64), labels.size, missing="listwise")
+    n = m.n_complete.astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = sums / n[:, None]
-    dev = x - means[codes]
-    cross = np.einsum("ni,nj->nij", dev, dev).reshape(len(x), p * p)
-    cov = np.stack([np.bincount(codes, weights=cross[:, c], minlength=g_n) for c in range(p * p)])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov = (cov.T / n[:, None]).reshape(g_n, p, p)
-    return GroupData(cov=cov, means=means, n=n), labels
+        cov = m.cov() * ((n - 1.0) / n)[:, None, None]
+    return GroupData(cov=np.asarray(cov, np.float64), means=m.means(), n=n), labels
 
 
 class _Spec:
