@@ -19,6 +19,9 @@ from stats.disclosure import (
 )
 from stats.funnel import Overdispersion, funnel_limits, overdispersion
 from stats.grouped import GroupedReliability, reliability_arrays, reliability_grouped
+from stats.invariance import Invariance, measurement_invariance
+from stats.item_review import FLAG_CODES, ItemReview, ReviewThresholds, item_review
+from stats.mgcfa import GroupData, MultiGroupFit, cfa_multigroup, group_data
 from stats.polychoric import (
     Polychoric,
     PolychoricFit,
@@ -31,21 +34,28 @@ from stats.reliability import Reliability, alpha_feldt_ci, ordinal_alpha, reliab
 from stats.validity import Convergent, KnownGroups, convergent, convergent_grouped, known_groups
 
 __all__ = [
+    "FLAG_CODES",
     "BootstrapResult",
     "Convergent",
+    "GroupData",
     "GroupedReliability",
+    "Invariance",
+    "ItemReview",
     "KAnonymity",
     "KnownGroups",
+    "MultiGroupFit",
     "OneFactorFit",
     "Overdispersion",
     "Polychoric",
     "PolychoricFit",
     "Reliability",
+    "ReviewThresholds",
     "SuppressedTable",
     "age_bands",
     "alpha_bootstrap",
     "alpha_feldt_ci",
     "bivariate_normal_cdf",
+    "cfa_multigroup",
     "cfa_one_factor",
     "change_between_periods",
     "convergent",
@@ -53,8 +63,11 @@ __all__ = [
     "funnel_limits",
     "generalise",
     "generalise_until_k_anonymous",
+    "group_data",
+    "item_review",
     "k_anonymity",
     "known_groups",
+    "measurement_invariance",
     "multinomial_counts",
     "newcombe_diff_ci",
     "ordinal_alpha",
