@@ -1,7 +1,7 @@
 """Researcher release export (issue 7): a ~1M-questionnaire release built with disclosure
 control and written to Parquet, SPSS .sav and Stata .dta, with time and peak memory per step.
 No database needed: ``national.pooled_synthetic`` turns the pilot generator's output into the
-pooled-snapshot frames that ``national.report_store.snapshot_frames`` returns.
+pooled-snapshot frames that ``national.reports.store.snapshot_frames`` returns.
 
     .venv/bin/python bench/bench_export.py [--associations 100] [--participants 1765]
         [--repeat 3] [--categorical] [--formats parquet,sav,dta,csv] [--pyreadstat]

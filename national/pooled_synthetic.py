@@ -1,5 +1,5 @@
 """Generator output (pilot.synthetic) in the pooled-snapshot shape of
-``national.report_store.snapshot_frames``, without a database: for tests and benchmarks of the
+``national.reports.store.snapshot_frames``, without a database: for tests and benchmarks of the
 national reports and researcher datasets. Pure pandas; no Django."""
 
 from __future__ import annotations

@@ -161,7 +161,7 @@ def dataset_build_run(*, request_id: int, progress: BuildProgress | None = None)
     block by block, so the peak memory is the snapshot frames or the built frame plus a
     chunk, not several copies of the release."""
     from national.datasets import DatasetSpec, dataset_build, dataset_write
-    from national.report_store import snapshot_frames
+    from national.reports.store import snapshot_frames
 
     request = DatasetRequest.objects.select_related("snapshot").get(pk=request_id)
     if request.status == DatasetRequest.Status.READY:

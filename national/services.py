@@ -210,7 +210,7 @@ def snapshot_publish(*, snapshot_id: int) -> Snapshot:
         )
         snapshot.save(update_fields=["status", "error"])
         return snapshot
-    from national.report_store import reports_compute
+    from national.reports.store import reports_compute
 
     # Computed before the transaction: the pooled rows are committed and never change, and
     # outside a transaction block the snapshot is read over several connections at once.
@@ -243,7 +243,7 @@ def _reports_copy(*, snapshot_id: int, rows: list[tuple[str, str, object]]) -> N
     )
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         for association, kind, payload in rows:
-            # payloads are plain JSON types already (national.reports._json)
+            # payloads are plain JSON types already (national.reports.output.to_json)
             copy.write_row((snapshot_id, kind, association, orjson.dumps(payload).decode(), now))
 
 

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from instrument.models import FormItem
 from instrument.selectors import instrument_version_current
 from national.models import Snapshot
-from national.report_store import association_own_results
+from national.reports.store import association_own_results
 from national.selectors import (
     association_report,
     snapshot_list,

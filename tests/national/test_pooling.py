@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 
 from instrument.models import Item
 from national.models import PooledOutcome, PooledResponse, Snapshot, SnapshotPart
-from national.report_store import snapshot_frames
+from national.reports.store import snapshot_frames
 from national.services import (
     pseudonym,
     snapshot_part_extract,
@@ -131,7 +131,7 @@ def test_an_empty_snapshot_reads_as_empty_frames(alfa):
 def test_a_snapshot_read_in_shares_is_the_whole(data_in_both, alfa, beta):
     """Publication reads a snapshot over several connections, one share each (outside a
     transaction, so not here): the shares together are exactly the single read."""
-    from national.report_store import (
+    from national.reports.store import (
         _OUTCOME_TYPES,
         _OUTCOMES_SQL,
         _QUESTIONNAIRE_TYPES,
