@@ -224,7 +224,7 @@ def _matrix_stats_full(c: FloatArray, n_used: FloatArray) -> tuple[dict[str, Flo
         ls = lam.sum(axis=-1) ** 2
         core["omega_total_std"] = ls / (ls + (1.0 - lam**2).sum(axis=-1))
         lr = (lam * sd_items).sum(axis=-1) ** 2
-        core["omega_total"] = lr / (lr + ((1.0 - lam**2) * var).sum(axis=-1))
+        core["omega_total"] = lr / (lr + ((1.0 - lam**2) * sd_items**2).sum(axis=-1))
         col_c = c.sum(axis=-1)
         rest_var = c.sum(axis=(-2, -1))[:, None] - 2.0 * col_c + var
         items = {"r_drop": (col_c - var) / np.sqrt(var * rest_var)}
