@@ -28,21 +28,33 @@ def _inv_stack_flag(r: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
     """psych's ``Pinv`` of every matrix in the stack, and per matrix whether it has full rank.
 
     Rank is decided as psych does, by singular values: those at or below sqrt(eps) times the
-    largest are dropped (R is symmetric, so they are the absolute eigenvalues). A full-rank R
-    gets its plain inverse. ``np.linalg.inv`` cannot be trusted to fail on a singular R (with
-    fewer complete rows than items it returns a huge, meaningless inverse instead of raising),
-    so singularity is detected by rank, never by an exception.
+    largest are dropped (R is symmetric, so they are the absolute eigenvalues). ``np.linalg.inv``
+    cannot be trusted to fail on a singular R (with fewer complete rows than items it returns a
+    huge, meaningless inverse instead of raising), so singularity is decided by rank, never by
+    an exception. Cheap screen first: for symmetric R the 2-norm condition number is at most
+    the 1-norm one, ||R||_1 ||R^-1||_1, so where that is below 1 / sqrt(eps) every singular
+    value is kept and the plain inverse is psych's Pinv; only the other matrices (singular or
+    nearly so) get the eigendecomposition.
     """
-    w, v = np.linalg.eigh(r)
-    d = np.abs(w)
-    keep = d > _PINV_TOL * d.max(axis=-1, keepdims=True)
-    full = keep.all(axis=-1)
-    with np.errstate(divide="ignore"):
+    with np.errstate(all="ignore"):
+        try:
+            p = np.asarray(np.linalg.inv(r), dtype=np.float64)
+        except np.linalg.LinAlgError:  # exactly singular somewhere: decide every matrix by rank
+            p = np.full_like(r, np.nan)
+        cond = np.abs(r).sum(axis=-2).max(axis=-1) * np.abs(p).sum(axis=-2).max(axis=-1)
+    full = np.isfinite(cond) & (cond * _PINV_TOL < 0.5)
+    hard = np.flatnonzero(~full)
+    if hard.size:
+        w, v = np.linalg.eigh(r[hard])
+        d = np.abs(w)
+        keep = d > _PINV_TOL * d.max(axis=-1, keepdims=True)
         inv_w = np.where(keep, 1.0 / np.where(keep, w, 1.0), 0.0)
-    p = np.einsum("...ij,...j,...kj->...ik", v, inv_w, v)
-    if full.any():
-        p[full] = np.linalg.inv(r[full])
-    return np.asarray(p, dtype=np.float64), np.asarray(full, dtype=np.bool_)
+        p[hard] = np.einsum("...ij,...j,...kj->...ik", v, inv_w, v)
+        ok = keep.all(axis=-1)
+        if ok.any():  # full rank after all (condition between the screen and psych's bound)
+            p[hard[ok]] = np.linalg.inv(r[hard[ok]])
+        full[hard] = ok
+    return p, np.asarray(full, dtype=np.bool_)
 
 
 def alpha_core(c: FloatArray, n: ArrayLike) -> dict[str, FloatArray]:
