@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
+from national.datasets import dataset_download_open, dataset_request_create, dataset_request_decide
 from national.models import DatasetRequest
-from national.releases import dataset_download_open, dataset_request_create, dataset_request_decide
 from tenants.models import User
 from tenants.roles import Role
 from web.mixins import RoleRequiredMixin

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.safestring import mark_safe
@@ -17,6 +16,7 @@ from django.views.generic import TemplateView
 from instrument.models import FormItem
 from instrument.selectors import instrument_version_current
 from national.models import Snapshot
+from national.pooling import national_config, national_config_set, snapshot_start
 from national.reports.store import association_own_results
 from national.selectors import (
     association_report,
@@ -25,8 +25,6 @@ from national.selectors import (
     snapshot_published_latest,
     snapshot_report,
 )
-from national.services import national_config, national_config_set, snapshot_start
-from national.tasks import snapshot_run_queue
 from tenants.models import Association, User
 from tenants.permissions import current_association
 from tenants.roles import ASSOCIATION_ROLES, Role
@@ -65,9 +63,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             except (ValueError, ValidationError):
                 messages.error(request, _("k ska vara ett heltal mellan 3 och 100."))
             return redirect("web:dashboard")
-        with transaction.atomic():
-            snapshot = snapshot_start(actor=request.user)
-            snapshot_run_queue(snapshot=snapshot)
+        snapshot = snapshot_start(actor=request.user)
         messages.success(request, _("Sammanställning %d har startats.") % snapshot.number)
         return redirect("web:dashboard")
 

@@ -168,7 +168,9 @@ def test_good_example_page_stores_text_and_attachment(alfa, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     with tenant_context(alfa):
-        item = local_item_create(code="gott", text_sv="Gott exempel", kind="good_example")
+        item = local_item_create(
+            code="gott", text_sv="Gott exempel", kind="good_example", actor=None
+        )
     client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
     form = client.get("/config/good-examples/new/").content.decode()
     assert 'enctype="multipart/form-data"' in form

@@ -7,14 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from national.models import DatasetDownload, DatasetRequest
-from national.releases import (
+from national.datasets import (
     dataset_download_open,
     dataset_request_create,
     dataset_request_decide,
 )
-from national.services import snapshot_start
-from national.tasks import snapshot_run_queue
+from national.models import DatasetDownload, DatasetRequest
+from national.pooling import snapshot_start
 from tenants.models import AuditEvent
 from tenants.roles import Role
 from tests.conftest import consenting_with_data, host_client
@@ -31,7 +30,6 @@ def published(alfa, beta, django_capture_on_commit_callbacks, settings, tmp_path
     consenting_with_data((alfa, beta), seed=33, participants=80)
     with django_capture_on_commit_callbacks(execute=True):
         snapshot = snapshot_start(actor=None)
-        snapshot_run_queue(snapshot=snapshot)
     return snapshot
 
 
@@ -170,7 +168,7 @@ def test_build_reports_progress_and_checksums_the_archive(
 ):
     import hashlib
 
-    from national.releases import STAGES, dataset_build_run
+    from national.datasets import STAGES, dataset_build_run
 
     req = dataset_request_create(
         requester=people["researcher"], purpose=PURPOSE, fmt=fmt, layout="long"
@@ -196,8 +194,8 @@ def test_build_reports_progress_and_checksums_the_archive(
 def test_build_task_records_progress_for_the_pages(
     people, published, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from national import releases
-    from national.releases import dataset_progress_set
+    from national.datasets import STAGES, dataset_progress_set
+    from national.datasets import tasks as dataset_tasks
     from national.tasks import dataset_build_task
 
     recorded: list[tuple[str, int]] = []
@@ -206,7 +204,7 @@ def test_build_task_records_progress_for_the_pages(
         recorded.append((stage, percent))
         dataset_progress_set(request_id=request_id, stage=stage, percent=percent)
 
-    monkeypatch.setattr(releases, "dataset_progress_set", spy)
+    monkeypatch.setattr(dataset_tasks, "dataset_progress_set", spy)
 
     req = dataset_request_create(
         requester=people["researcher"], purpose=PURPOSE, fmt="parquet", layout="wide"
@@ -227,7 +225,7 @@ def test_build_task_records_progress_for_the_pages(
     assert 'value="42"' in page
     dataset_build_task.apply(args=[req.pk])
     stages = list(dict.fromkeys(stage for stage, _ in recorded))
-    assert stages == list(releases.STAGES)
+    assert stages == list(STAGES)
     assert [p for _, p in recorded] == sorted(p for _, p in recorded)
     req.refresh_from_db()
     assert (req.status, req.progress, req.progress_stage) == ("ready", 100, "done")

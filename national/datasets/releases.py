@@ -1,5 +1,8 @@
 """Researcher dataset releases: request → approval by the steering group → frozen build →
-download by the requester only, for a limited time, every download audited."""
+download by the requester only, for a limited time, every download audited.
+
+Approval queues the build on commit, by task name (``national.dataset_build``): this module
+never imports the tasks, which import it."""
 
 from __future__ import annotations
 
@@ -20,12 +23,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from instrument.services import BUNDLED_VERSION_FILE
+from national.datasets.build import dataset_build
+from national.datasets.spec import DatasetSpec
+from national.datasets.writers import dataset_write
 from national.models import DatasetDownload, DatasetRequest
+from national.pooling import snapshot_frames
 from national.selectors import snapshot_published_latest
+from national.tasking import task_queue_on_commit
 from tenants.models import User
 from tenants.services import audit_record
 
 RELEASE_DAYS = 30
+BUILD_TASK = "national.dataset_build"  # stable: running workers know it by this name
 COPY_BLOCK = 1 << 20
 # Share of the build that each stage takes (roughly, measured on the 1M-row bench release).
 STAGES: dict[str, tuple[float, float]] = {
@@ -106,10 +115,7 @@ def dataset_request_decide(
         reason=request.decision_reason,
     )
     if approve:
-        from national.tasks import dataset_build_task
-
-        request_id = request.pk
-        transaction.on_commit(lambda: dataset_build_task.delay(request_id))
+        task_queue_on_commit(BUILD_TASK, request.pk)
     return request
 
 
@@ -160,9 +166,6 @@ def dataset_build_run(*, request_id: int, progress: BuildProgress | None = None)
     built; the data file is written in chunks of rows (except xlsx), zipped and checksummed
     block by block, so the peak memory is the snapshot frames or the built frame plus a
     chunk, not several copies of the release."""
-    from national.datasets import DatasetSpec, dataset_build, dataset_write
-    from national.reports.store import snapshot_frames
-
     request = DatasetRequest.objects.select_related("snapshot").get(pk=request_id)
     if request.status == DatasetRequest.Status.READY:
         return request

@@ -1,36 +1,9 @@
-"""Disclosure control: small-cell suppression for tables, k-anonymity for microdata.
-
-Tables: counts with row and column margins (and grand total). A cell with 0 < count < k is
-suppressed (primary). Because margins are published, a lone suppressed cell in a row or column
-could be recovered by subtraction, and combinations of rows and columns can pin cells too, so
-complementary cells are suppressed until no suppressed cell is determined by the published
-numbers. One mechanism decides "determined" everywhere: every published number (a table cell,
-a margin, or any other published sum over the same units) is a linear functional of the
-interior cells, and a suppressed number is determined exactly when its functional lies in the
-span of the published ones (:func:`determined`).
-
-* :func:`suppress_table` / :func:`suppression_mask`: a two-way table with its margins.
-  Complements are the smallest non-zero published cells of the offending line (least
-  information lost), interior cells before margins.
-* :func:`line_mask`: groups under a published total (a one-column table with its total, in
-  closed form), and then the smallest published groups until the suppressed groups together
-  hold 0 or at least k units (the total minus the published groups never describes fewer
-  than k).
-* :func:`protect_table`: a two-way table published together with other sums over the same
-  units (``linked`` functionals, e.g. a share's numerator and its breakdown), each published
-  always or with one table cell: complements are added until no protected cell is determined
-  by everything published.
-
-Microdata: a table is k-anonymous on named quasi-identifiers when every combination of their
-values is shared by at least k records; :func:`generalise` coarsens age into bands and merges
-categories so that it becomes so.
-"""
+"""Small-cell suppression for tables: one linear-algebra mechanism (see the package doc)."""
 
 from __future__ import annotations
 
 import functools
-import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -332,88 +305,3 @@ def _next_complement(
         if not det(trial)[i * (c + 1) + j]:
             return cell
     return cand[0]
-
-
-@dataclass(frozen=True)
-class KAnonymity:
-    """``classes``: each combination of quasi-identifier values with its record count;
-    ``risky``: the classes smaller than k."""
-
-    k: int
-    quasi_identifiers: tuple[str, ...]
-    min_class_size: int
-    records_at_risk: int
-    share_at_risk: float
-    classes: pd.DataFrame
-    risky: pd.DataFrame
-
-    @property
-    def satisfied(self) -> bool:
-        return self.records_at_risk == 0
-
-
-def k_anonymity(data: pd.DataFrame, quasi_identifiers: Sequence[str], *, k: int = 5) -> KAnonymity:
-    """Check k-anonymity: every combination of quasi-identifier values (missing is a value)
-    must occur in at least k records."""
-    qi = list(quasi_identifiers)
-    classes = data.groupby(qi, dropna=False, observed=True).size().rename("n").reset_index()
-    risky = classes[classes["n"] < k].reset_index(drop=True)
-    at_risk = int(risky["n"].sum())
-    return KAnonymity(
-        k=k,
-        quasi_identifiers=tuple(qi),
-        min_class_size=int(classes["n"].min()) if len(classes) else 0,
-        records_at_risk=at_risk,
-        share_at_risk=at_risk / len(data) if len(data) else 0.0,
-        classes=classes,
-        risky=risky,
-    )
-
-
-def age_bands(age: pd.Series, edges: Sequence[int]) -> pd.Series:
-    """Age in bands [e0, e1), [e1, e2), ... labelled "16-24" etc.; outside the edges: NaN."""
-    e = list(edges)
-    labels = [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(e)]
-    return pd.cut(age, bins=e, right=False, labels=labels).astype("object")
-
-
-def generalise(
-    data: pd.DataFrame,
-    *,
-    age: str | None = None,
-    age_edges: Sequence[int] = (16, 25, 35, 45, 55, 65),
-    merge: Mapping[str, Mapping[object, object]] | None = None,
-) -> pd.DataFrame:
-    """Coarsen quasi-identifiers: ``age`` column into bands, ``merge`` maps old to new
-    categories per column (unmapped values kept). Returns a new frame."""
-    out = data.copy()
-    if age is not None:
-        out[age] = age_bands(out[age], age_edges)
-    for col, mapping in (merge or {}).items():
-        out[col] = out[col].map(lambda v, m=mapping: m.get(v, v))
-    return out
-
-
-def generalise_until_k_anonymous(
-    data: pd.DataFrame,
-    quasi_identifiers: Sequence[str],
-    *,
-    k: int = 5,
-    steps: Sequence[Mapping[str, object]] = (),
-) -> tuple[pd.DataFrame, KAnonymity, int]:
-    """Apply :func:`generalise` keyword sets in order until k-anonymous.
-
-    Returns (data, check, steps used). If still not k-anonymous after all steps, the records in
-    classes smaller than k are dropped (local suppression) and reported by the final check.
-    """
-    current = data
-    for used, step in enumerate([{}, *steps]):
-        if step:
-            current = generalise(current, **step)  # type: ignore[arg-type]
-        check = k_anonymity(current, quasi_identifiers, k=k)
-        if check.satisfied:
-            return current, check, used
-    qi = list(quasi_identifiers)
-    sizes = current.groupby(qi, dropna=False, observed=True)[qi[0]].transform("size")
-    kept = current[sizes >= k]
-    return kept, k_anonymity(kept, qi, k=k), len(steps)

@@ -129,7 +129,7 @@ def _demo_data_load(associations: list[tuple[DemoAssociation, Association]]) -> 
     data = synthetic_generate(specs=specs, seed=2015)
     for demo, association in empty:
         with tenant_context(association):
-            synthetic_data_load(data=data[demo.slug])
+            synthetic_data_load(data=data[demo.slug], actor=None)
             tables_analyze(tables=SYNTHETIC_TABLES)
         public_schema_use()
 
@@ -174,7 +174,9 @@ def demo_platform_build(*, with_data: bool = True) -> list[tuple[str, str, str]]
         with transaction.atomic(), tenant_context(association):
             for name in demo.activities:
                 if not Activity.objects.filter(name=name).exists():
-                    activity_create(name=name, description="Demoinsats", form_codes=ALL_FORMS)
+                    activity_create(
+                        name=name, description="Demoinsats", form_codes=ALL_FORMS, actor=None
+                    )
         public_schema_use()
         for suffix, first, role in [
             ("admin", "Förbundsadministratör", Role.ASSOCIATION_ADMIN),
@@ -228,12 +230,9 @@ def _demo_national_targets() -> None:
 
 def _demo_snapshot() -> None:
     """Pool the consenting demo associations so the dashboard opens populated."""
+    from national.pooling import snapshot_start
     from national.selectors import snapshot_published_latest
-    from national.services import snapshot_start
-    from national.tasks import snapshot_run_queue
 
     if snapshot_published_latest() is not None:
         return
-    with transaction.atomic():
-        snapshot = snapshot_start(actor=None)
-        snapshot_run_queue(snapshot=snapshot)
+    snapshot_start(actor=None)

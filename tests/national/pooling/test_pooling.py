@@ -8,9 +8,9 @@ from django_tenants.utils import tenant_context
 
 from instrument.models import Item
 from national.models import PooledOutcome, PooledResponse, Snapshot, SnapshotPart
-from national.reports.store import snapshot_frames
-from national.services import (
+from national.pooling import (
     pseudonym,
+    snapshot_frames,
     snapshot_part_extract,
     snapshot_publish,
     snapshot_start,
@@ -38,10 +38,10 @@ def data_in_both(alfa, beta):
     data = synthetic_generate(specs=specs, seed=5)
     for association in (alfa, beta):
         with tenant_context(association):
-            synthetic_data_load(data=data[association.slug])
+            synthetic_data_load(data=data[association.slug], actor=None)
             # A local item with an answer: must never be pooled.
             item = local_item_create(
-                code="lokal", text_sv="Lokal fråga", kind="likert", scale_points=6
+                code="lokal", text_sv="Lokal fråga", kind="likert", scale_points=6, actor=None
             )
             first = Answer.objects.select_related("response").first()
             Answer.objects.create(response=first.response, local_item=item, value=6)
@@ -50,7 +50,7 @@ def data_in_both(alfa, beta):
 
 
 def test_only_consenting_associations_are_included(data_in_both, alfa, beta):
-    snapshot = snapshot_start(actor=None)
+    snapshot = snapshot_start(actor=None, queue=False)
     assert list(snapshot.parts.values_list("association_slug", flat=True)) == ["alfa"]
     with pytest.raises(PermissionError):
         SnapshotPart.objects.create(snapshot=snapshot, association_slug="beta")
@@ -59,7 +59,7 @@ def test_only_consenting_associations_are_included(data_in_both, alfa, beta):
 
 
 def test_extraction_is_anonymised_core_only_and_idempotent(data_in_both, alfa):
-    snapshot = snapshot_start(actor=None)
+    snapshot = snapshot_start(actor=None, queue=False)
     part = snapshot_part_extract(snapshot_id=snapshot.pk, association_slug="alfa")
     with tenant_context(alfa):
         core_answers = Answer.objects.filter(item__isnull=False).count()
@@ -88,7 +88,7 @@ def test_extraction_is_anonymised_core_only_and_idempotent(data_in_both, alfa):
 
 def test_pooled_answers_read_back_as_stored(data_in_both, alfa):
     """The parallel arrays keep each value with its item, don't know included."""
-    snapshot = snapshot_start(actor=None)
+    snapshot = snapshot_start(actor=None, queue=False)
     snapshot_part_extract(snapshot_id=snapshot.pk, association_slug="alfa")
     with tenant_context(alfa):
         stored = Counter(
@@ -112,15 +112,15 @@ def test_pooled_answers_read_back_as_stored(data_in_both, alfa):
 
 
 def test_numbers_increase(data_in_both):
-    first = snapshot_start(actor=None)
-    second = snapshot_start(actor=None)
+    first = snapshot_start(actor=None, queue=False)
+    second = snapshot_start(actor=None, queue=False)
     assert second.number == first.number + 1
     assert Snapshot.objects.filter(status="running").count() == 2
 
 
 def test_an_empty_snapshot_reads_as_empty_frames(alfa):
     association_consent_set(association=alfa, consent=True, given_by="Styrelsen", actor=None)
-    snapshot = snapshot_start(actor=None)
+    snapshot = snapshot_start(actor=None, queue=False)
     snapshot_part_extract(snapshot_id=snapshot.pk, association_slug="alfa")
     answers, outcomes = snapshot_frames(snapshot=snapshot)
     assert answers.empty and outcomes.empty
@@ -140,7 +140,7 @@ def test_a_snapshot_read_in_shares_is_the_whole(data_in_both, alfa, beta):
     )
 
     association_consent_set(association=beta, consent=True, given_by="Styrelsen", actor=None)
-    snapshot = snapshot_start(actor=None)
+    snapshot = snapshot_start(actor=None, queue=False)
     for slug in ("alfa", "beta"):
         snapshot_part_extract(snapshot_id=snapshot.pk, association_slug=slug)
     for sql, types in [
