@@ -57,8 +57,8 @@ def main() -> None:
     from instrument.services import instrument_bundled_ensure
     from national.models import PooledResponse, Snapshot
     from national.pooling import snapshot_part_extract, snapshot_publish, snapshot_start
+    from ops.demo import _demo_national_targets
     from tenants.db import public_schema_use
-    from tenants.demo import _demo_national_targets
     from tenants.models import Association
     from tenants.services import public_tenant_ensure, template_schema_ensure
 

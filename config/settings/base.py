@@ -38,6 +38,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, never a CDN
     "web",
     "api",
+    "ops",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

@@ -38,10 +38,10 @@ def data_in_both(alfa, beta):
     data = synthetic_generate(specs=specs, seed=5)
     for association in (alfa, beta):
         with tenant_context(association):
-            synthetic_data_load(data=data[association.slug])
+            synthetic_data_load(data=data[association.slug], actor=None)
             # A local item with an answer: must never be pooled.
             item = local_item_create(
-                code="lokal", text_sv="Lokal fråga", kind="likert", scale_points=6
+                code="lokal", text_sv="Lokal fråga", kind="likert", scale_points=6, actor=None
             )
             first = Answer.objects.select_related("response").first()
             Answer.objects.create(response=first.response, local_item=item, value=6)

@@ -80,7 +80,7 @@ def test_task_runs_in_the_schema_it_was_queued_from(worker, alfa, beta):
     for association in (alfa, beta):
         with tenant_context(association):
             results[association.slug] = worker.send_task(
-                "tenants.worker_probe", kwargs={"token": association.slug}
+                "ops.worker_probe", kwargs={"token": association.slug}
             )
     alfa_result = results["alfa"].get(timeout=60)
     beta_result = results["beta"].get(timeout=60)
@@ -93,5 +93,5 @@ def test_task_runs_in_the_schema_it_was_queued_from(worker, alfa, beta):
 
 def test_task_from_public_host_runs_in_public(worker):
     public_schema_use()
-    result = worker.send_task("tenants.worker_probe", kwargs={"token": "public"}).get(timeout=60)
+    result = worker.send_task("ops.worker_probe", kwargs={"token": "public"}).get(timeout=60)
     assert result == {"token": "public", "schema": "public", "activities": []}

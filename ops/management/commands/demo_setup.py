@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from tenants.demo import DEMO_ASSOCIATIONS, DEMO_PASSWORD, demo_platform_build
+from ops.demo import DEMO_ASSOCIATIONS, DEMO_PASSWORD, demo_platform_build
 
 
 class Command(BaseCommand):

@@ -26,17 +26,10 @@ from tenants.services import (
     user_create,
 )
 from tenants.validators import luhn_check_digit
+from vocabulary import codes
 
 DEMO_PASSWORD = "nns-demo-2026"
-ALL_FORMS = [
-    "participant_during",
-    "participant_exit",
-    "staff_participant",
-    "staff_half_yearly",
-    "manager",
-    "board",
-    "partner_management",
-]
+ALL_FORMS = list(codes("form"))
 
 
 @dataclass(frozen=True)
@@ -129,7 +122,7 @@ def _demo_data_load(associations: list[tuple[DemoAssociation, Association]]) -> 
     data = synthetic_generate(specs=specs, seed=2015)
     for demo, association in empty:
         with tenant_context(association):
-            synthetic_data_load(data=data[demo.slug])
+            synthetic_data_load(data=data[demo.slug], actor=None)
             tables_analyze(tables=SYNTHETIC_TABLES)
         public_schema_use()
 
@@ -174,7 +167,9 @@ def demo_platform_build(*, with_data: bool = True) -> list[tuple[str, str, str]]
         with transaction.atomic(), tenant_context(association):
             for name in demo.activities:
                 if not Activity.objects.filter(name=name).exists():
-                    activity_create(name=name, description="Demoinsats", form_codes=ALL_FORMS)
+                    activity_create(
+                        name=name, description="Demoinsats", form_codes=ALL_FORMS, actor=None
+                    )
         public_schema_use()
         for suffix, first, role in [
             ("admin", "Förbundsadministratör", Role.ASSOCIATION_ADMIN),
