@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView
@@ -31,12 +32,16 @@ from pilot.services import (
 )
 from pilot.services.imports import ImportRejected, responses_import
 from tenants.roles import ASSOCIATION_ROLES, Role
+from vocabulary.choices import Occasion
 from web.mixins import RoleRequiredMixin, acting_user
 
 
 def _form_choices() -> list[tuple[str, str]]:
     version = instrument_version_current()
-    return [(f.code, f.name_sv) for f in Form.objects.filter(version=version)]
+    english = (get_language() or "sv").startswith("en")
+    return [
+        (f.code, f.name_en if english else f.name_sv) for f in Form.objects.filter(version=version)
+    ]
 
 
 class InvitationForm(forms.Form):
@@ -44,12 +49,7 @@ class InvitationForm(forms.Form):
     form_code = forms.ChoiceField(label=_lazy("Formulär"))
     occasion = forms.ChoiceField(
         label=_lazy("Mättillfälle"),
-        choices=[
-            ("during", _lazy("Under insatsen")),
-            ("exit", _lazy("Vid avslut")),
-            ("periodic", _lazy("Återkommande")),
-            ("half_yearly", _lazy("Halvårsvis")),
-        ],
+        choices=Occasion.choices,
     )
     participants = forms.ModelMultipleChoiceField(
         label=_lazy("Deltagare (för deltagarformulär)"),

@@ -31,7 +31,7 @@ class DatasetRequestForm(forms.Form):
     )
     layout = forms.ChoiceField(
         label=_lazy("Form"),
-        choices=[("wide", _lazy("En rad per enkät")), ("long", _lazy("En rad per svar"))],
+        choices=DatasetRequest.Layout.choices,
     )
     fmt = forms.ChoiceField(label=_lazy("Format"), choices=DatasetRequest.Format.choices)
     association_names = forms.BooleanField(

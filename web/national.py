@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -26,6 +28,7 @@ from national.selectors import (
 from tenants.models import Association, User
 from tenants.permissions import current_association
 from tenants.roles import ASSOCIATION_ROLES, Role
+from vocabulary import half_year_label, label
 from web.charts import funnel_svg
 from web.mixins import RoleRequiredMixin
 
@@ -42,7 +45,18 @@ def _form_points() -> dict[str, set[int]]:
 
 
 def _percent(value: Any) -> str:
-    return "–" if value is None else f"{round(float(value) * 100)} %"
+    """``75 %`` (non-breaking space) in Swedish, ``75%`` in English; ``–`` when missing."""
+    if value is None:
+        return "–"
+    sign = "%" if (get_language() or "sv").startswith("en") else "\N{NO-BREAK SPACE}%"
+    return f"{round(float(value) * 100)}{sign}"
+
+
+def _named(funnel: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """The funnel with associations by name (the chart's dots are labelled with them)."""
+    points = [{**p, "association": names.get(p.get("association"), p.get("association"))}
+              for p in funnel.get("points", [])]  # fmt: skip
+    return {**funnel, "points": points}
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):
@@ -74,7 +88,6 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         bench = snapshot_report(snapshot=snapshot, kind="benchmark") or {}
         reliability = snapshot_report(snapshot=snapshot, kind="reliability") or []
         counties = dict(Association.objects.values_list("slug", "county"))
-        names = dict(Association.objects.values_list("slug", "name"))
         periods = sorted({c["period"] for c in bench.get("cells", [])})
         period = self.request.GET.get("period") or (periods[-1] if periods else "")
         county = self.request.GET.get("county", "")
@@ -133,7 +146,11 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             funnel_points=funnel_points,
             chosen_point=chosen,
             funnel_svg=mark_safe(
-                funnel_svg(funnel, title=_("Trattdiagram för mätpunkt %d") % chosen)
+                funnel_svg(
+                    _named(funnel, names),
+                    title=_("Trattdiagram för mätpunkt %(p)d, %(per)s")
+                    % {"p": chosen, "per": half_year_label(period, get_language())},
+                )
             )
             if funnel
             else "",
@@ -200,20 +217,45 @@ class ResultsView(RoleRequiredMixin, TemplateView):
                         "point": f["point"],
                         "period": f["period"],
                         "own": own,
+                        "share_text": _percent(own.get("share")),
                         "svg": mark_safe(
                             funnel_svg(
                                 shown,
                                 title=_("Mätpunkt %(p)d, %(per)s")
-                                % {"p": f["point"], "per": f["period"]},
+                                % {
+                                    "p": f["point"],
+                                    "per": half_year_label(f["period"], get_language()),
+                                },
                                 highlight=association.slug,
                                 show_others=False,
                             )
                         ),
                     }
                 )
+        lang = get_language()
         for flow in (results["national"] or {}).get("flow", []):
-            flow["table"] = list(zip(flow["rows"], flow["counts"], strict=False))
+            flow["column_labels"] = [_flow_label("gender", c, lang) for c in flow["columns"]]
+            flow["table"] = [
+                (_flow_label("exit_outcome", r, lang), _flow_row(c, flow["columns"]))
+                for r, c in zip(flow["rows"], flow["counts"], strict=False)
+            ]
+        withheld = [f for f in (pooled or {}).get("funnels", []) if f.get("national_share") is None]
         context.update(results=results, k=k, pooled=pooled is not None)
+        context["national_withheld"] = bool(withheld)
+        context["min_associations"] = (pooled or {}).get(
+            "min_associations", settings.NNS_NATIONAL_MIN_ASSOCIATIONS
+        )
         context["funnels"] = own_funnels[-6:]
         context["snapshot"] = snapshot
         return context
+
+
+def _flow_label(kind: str, code: str, lang: str | None) -> str:
+    return label("margin" if code == "total" else kind, code, lang)
+
+
+def _flow_row(counts: Any, columns: list[str]) -> list[Any]:
+    """One row's counts in column order (stored as a dict by column, or as a list)."""
+    if isinstance(counts, dict):
+        return [counts.get(c) for c in columns]
+    return list(counts)

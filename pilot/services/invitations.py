@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from instrument.models import Form
@@ -19,6 +20,7 @@ from pilot.services.submission_inputs import PARTICIPANT_FORMS, SubmissionInput
 from pilot.services.submission_store import AuditEntry, responses_write
 from tenants.audit import audit_record_here
 from tenants.models import User
+from vocabulary import label
 
 # No 0/O, 1/I/L: short codes are typed from paper.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -48,7 +50,10 @@ def invitations_issue(
         errors["form_code"] = [_("Okänt formulär: %s") % form_code]
     else:
         if occasion not in form.occasions:
-            errors["occasion"] = [_("Formuläret används inte vid mättillfället %s.") % occasion]
+            errors["occasion"] = [
+                _("Formuläret används inte vid mättillfället %s.")
+                % label("occasion", occasion, get_language()).lower()
+            ]
         if form_code not in activity.form_codes:
             errors["form_code"] = [_("Insatsen använder inte formuläret.")]
         if form_code in PARTICIPANT_FORMS and not participants:

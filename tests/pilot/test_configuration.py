@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from pilot.models import Activity, LocalItem, LocalTarget
@@ -112,7 +113,7 @@ def test_local_80_percent_target_on_local_item_and_on_point(in_alfa):
         valid_from=dt.date(2018, 1, 1),
         actor=None,
     )
-    assert target.describe() == "Minst 80 % svarar 4 eller högre"
+    assert target.describe() == "Minst 80\N{NO-BREAK SPACE}% svarar 4 eller högre"
     activity_create(name="Med deltagarformulär", form_codes=["participant_during"], actor=None)
     on_point = local_target_create(
         point_number=1,
@@ -196,7 +197,10 @@ def test_good_example_and_register_targets(in_alfa):
         valid_from=dt.date(2018, 1, 1),
         actor=None,
     )
-    assert "arbete" not in work.describe()  # outcomes are codes in the description
+    # Outcomes by their labels, in the active language, never as codes.
+    assert work.describe() == "Minst 30\N{NO-BREAK SPACE}% av avslut till arbete, studier"
+    with translation.override("en"):
+        assert work.describe() == "At least 30% of exits to work, studies"
     with pytest.raises(ValidationError):
         local_target_create(
             point_number=20,

@@ -67,7 +67,7 @@ def test_import_page_lists_row_errors_and_stores_nothing(admin, alfa):
     with tenant_context(alfa):
         assert Response.objects.count() == 1
     rates = admin.get("/collect/").content.decode()
-    assert 'id="response-rates"' in rates and "<td>board</td>" in rates
+    assert 'id="response-rates"' in rates and "<td>Styrelse – per halvår</td>" in rates
 
 
 def test_register_page_upserts(admin, alfa):
