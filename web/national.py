@@ -79,6 +79,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        names = dict(Association.objects.values_list("slug", "name"))
         context["config_k"] = national_config().small_cell_k
         context["running"] = snapshot_running() is not None
         snapshot = snapshot_published_latest()

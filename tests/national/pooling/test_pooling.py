@@ -10,9 +10,9 @@ from instrument.models import Item
 from national.models import PooledOutcome, PooledResponse, Snapshot, SnapshotPart
 from national.pooling import (
     pseudonym,
+    snapshot_finish,
     snapshot_frames,
     snapshot_part_extract,
-    snapshot_finish,
     snapshot_start,
 )
 from pilot.models import Answer, Participant
