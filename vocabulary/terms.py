@@ -220,6 +220,51 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ("n_below_k", "för få svar", "too few answers"),
         ("complementary", "dold för att skydda en annan cell", "hidden to protect another cell"),
     ),
+    # Reliability: what a reader must know about a scale (national.reports.reliability) and
+    # about its items (stats.item_review).
+    "scale_flag": _terms(
+        (
+            "few_items",
+            "Färre än tre frågor: α säger lite om skalan",
+            "Fewer than three items: alpha says little about the scale",
+        ),
+        (
+            "negative_alpha",
+            "Negativt α: frågorna hänger inte ihop (kontrollera omvända frågor)",
+            "Negative alpha: the items do not hang together (check reversed items)",
+        ),
+        ("low_alpha", "Mycket lågt α (under 0,50)", "Very low alpha (below 0.50)"),
+        ("small_n", "Få svar (under 30): talen är osäkra", "Few answers (under 30): uncertain"),
+    ),
+    "item_flag": _terms(
+        ("zero_variance", "alla har svarat samma", "everyone gave the same answer"),
+        ("few_answers", "färre än 30 svar", "fewer than 30 answers"),
+        (
+            "low_item_rest_r",
+            "hänger svagt ihop med de andra frågorna (r under 0,30)",
+            "weak link with the other items (r below 0.30)",
+        ),
+        (
+            "alpha_rises_if_dropped",
+            "α blir högre utan frågan",
+            "alpha is higher without the item",
+        ),
+        ("floor_effect", "många svar på lägsta steget", "many answers on the lowest step"),
+        ("ceiling_effect", "många svar på högsta steget", "many answers on the highest step"),
+        ("many_dont_know", "många svarar ”vet inte”", "many answer ”don't know”"),
+        ("high_missing", "många lämnar frågan tom", "many leave the item blank"),
+        ("low_loading", "låg faktorladdning (under 0,40)", "low factor loading (below 0.40)"),
+        (
+            "non_invariant_loading",
+            "laddningen skiljer mellan grupper",
+            "the loading differs between groups",
+        ),
+        (
+            "non_invariant_intercept",
+            "nivån skiljer mellan grupper",
+            "the intercept differs between groups",
+        ),
+    ),
     "margin": _terms(("total", "Totalt", "Total")),
     "scope": _terms(("pooled", "Samtliga förbund", "All associations")),
     # --- researcher datasets ------------------------------------------------------------------
