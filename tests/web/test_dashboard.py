@@ -63,8 +63,9 @@ def _cell(association: str, point: int, period: str, k: int = 5) -> dict:
     if n < k:
         return {**base, "suppressed": True, "reason": "n_below_k", "signal": "grey",
                 "share": None, "successes": None}  # fmt: skip
+    signal = "green" if y / n >= 0.8 else "red"
     return {**base, "successes": y, "share": y / n, "wilson_low": low, "wilson_high": high,
-            "signal": "green" if y / n >= 0.8 else "red", "suppressed": False, "reason": None}  # fmt: skip
+            "signal": signal, "suppressed": False, "reason": None}  # fmt: skip
 
 
 def _national(point: int, period: str) -> dict:
@@ -83,8 +84,9 @@ def _month(period: str) -> dt.date:
 
 @pytest.fixture
 def steering(alfa, beta):
-    for slug, name, county, org in (("gamma", "Samordningsförbundet Gamma", "01", "222000-1110"),
-                                    ("delta", "Samordningsförbundet Delta", "24", "222000-1120")):  # fmt: skip
+    more = (("gamma", "Samordningsförbundet Gamma", "01", "222000-1110"),
+            ("delta", "Samordningsförbundet Delta", "24", "222000-1120"))  # fmt: skip
+    for slug, name, county, org in more:
         Association.objects.create(schema_name=slug, slug=slug, name=name, county=county,
                                    org_number=org)  # fmt: skip
     for number in (1, 2):

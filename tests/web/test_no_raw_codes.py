@@ -42,6 +42,7 @@ NOT_PAGES = {
     "swagger-ui": "Swagger UI, a third-party English tool for programmers",
     "web:logout": "POST only: logs out and redirects",
     "web:dataset-download": "a file download (exports are labelled separately)",
+    "web:dashboard-export": "a table download (CSV/XLSX) of a dashboard table",
 }
 SKIPPED_PREFIXES = (
     "admin/",  # Django's admin: the platform administrators' tool, translated by Django itself
@@ -281,6 +282,8 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "code": exited.code,
         "token": participant_links[0].token,
         "pk": ready.pk,
+        "association": alfa.slug,
+        "point": 1,
     }
     return users, kwargs, [participant_links[0], board_links[0]]
 
