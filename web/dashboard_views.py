@@ -159,7 +159,7 @@ def cell_context(data: Snapshotted, association: str, point: int) -> dict[str, A
         ticks=[(v, str(v)) for v in (1, 2, 3, 4, 5)] if mean else PERCENT_TICKS,
         target=None if level is None else float(level),
         target_label=_("Målnivå"),
-        band_label=_("skuggat: 95 % KI"),
+        band_label=_("Skuggat fält: 95 % konfidensintervall"),
     )
     latest = next((c for c in reversed(rows) if not c.get("suppressed")), None)
     return {

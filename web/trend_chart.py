@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 48, 96, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 72, 24, 40
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def trend_svg(
         )
     if band_label:
         out.append(
-            f'<text x="{WIDTH - RIGHT + 4}" y="{TOP + 10}" class="line-label">'
+            f'<text x="{LEFT}" y="{TOP - 8}" class="line-label">'
             f"{escape(band_label)}</text>"
         )
     out.append("</svg>")
