@@ -13,7 +13,7 @@ from instrument.targets import RegisterOutcome
 from pilot.models import Activity, MunicipalityYear, Participant
 from tenants.audit import audit_record_here
 from tenants.models import User
-from tenants.validators import looks_like_personal_number
+from tenants.personal_numbers import participant_code_errors, personal_numbers_refuse
 
 
 @transaction.atomic
@@ -27,8 +27,8 @@ def participant_register(
     actor: User | None,
 ) -> Participant:
     code = code.strip()
-    if looks_like_personal_number(code):
-        raise ValidationError({"code": [_("Personnummer får inte användas som deltagarkod.")]})
+    if messages := participant_code_errors(code):
+        raise ValidationError({"code": messages})
     participant = Participant(
         code=code, gender=gender, age_band=age_band, activity=activity, started_on=started_on
     )
@@ -119,6 +119,7 @@ def _municipality_year_save(
     financial_assistance_fte: Decimal,
     population_20_64: int,
 ) -> MunicipalityYear:
+    personal_numbers_refuse({"municipality": municipality})
     if not 1990 <= year <= 2100:
         raise ValidationError({"year": [_("Orimligt år.")]})
     values: dict[str, Decimal | int] = {
