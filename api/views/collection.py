@@ -33,6 +33,7 @@ from api.serializers.collection import (
 from pilot.models import Activity, Invitation, MunicipalityYear, Participant, Response
 from pilot.selectors import response_rates
 from pilot.services import (
+    IdempotencyKeyReused,
     NewParticipant,
     SubmissionInput,
     invitations_issue,
@@ -86,8 +87,9 @@ def _submissions_parse(data: object) -> list[SubmissionInput]:
 
 
 class ResponseListView(AssociationAPIView):
-    """Submit one or many questionnaires (JSON) atomically; an ``Idempotency-Key`` header makes
-    a retried request store nothing new."""
+    """Submit one or many questionnaires (JSON) atomically. An ``Idempotency-Key`` header
+    (scoped to the user) makes a retried request store nothing new and answer as the first
+    time; the same key with another body is refused with 409."""
 
     serializer_class = ResponseSerializer
     required_roles = ASSOCIATION_MEMBERS
@@ -116,7 +118,7 @@ class ResponseListView(AssociationAPIView):
 
     @extend_schema(
         request=SubmissionBatchSerializer,
-        responses={201: ResponseSerializer(many=True)},
+        responses={201: ResponseSerializer(many=True), 409: dict},
         parameters=[OpenApiParameter("Idempotency-Key", location="header")],
     )
     def post(self, request: Request) -> ApiResponse:
@@ -133,17 +135,25 @@ class ResponseListView(AssociationAPIView):
                 actor=acting_user(request),
                 idempotency_key=key,
             )
+        except IdempotencyKeyReused as exc:
+            return ApiResponse(
+                {"detail": exc.message, "errors": {"Idempotency-Key": [exc.message]}},
+                status=status.HTTP_409_CONFLICT,
+            )
         except ValidationError as exc:
             raise ValidationError(
                 {f"submissions.{k}": v for k, v in exc.message_dict.items()}
             ) from exc
-        return ApiResponse(
+        reply = ApiResponse(
             {
                 "created": stored.created,
                 "responses": [_RESPONSE_OUT.to_representation(r) for r in stored.responses],
             },
             status=status.HTTP_201_CREATED if stored.created else status.HTTP_200_OK,
         )
+        if key is not None and not stored.created:
+            reply["Idempotent-Replayed"] = "true"
+        return reply
 
 
 class ParticipantListView(AssociationAPIView):
