@@ -77,9 +77,9 @@ def looks_like_personal_number(text: str) -> bool:
         month, day = int(mm), int(dd)
         if day > 60:
             day -= 60  # samordningsnummer
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            if luhn_check_digit(yy + mm + dd + serial) == int(check):
-                return True
+        valid_date = 1 <= month <= 12 and 1 <= day <= 31
+        if valid_date and luhn_check_digit(yy + mm + dd + serial) == int(check):
+            return True
         # Overlapping spellings: try again from the next digit.
         position = match.start() + 1
     return False
@@ -100,9 +100,8 @@ def personal_numbers_refuse(fields: Mapping[str, object]) -> None:
     and dicts of strings) that holds a personal number."""
     bad = [name for name, value in fields.items() if _holds_personal_number(value)]
     if bad:
-        raise ValidationError(
-            {name: [ValidationError(PERSONAL_NUMBER_MESSAGE, code="personal_number")] for name in bad}
-        )
+        error = ValidationError(PERSONAL_NUMBER_MESSAGE, code="personal_number")
+        raise ValidationError({name: [error] for name in bad})
 
 
 def refuse_personal_number(value: object) -> None:

@@ -292,7 +292,7 @@ class ImportView(AssociationAPIView):
         try:
             result = responses_import(
                 filename=upload.name,
-                content=upload.read(),
+                content=upload.file,
                 form_code=data.validated_data["form_code"],
                 actor=acting_user(request),
                 uploaded_by=acting_user(request).get_username(),
@@ -344,7 +344,7 @@ class MunicipalityYearImportView(AssociationAPIView):
         upload = data.validated_data["file"]
         try:
             count = municipality_years_import(
-                filename=upload.name, content=upload.read(), actor=acting_user(request)
+                filename=upload.name, content=upload.file, actor=acting_user(request)
             )
         except ImportRejected as exc:
             return _rejected(exc)
@@ -355,6 +355,7 @@ def _rejected(exc: ImportRejected) -> ApiResponse:
     return ApiResponse(
         {
             "detail": "Filen avvisades; inget har sparats.",
+            "errors_total": exc.total,
             "errors": {f"row {e.row}: {e.column}": [e.message] for e in exc.cell_errors},
             "rows": [
                 {"row": e.row, "column": e.column, "message": e.message} for e in exc.cell_errors

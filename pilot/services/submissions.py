@@ -43,9 +43,9 @@ from tenants.models import User
 
 __all__ = [
     "DONT_KNOW",
-    "IdempotencyKeyReused",
     "LOCAL_PREFIX",
     "PARTICIPANT_FORMS",
+    "IdempotencyKeyReused",
     "NewParticipant",
     "StoredResponses",
     "SubmissionInput",
