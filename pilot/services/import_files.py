@@ -152,14 +152,11 @@ class Table:
                     self.error(number, name, _("Cellen är för lång (högst %d tecken).") % max_chars)
                 elif "\x00" in cell:
                     self.error(number, name, _("Cellen innehåller ett otillåtet tecken (NUL)."))
-            yield (
-                number,
-                {
-                    name: cells[i].strip() if i < len(cells) else ""
-                    for i, name in enumerate(self.header)
-                    if name
-                },
-            )
+            values: dict[str, str] = {}
+            for i, name in enumerate(self.header):
+                if name and name not in values:  # a duplicated header: its first column
+                    values[name] = cells[i].strip() if i < len(cells) else ""
+            yield number, values
         if self.data_rows == 0:
             self.error(0, "", _("Filen innehåller bara rubrikraden och inga rader med uppgifter."))
 
