@@ -155,7 +155,10 @@ class Table:
             values: dict[str, str] = {}
             for i, name in enumerate(self.header):
                 if name and name not in values:  # a duplicated header: its first column
-                    values[name] = cells[i].strip() if i < len(cells) else ""
+                    # NUL is reported above; PostgreSQL text cannot hold it even in a lookup.
+                    values[name] = (
+                        cells[i].strip().replace("\x00", "\ufffd") if i < len(cells) else ""
+                    )
             yield number, values
         if self.data_rows == 0:
             self.error(0, "", _("Filen innehåller bara rubrikraden och inga rader med uppgifter."))
