@@ -188,6 +188,11 @@ NNS_POOLING_HMAC_KEY = (
     else env("NNS_POOLING_HMAC_KEY", default="dev-only-pooling-key-change-me")
 )
 
+# National figures (national n and share, funnels) are shown to an association only when at
+# least this many associations contribute n >= k each (docs/stats.md, "No differencing").
+# A deployment setting, never below 3 (stats.disclosure.national_release refuses less).
+NNS_NATIONAL_MIN_ASSOCIATIONS = max(3, env.int("NNS_NATIONAL_MIN_ASSOCIATIONS", default=3))
+
 CELERY_BEAT_SCHEDULE = {
     "national-pooling-monthly": {
         "task": "national.snapshot_scheduled",
