@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,14 +72,14 @@ print(json.dumps({{"rows": rows, "seconds": seconds, "peak_mib": peak, "outcome"
 
 
 def _write(path: Path, rows: int) -> None:
-    day = ["2016-03-{:02}".format(d) for d in range(1, 29)]
+    day = [f"2016-03-{d:02}" for d in range(1, 29)]
     with path.open("w", encoding="cp1252", newline="") as out:
         out.write("activity;occasion;answered_on;p21;p24;p25\r\n")
         for i in range(rows):
             out.write(f"Insats Åsele;half_yearly;{day[i % 28]};{i % 5 + 1};{(i + 2) % 5 + 1};3\r\n")
 
 
-def _run(path: Path, step: str, limits: dict[str, int]) -> dict[str, object]:
+def _run(path: Path, step: str, limits: dict[str, int]) -> dict[str, Any]:
     code = STEP.format(root=str(ROOT), limits=limits, path=str(path), step=step)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
 from django_tenants.utils import tenant_context
 from openpyxl import Workbook, load_workbook
 
