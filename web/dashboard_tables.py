@@ -207,9 +207,8 @@ def trend_series(data: Snapshotted, point: int) -> list[dict[str, Any]]:
         signal = (
             None if share is None or target is None else ("green" if share >= target else "red")
         )
-        out.append(
-            {"period": period, "n": n or None, "share": share, "signal": signal, "target": target}
-        )
+        entry: dict[str, Any] = {"period": period, "n": n or None, "share": share}
+        out.append({**entry, "signal": signal, "target": target})
     return out
 
 

@@ -98,9 +98,6 @@ def trend_svg(
             f'class="line-label">{escape(target_label)}</text>'
         )
     if band_label:
-        out.append(
-            f'<text x="{LEFT}" y="{TOP - 8}" class="line-label">'
-            f"{escape(band_label)}</text>"
-        )
+        out.append(f'<text x="{LEFT}" y="{TOP - 8}" class="line-label">{escape(band_label)}</text>')
     out.append("</svg>")
     return "".join(out)

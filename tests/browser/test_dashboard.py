@@ -36,7 +36,7 @@ def test_steering_group_reads_drills_down_and_downloads(new_page, live_platform)
     # the matrix as CSV, with the same rows as the page
     with page.expect_download() as info:
         page.locator("#matrix-csv").click()
-    text = open(info.value.path(), encoding="utf-8-sig").read()
+    text = info.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][:2] == ["Förbund", "Län"]
     assert len(rows) - 1 == page.locator("#matrix tbody tr").count()
