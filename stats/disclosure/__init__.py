@@ -38,6 +38,7 @@ from stats.disclosure.kanon import (
     generalise_until_k_anonymous,
     k_anonymity,
     merged,
+    persons_per_class,
     recode_column,
 )
 from stats.disclosure.suppression import (
@@ -71,6 +72,7 @@ __all__ = [
     "k_anonymity",
     "line_mask",
     "merged",
+    "persons_per_class",
     "protect_table",
     "recode_column",
     "suppress_table",
