@@ -373,8 +373,10 @@ def _sav_formats(
     for v in codebook_variables(dataset):
         name = v["name"]
         s = frame[name]
-        measures[name] = v["measure"]
-        if isinstance(s.dtype, pd.CategoricalDtype) or s.dtype == object:
+        if v.get("measure"):
+            measures[name] = v["measure"]
+        numeric = pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)
+        if isinstance(s.dtype, pd.CategoricalDtype) or not numeric:
             continue  # text: pyreadstat sets Aw from the longest value
         if v.get("missing_values"):
             formats[name] = "F2.0"  # 1–5 and the codes -9, -8
