@@ -71,7 +71,7 @@ def stat_frame(dataset: BuiltDataset) -> pd.DataFrame:
     columns: dict[str, Any] = {c: frame[c].array for c in frame.columns}
     for v in codebook_variables(dataset):
         numbers = v.get("numeric_codes")
-        if not numbers:
+        if numbers is None:
             continue
         cat = frame[v["name"]].astype("category").array
         lookup = np.array([numbers.get(str(c), 0) for c in cat.categories] + [0], dtype=np.int16)

@@ -343,7 +343,7 @@ def _stat_labels(
         labels[v["name"]] = str(v.get(f"label_{tool}") or v[f"label_{lang}"])
         numbers = v.get("numeric_codes")
         vl: dict[float | str, str] = {}
-        if numbers:
+        if numbers is not None:
             vl = {float(numbers[k]): str(lab[lang]) for k, lab in v["value_labels"].items()}
         elif v["type"] == "integer" and v.get("value_labels"):
             vl = {float(k): str(lab[lang]) for k, lab in v["value_labels"].items()}
@@ -429,7 +429,7 @@ def dta_write(
     formats = {
         v["name"]: "%9.0g" if v.get("missing_values") else "%12.0g"
         for v in codebook_variables(dataset)
-        if v["type"] in ("integer", "boolean") or v.get("numeric_codes")
+        if v["type"] in ("integer", "boolean") or v.get("numeric_codes") is not None
     }
     options: dict[str, Any] = {
         "column_labels": [labels.get(c.name, c.name) for c in columns],

@@ -195,7 +195,8 @@ def r_syntax(dataset: BuiltDataset, csv_name: str, columns: list[str]) -> str:
                 f"d${name} <- c(true = TRUE, false = FALSE)[d${name}]; names(d${name}) <- NULL"
             )
         elif v["type"] == "string" and labels:
-            codes = list(v.get("numeric_codes") or labels)
+            numbers = v.get("numeric_codes") or {c: i for i, c in enumerate(labels)}
+            codes = sorted(numbers, key=lambda c: numbers[c])
             if v.get("reason_of"):
                 codes = list(REASONS)
             lv = ", ".join(_r_text(c) for c in codes)

@@ -41,8 +41,12 @@ def repeated_pool(seed: int, persons: int, max_repeats: int) -> tuple[pd.DataFra
     person = np.repeat(np.arange(persons), repeats + staff_rated)
     n_q = len(person)
     form = np.where(
-        np.concatenate([np.r_[np.zeros(r, bool), np.ones(int(s), bool)] for r, s in
-                        zip(repeats, staff_rated, strict=True)]),  # fmt: skip
+        np.concatenate(
+            [
+                np.r_[np.zeros(r, bool), np.ones(int(s), bool)]
+                for r, s in zip(repeats, staff_rated, strict=True)
+            ]
+        ),
         "staff_participant",
         "participant_during",
     )
@@ -76,9 +80,7 @@ def repeated_pool(seed: int, persons: int, max_repeats: int) -> tuple[pd.DataFra
     answers["value"] = pd.array(rng.integers(1, 6, len(answers)), dtype="Int16")
     answers["dont_know"] = rng.random(len(answers)) < 0.05
     exited = rng.random(persons) < 0.6
-    exit_month = (month0 + pd.to_timedelta(rng.integers(0, 12, persons) * 31, "D")).to_period(
-        "M"
-    )
+    exit_month = (month0 + pd.to_timedelta(rng.integers(0, 12, persons) * 31, "D")).to_period("M")
     outcomes = pd.DataFrame(
         {
             "association": assoc,
