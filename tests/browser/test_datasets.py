@@ -18,8 +18,12 @@ def test_request_approve_download(new_page, live_platform, tmp_path):
     researcher.get_by_label("Syfte").fill(
         "Test av instrumentets reliabilitet i deltagarformulären under piloten."
     )
-    researcher.get_by_label("Variabler (frågekoder, t.ex. p1 p2; tomt = alla)").fill("p1 p2 p3")
-    researcher.locator("#id_fmt").select_option("csv")
+    researcher.get_by_label("Organisation").fill("Örebro universitet")
+    researcher.get_by_label("Etikprövningsmyndighetens diarienummer").fill("2024-01234-01")
+    for code in ("p1", "p2", "p3"):
+        researcher.locator(f"input[name=variables][value={code}]").check()
+    researcher.locator("input[name=formats][value=csv]").check()
+    researcher.locator("input[name=formats][value=sav]").check()
     researcher.get_by_role("button", name="Spara").click()
     row = researcher.locator("#dataset-requests .dataset-status").first
     expect(row).to_have_attribute("data-status", "requested")
@@ -40,4 +44,6 @@ def test_request_approve_download(new_page, live_platform, tmp_path):
     target = tmp_path / "release.zip"
     info.value.save_as(target)
     with zipfile.ZipFile(target) as zf:
-        assert {"data.csv", "datapackage.json", "codebook.html"} <= set(zf.namelist())
+        assert {"csv/data.csv", "csv/data.R", "sav/data.sav", "sav/codebook.html"} <= set(
+            zf.namelist()
+        )
