@@ -97,6 +97,7 @@ def bench_bulk(n: int) -> None:
     from pilot.synthetic import AssociationSpec
     from tenants.db import public_schema_use
     from tenants.models import Association
+    from vocabulary import codes
 
     per_participant = 5.5  # questionnaires per participant in the generator's flow
     spec = AssociationSpec(
@@ -112,15 +113,7 @@ def bench_bulk(n: int) -> None:
     with tenant_context(association):
         activity_create(
             name="Bänk",
-            form_codes=[
-                "participant_during",
-                "participant_exit",
-                "staff_participant",
-                "staff_half_yearly",
-                "manager",
-                "board",
-                "partner_management",
-            ],
+            form_codes=list(codes("form")),
             actor=None,
         )
 

@@ -26,17 +26,10 @@ from tenants.services import (
     user_create,
 )
 from tenants.validators import luhn_check_digit
+from vocabulary import codes
 
 DEMO_PASSWORD = "nns-demo-2026"
-ALL_FORMS = [
-    "participant_during",
-    "participant_exit",
-    "staff_participant",
-    "staff_half_yearly",
-    "manager",
-    "board",
-    "partner_management",
-]
+ALL_FORMS = list(codes("form"))
 
 
 @dataclass(frozen=True)

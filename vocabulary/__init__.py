@@ -18,6 +18,10 @@ from functools import cache
 from vocabulary.terms import TERMS, Term
 
 __all__ = [
+    "AGE_BANDS",
+    "EXIT_OUTCOMES",
+    "GENDERS",
+    "PARTICIPANT_FORMS",
     "TERMS",
     "Term",
     "all_codes",
@@ -31,6 +35,19 @@ __all__ = [
 ]
 
 DEFAULT_LANGUAGE = "sv"
+
+# Named code sets the domain uses (a subset of a kind, in its order); generators, reports,
+# datasets and the demo import these instead of typing codes out.
+#: genders a person can record (``unknown``/``other_or_undisclosed`` are report/export rows)
+GENDERS: tuple[str, ...] = ("woman", "man", "other", "undisclosed")
+#: the age bands asked at registration (the 16–24/25–39/40–64 bands are generalisations)
+AGE_BANDS: tuple[str, ...] = ("16-19", "20-24", "25-29", "30-39", "40-49", "50-64")
+#: how a participation ends (``still_in`` is not an exit)
+EXIT_OUTCOMES: tuple[str, ...] = ("work", "studies", "other_solution", "dropped_out")
+#: forms answered by or about one participant (carry a participant code)
+PARTICIPANT_FORMS: frozenset[str] = frozenset(
+    {"participant_during", "participant_exit", "staff_participant"}
+)
 
 
 def english(lang: str | None) -> bool:
@@ -90,3 +107,19 @@ def half_year_label(period: object, lang: str | None = DEFAULT_LANGUAGE) -> str:
         return text
     months = ("jan–jun", "jul–dec")[int(half) - 1]
     return f"{months.title() if english(lang) else months} {year}"
+
+
+def _check_code_sets() -> None:
+    """The named code sets hold codes of their kind (fails at import on a typo)."""
+    for kind, subset in (
+        ("gender", GENDERS),
+        ("age_band", AGE_BANDS),
+        ("exit_outcome", EXIT_OUTCOMES),
+        ("form", PARTICIPANT_FORMS),
+    ):
+        unknown = set(subset) - {term.code for term in TERMS[kind]}
+        if unknown:
+            raise ValueError(f"vocabulary: {sorted(unknown)} are not {kind} codes")
+
+
+_check_code_sets()

@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pilot.models import AgeBand, Gender
+from vocabulary import PARTICIPANT_FORMS as PARTICIPANT_FORMS
 
 DONT_KNOW = "dont_know"
 LOCAL_PREFIX = "local:"
-# Forms answered about (or by) one participant.
-PARTICIPANT_FORMS = frozenset({"participant_during", "participant_exit", "staff_participant"})
 # TextChoices.values builds a new list on every access: once per row was a third of a bulk
 # import's validation.
 GENDER_CODES = frozenset(Gender.values)

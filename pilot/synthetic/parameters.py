@@ -7,14 +7,15 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from vocabulary import AGE_BANDS as AGE_BANDS
+from vocabulary import EXIT_OUTCOMES as EXIT_OUTCOMES
+from vocabulary import GENDERS as GENDERS
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-# --- vocabularies (the pilot models' choices) -------------------------------------------------
-GENDERS: tuple[str, ...] = ("woman", "man", "other", "undisclosed")
-AGE_BANDS: tuple[str, ...] = ("16-19", "20-24", "25-29", "30-39", "40-49", "50-64")
-EXIT_OUTCOMES: tuple[str, ...] = ("work", "studies", "other_solution", "dropped_out")
+# --- vocabularies (codes from the one vocabulary; their order fixes the parameters below) ---
 OCCASIONS: tuple[str, ...] = ("during", "periodic", "exit", "half_yearly")
 RESPONDENTS: tuple[str, ...] = ("participant", "staff", "manager", "board", "partner_management")
 FOLLOWUP_MONTHS = 6
