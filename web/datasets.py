@@ -85,7 +85,7 @@ class DatasetRequestForm(forms.Form):
     )
     language = forms.ChoiceField(
         label=_lazy("Etiketternas språk"),
-        choices=DatasetRequest._meta.get_field("language").choices,
+        choices=[("sv", _lazy("Svenska")), ("en", _lazy("Engelska"))],
     )
     association_names = forms.BooleanField(
         label=_lazy("Förbundens namn (annars koder)"), required=False
@@ -93,7 +93,9 @@ class DatasetRequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["variables"].choices = _item_choices()
+        variables = self.fields["variables"]
+        assert isinstance(variables, ItemsField)
+        variables.choices = _item_choices()
 
 
 def _user(request: HttpRequest) -> User:
@@ -190,7 +192,7 @@ class DatasetDownloadView(RoleRequiredMixin, View):
     host_scope = "national"
     required_roles = frozenset({Role.RESEARCHER})
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
         item = DatasetRequest.objects.filter(pk=pk).first()
         if item is None:
             raise Http404

@@ -106,7 +106,7 @@ def sps_syntax(dataset: BuiltDataset, csv_name: str, columns: list[str]) -> str:
             )
             parts.append(f"  {key} {_sps_text(lab[lang])}")
         out += [f"VALUE LABELS {v['name']}", *parts, "."]
-    measures = {}
+    measures: dict[str, list[str]] = {}
     for v in codebook_variables(dataset):
         if v.get("measure"):
             measures.setdefault(v["measure"].upper(), []).append(v["name"])
@@ -159,9 +159,10 @@ def do_syntax(dataset: BuiltDataset, csv_name: str, columns: list[str]) -> str:
                 out.append(f'replace {name} = .b if {reason} == "not_answered"')
             out.append(f"label values {name} {name}_lbl")
     for name in columns:
-        v = by_name.get(name)
-        if v is None:
+        variable = by_name.get(name)
+        if variable is None:
             continue
+        v = variable
         short = v.get("label_stata") or shorten(v["label"], chars=80)
         out.append(f"label variable {name} {_do_text(short)}")
         if short != v["label"]:

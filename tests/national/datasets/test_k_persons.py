@@ -87,9 +87,9 @@ def repeated_pool(seed: int, persons: int, max_repeats: int) -> tuple[pd.DataFra
             "county": county,
             "pseudonym": [f"x{i}" for i in range(persons)],
             "exit_month": exit_month.to_timestamp().where(exited),
-            "exit_outcome": np.where(
-                exited, rng.choice(["work", "studies", "dropped_out"], size=persons), None
-            ).astype(object),
+            "exit_outcome": pd.Series(
+                rng.choice(["work", "studies", "dropped_out"], size=persons), dtype=object
+            ).where(exited, None),
             "subsidised_work": rng.random(persons) < 0.2,
             "gender": gender,
             "age_band": age.astype(object),

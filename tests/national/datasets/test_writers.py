@@ -232,7 +232,7 @@ def _odd_dataset(n: int) -> BuiltDataset:
         }
     )
     missing = {str(DONT_KNOW_CODE): {"sv": "Vet inte", "en": "Don't know"}}
-    measure = {"measure": "nominal"}
+    measure: dict[str, Any] = {"measure": "nominal"}
     scale = {"1": {"sv": "Inte alls", "en": "Not at all"}, "5": {"sv": "Helt", "en": "Fully"}}
     scale.update(missing)
     variables = [
@@ -249,7 +249,7 @@ def _odd_dataset(n: int) -> BuiltDataset:
             "missing_values": missing,
         },
     ]
-    variables = [{**measure, **v} for v in variables]
+    variables = [{**measure, **v} for v in variables]  # type: ignore[dict-item]
     codebook = {"variables": variables, "title_sv": "Test", "title_en": "Test"}
     return BuiltDataset(frame=frame, changes=[], codebook=codebook)
 
