@@ -84,7 +84,11 @@ TERMS: dict[str, tuple[Term, ...]] = {
             "Partner management group – half-yearly",
         ),
     ),
-    "missing": _terms(("dont_know", "Vet inte / ej aktuellt", "Don't know / not applicable")),
+    "missing": _terms(
+        ("dont_know", "Vet inte / ej aktuellt", "Don't know / not applicable"),
+        ("not_answered", "Ej besvarad", "Not answered"),
+        ("not_asked", "Ej ställd (inte på enkäten)", "Not asked (not on the form)"),
+    ),
     "response_source": _terms(
         ("web", "Webb", "Web"),
         ("paper", "Papper", "Paper"),
@@ -274,6 +278,7 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ("building", "Byggs", "Building"),
         ("ready", "Klar att hämta", "Ready to download"),
         ("failed", "Misslyckades", "Failed"),
+        ("expired", "Utgången, filerna raderade", "Expired, files deleted"),
     ),
     "dataset_format": _terms(
         ("csv", "CSV", "CSV"),
@@ -285,6 +290,54 @@ TERMS: dict[str, tuple[Term, ...]] = {
     "dataset_layout": _terms(
         ("wide", "En rad per enkät", "One row per questionnaire"),
         ("long", "En rad per svar", "One row per answer"),
+    ),
+    # Variables of a researcher dataset (items are labelled by the instrument's statements).
+    "dataset_variable": _terms(
+        (
+            "response",
+            "Enkätsvar (löpnummer i sammanställningen)",
+            "Questionnaire (sequence number in the snapshot)",
+        ),
+        (
+            "pseudonym",
+            "Pseudonym för deltagaren (saknas för personalens enkäter)",
+            "Participant pseudonym (missing for staff-level questionnaires)",
+        ),
+        ("association", "Samordningsförbund", "Coordination association"),
+        ("county", "Län", "County"),
+        (
+            "period",
+            "Period (ÅÅÅÅ-MM, ÅÅÅÅ-H1/H2 eller ÅÅÅÅ)",
+            "Period (YYYY-MM, YYYY-H1/H2 or YYYY)",
+        ),
+        ("instrument_version", "Instrumentversion", "Instrument version"),
+        ("form_code", "Enkät", "Questionnaire form"),
+        ("occasion", "Mättillfälle", "Occasion"),
+        ("respondent", "Svarande", "Respondent group"),
+        ("gender", "Kön", "Gender"),
+        ("age_band", "Åldersgrupp", "Age band"),
+        ("exit_outcome", "Utfall vid avslut (register)", "Exit outcome (register)"),
+        ("subsidised_work", "Subventionerat arbete (register)", "Subsidised work (register)"),
+        (
+            "exit_month",
+            "Avslutsmånad (ÅÅÅÅ-MM, ÅÅÅÅ-H1/H2 eller ÅÅÅÅ)",
+            "Exit month (YYYY-MM, YYYY-H1/H2 or YYYY)",
+        ),
+        ("item_code", "Fråga (kod)", "Item (code)"),
+        ("value", "Svar (1–5)", "Answer (1–5)"),
+        ("missing_reason", "Orsak till bortfall", "Reason for missing value"),
+    ),
+    # Values a researcher dataset writes besides the codes of other kinds.
+    "dataset_value": _terms(
+        ("region unknown", "Län ej angivet (röjandeskydd)", "County withheld (disclosure control)"),
+        ("association_code", "Förbund", "Association"),
+        ("true", "Ja", "Yes"),
+        ("false", "Nej", "No"),
+    ),
+    "dataset_measure": _terms(
+        ("nominal", "Nominal", "Nominal"),
+        ("ordinal", "Ordinal", "Ordinal"),
+        ("scale", "Kvot/intervall", "Scale"),
     ),
     "dataset_stage": _terms(
         ("load", "Läser sammanställningen", "Reading the snapshot"),

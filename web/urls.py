@@ -11,7 +11,12 @@ from web.collection import (
     RegisterView,
 )
 from web.dashboard_views import DashboardCellView, DashboardExportView
-from web.datasets import DatasetDownloadView, DatasetListView, DatasetReviewView
+from web.datasets import (
+    DatasetCodebookView,
+    DatasetDownloadView,
+    DatasetListView,
+    DatasetReviewView,
+)
 from web.national import DashboardView, ResultsView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.views import (
@@ -47,6 +52,7 @@ urlpatterns = [
     ),
     path("datasets/", DatasetListView.as_view(), name="datasets"),
     path("datasets/review/", DatasetReviewView.as_view(), name="dataset-review"),
+    path("datasets/codebook/", DatasetCodebookView.as_view(), name="dataset-codebook"),
     path("datasets/<int:pk>/download/", DatasetDownloadView.as_view(), name="dataset-download"),
     path("results/", ResultsView.as_view(), name="results"),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),

@@ -254,7 +254,9 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "purpose": "Studie av deltagarnas upplevelser.",
         "variables": ["p1", "p2"],
         "layout": "long",
-        "fmt": "sav",
+        "formats": ["sav", "dta"],
+        "organisation": "Örebro universitet",
+        "ethics_dnr": "2024-01234-01",
     }
     DatasetRequest.objects.create(**common)
     DatasetRequest.objects.create(**common, status="rejected", decision_reason="Syftet saknas.")
