@@ -5,7 +5,7 @@ keeps its tasks with it. Task names are stable (``national.pool_association``,
 
 from __future__ import annotations
 
-from national.datasets.tasks import dataset_build_task
+from national.datasets.tasks import dataset_build_task, dataset_releases_expire_task
 from national.pooling.tasks import (
     pool_association,
     snapshot_finish_task,
@@ -15,6 +15,7 @@ from national.pooling.tasks import (
 
 __all__ = [
     "dataset_build_task",
+    "dataset_releases_expire_task",
     "pool_association",
     "snapshot_finish_task",
     "snapshot_scheduled",

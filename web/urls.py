@@ -10,7 +10,13 @@ from web.collection import (
     ParticipantListView,
     RegisterView,
 )
-from web.datasets import DatasetDownloadView, DatasetListView, DatasetReviewView
+from web.dashboard_views import DashboardCellView, DashboardExportView
+from web.datasets import (
+    DatasetCodebookView,
+    DatasetDownloadView,
+    DatasetListView,
+    DatasetReviewView,
+)
 from web.national import DashboardView, ResultsView
 from web.national_runs import RunProgressView, RunPublishView, RunsView
 from web.questionnaire import QuestionnaireView, ShortCodeView
@@ -38,8 +44,19 @@ urlpatterns = [
     path("national/runs/", RunsView.as_view(), name="national-runs"),
     path("national/runs/<int:number>/progress/", RunProgressView.as_view(), name="run-progress"),
     path("national/runs/<int:number>/publish/", RunPublishView.as_view(), name="run-publish"),
+    path(
+        "national/cell/<slug:association>/<int:point>/",
+        DashboardCellView.as_view(),
+        name="dashboard-cell",
+    ),
+    path(
+        "national/export/<slug:table>.<slug:fmt>",
+        DashboardExportView.as_view(),
+        name="dashboard-export",
+    ),
     path("datasets/", DatasetListView.as_view(), name="datasets"),
     path("datasets/review/", DatasetReviewView.as_view(), name="dataset-review"),
+    path("datasets/codebook/", DatasetCodebookView.as_view(), name="dataset-codebook"),
     path("datasets/<int:pk>/download/", DatasetDownloadView.as_view(), name="dataset-download"),
     path("results/", ResultsView.as_view(), name="results"),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
@@ -52,7 +69,7 @@ urlpatterns = [
     path("collect/register/", RegisterView.as_view(), name="register"),
     path("collect/participants/", ParticipantListView.as_view(), name="participants"),
     path(
-        "collect/participants/<str:code>/exit/",
+        "collect/participants/<path:code>/exit/",
         ParticipantExitView.as_view(),
         name="participant-exit",
     ),

@@ -116,6 +116,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env("NNS_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
 
+# File imports (questionnaires, register data): refused above these, with a message saying so.
+IMPORT_MAX_BYTES = env.int("NNS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("NNS_IMPORT_MAX_ROWS", default=50_000)
+IMPORT_MAX_CELL_CHARS = 10_000
+IMPORT_MAX_ERRORS = 1_000  # listed per refused file; the total is always reported
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous request gets 401 with a WWW-Authenticate header.
@@ -215,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
     "national-pooling-watchdog": {
         "task": "national.snapshot_watchdog",
         "schedule": NNS_POOLING_WATCHDOG_SECONDS,
+    },
+    # Researcher releases past their end date lose their files (issue 15).
+    "national-dataset-releases-expire": {
+        "task": "national.dataset_releases_expire",
+        "schedule": 24 * 3600,
     },
 }
 

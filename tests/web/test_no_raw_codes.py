@@ -44,6 +44,7 @@ NOT_PAGES = {
     "web:dataset-download": "a file download (exports are labelled separately)",
     "web:run-progress": "JSON for the runs page's polling script",
     "web:run-publish": "POST only: publishes a reviewed draft and redirects",
+    "web:dashboard-export": "a table download (CSV/XLSX) of a dashboard table",
 }
 SKIPPED_PREFIXES = (
     "admin/",  # Django's admin: the platform administrators' tool, translated by Django itself
@@ -257,7 +258,9 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "purpose": "Studie av deltagarnas upplevelser.",
         "variables": ["p1", "p2"],
         "layout": "long",
-        "fmt": "sav",
+        "formats": ["sav", "dta"],
+        "organisation": "Örebro universitet",
+        "ethics_dnr": "2024-01234-01",
     }
     DatasetRequest.objects.create(**common)
     DatasetRequest.objects.create(**common, status="rejected", decision_reason="Syftet saknas.")
@@ -286,6 +289,8 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "token": participant_links[0].token,
         "pk": ready.pk,
         "number": snapshot.number,
+        "association": alfa.slug,
+        "point": 1,
     }
     return users, kwargs, [participant_links[0], board_links[0]]
 
