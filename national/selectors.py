@@ -73,7 +73,7 @@ def _half_year(month: Any) -> str:
     return f"{month.year}H{1 if month.month <= 6 else 2}"
 
 
-def snapshot_coverage(*, snapshot: Snapshot) -> dict[str, Any]:
+def snapshot_review_coverage(*, snapshot: Snapshot) -> dict[str, Any]:
     """What a reviewer checks before publishing: associations, questionnaires, answers,
     participants and the periods the snapshot covers."""
     parts = snapshot.parts.filter(status=SnapshotPart.Status.DONE).aggregate(

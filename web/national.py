@@ -24,7 +24,7 @@ from national.selectors import (
     snapshot_published_latest,
     snapshot_running,
 )
-from tenants.models import Association, User
+from tenants.models import User
 from tenants.permissions import current_association
 from tenants.roles import ASSOCIATION_ROLES, Role
 from vocabulary import half_year_label, label
@@ -80,7 +80,6 @@ class DashboardView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        names = dict(Association.objects.values_list("slug", "name"))
         context["config_k"] = national_config().small_cell_k
         context["running"] = snapshot_running() is not None
         snapshot = snapshot_published_latest()

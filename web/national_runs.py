@@ -22,10 +22,10 @@ from national.pooling import (
 )
 from national.selectors import (
     snapshot_by_number,
-    snapshot_coverage,
     snapshot_list,
     snapshot_progress,
     snapshot_published_latest,
+    snapshot_review_coverage,
 )
 from tenants.permissions import has_any_role
 from tenants.roles import Role
@@ -87,7 +87,7 @@ class RunsView(RoleRequiredMixin, TemplateView):
             can_publish=has_any_role(self.request, PUBLISHERS),
         )
         if current and current["status"] in (Snapshot.Status.DRAFT, Snapshot.Status.PUBLISHED):
-            coverage = snapshot_coverage(snapshot=snapshots[0])
+            coverage = snapshot_review_coverage(snapshot=snapshots[0])
             context["coverage"] = coverage
             context["periods"] = [half_year_label(p) for p in coverage["periods"]]
         return context

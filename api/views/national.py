@@ -20,10 +20,10 @@ from national.pooling import (
 )
 from national.selectors import (
     snapshot_by_number,
-    snapshot_coverage,
     snapshot_list,
     snapshot_progress,
     snapshot_report,
+    snapshot_review_coverage,
 )
 
 # what the steering group may read of a snapshot that is not published: its review
@@ -75,7 +75,7 @@ class SnapshotDetailView(_SnapshotView):
         snapshot = self.snapshot(number)
         body = snapshot_progress(snapshot=snapshot)
         if snapshot.status in REVIEWABLE:
-            body["coverage"] = snapshot_coverage(snapshot=snapshot)
+            body["coverage"] = snapshot_review_coverage(snapshot=snapshot)
         return Response(body)
 
 
