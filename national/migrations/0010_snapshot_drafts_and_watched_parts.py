@@ -18,7 +18,7 @@ def older_runs_failed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('national', '0007_vocabulary_dataset_layout_labels'),
+        ('national', '0009_dataset_release_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
