@@ -226,6 +226,26 @@ def snapshot_frames(*, snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
     return answers, outcomes
 
 
+def code_version() -> str:
+    """The platform's code version (the git commit when known, else the package version)."""
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=settings.BASE_DIR, capture_output=True,
+            text=True, timeout=5, check=False,
+        )  # fmt: skip
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
+    except OSError:
+        pass
+    try:
+        return version("nns-indicators")
+    except PackageNotFoundError:
+        return "okänd"
+
+
 def instrument_map_pooled() -> Any:
     """The reports' instrument map over every version, items by their pooling keys."""
     from national.reports import InstrumentMap
@@ -272,10 +292,18 @@ def reports_compute(*, snapshot: Snapshot) -> dict[str, Any]:
     pooled = reports.PooledSnapshot(answers=answers, outcomes=outcomes, instrument=instrument)
     k = snapshot.small_cell_k
     targets = national_targets_in_force()
+    from national.reports.validation import validation_report
+
+    reliability = reports.reliability_report(pooled, k=k)
+    validity = reports.validity_report(pooled, k=k)
     return {
-        "reliability": reports.reliability_report(pooled, k=k),
+        "reliability": reliability,
         "benchmark": reports.benchmark_report(pooled, targets, k=k),
-        "validity": reports.validity_report(pooled, k=k),
+        "validity": validity,
+        "validation": validation_report(
+            pooled, reliability, validity, snapshot_number=snapshot.number,
+            code_version=code_version(),
+        ),  # fmt: skip
         # Each association's own results on the national masks and lines.
         "association": reports.association_results_all(
             pooled, targets, k=k, min_associations=settings.NNS_NATIONAL_MIN_ASSOCIATIONS
