@@ -30,7 +30,7 @@ def test_run_publishes_snapshot_with_reports(consenting, django_capture_on_commi
     snapshot.refresh_from_db()
     assert snapshot.status == "published" and snapshot_published_latest() == snapshot
     kinds = set(SnapshotReport.objects.filter(snapshot=snapshot).values_list("kind", flat=True))
-    assert kinds == {"reliability", "benchmark", "validity", "association"}
+    assert kinds == {"reliability", "benchmark", "validity", "validation", "association"}
     per_association = SnapshotReport.objects.filter(snapshot=snapshot, kind="association")
     assert set(per_association.values_list("association", flat=True)) == {"alfa", "beta"}
 
