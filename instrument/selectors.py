@@ -100,7 +100,12 @@ def item_pooling_keys() -> dict[int, PoolingItem]:
                 comparable = first
             used.add(key)
             out[item.pk] = PoolingItem(
-                key, item.code, item.point.number, item.point.indicator.number, version.code, comparable
+                key,
+                item.code,
+                item.point.number,
+                item.point.indicator.number,
+                version.code,
+                comparable,
             )
     return out
 

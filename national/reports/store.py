@@ -255,9 +255,7 @@ def instrument_map_pooled() -> Any:
     return InstrumentMap(
         item_point={e.key: e.point for e in entries},
         point_indicator=dict(
-            Point.objects.order_by("version__created_at").values_list(
-                "number", "indicator__number"
-            )
+            Point.objects.order_by("version__created_at").values_list("number", "indicator__number")
         ),
         form_items=pooling_forms(),
         scale_min=latest.scale_min if latest else 1,
@@ -301,9 +299,12 @@ def reports_compute(*, snapshot: Snapshot) -> dict[str, Any]:
         "benchmark": reports.benchmark_report(pooled, targets, k=k),
         "validity": validity,
         "validation": validation_report(
-            pooled, reliability, validity, snapshot_number=snapshot.number,
+            pooled,
+            reliability,
+            validity,
+            snapshot_number=snapshot.number,
             code_version=code_version(),
-        ),  # fmt: skip
+        ),
         # Each association's own results on the national masks and lines.
         "association": reports.association_results_all(
             pooled, targets, k=k, min_associations=settings.NNS_NATIONAL_MIN_ASSOCIATIONS

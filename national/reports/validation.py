@@ -75,9 +75,9 @@ def _invariance(
                 "response": rows["response"].to_numpy(),
                 "group": group.to_numpy(),
                 "item": rows["item_code"].astype(str).to_numpy(),
-                "x": pd.to_numeric(rows["value"]).astype("Float64").to_numpy(
-                    np.float64, na_value=np.nan
-                ),
+                "x": pd.to_numeric(rows["value"])
+                .astype("Float64")
+                .to_numpy(np.float64, na_value=np.nan),
             }
         )
         .pivot_table(index=["response", "group"], columns="item", values="x", aggfunc="first")
