@@ -172,6 +172,7 @@ class ReportKind(models.TextChoices):
     BENCHMARK = "benchmark", _l("report_kind", "benchmark")
     VALIDITY = "validity", _l("report_kind", "validity")
     ASSOCIATION = "association", _l("report_kind", "association")
+    VALIDATION = "validation", _l("report_kind", "validation")
 
 
 class DatasetStatus(models.TextChoices):

@@ -205,6 +205,7 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ("benchmark", "Jämförelser mot målnivåer", "Comparisons with target levels"),
         ("validity", "Validitet", "Validity"),
         ("association", "Ett förbunds resultat", "One association's results"),
+        ("validation", "Instrumentets validering", "Instrument validation"),
     ),
     "signal": _terms(
         ("green", "Nått", "Met"),

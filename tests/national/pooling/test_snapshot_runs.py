@@ -37,7 +37,7 @@ def test_run_ends_as_draft_with_reports(consenting, django_capture_on_commit_cal
     snapshot.refresh_from_db()
     assert snapshot.status == "draft" and snapshot_published_latest() is None
     kinds = set(SnapshotReport.objects.filter(snapshot=snapshot).values_list("kind", flat=True))
-    assert kinds == {"reliability", "benchmark", "validity", "association"}
+    assert kinds == {"reliability", "benchmark", "validity", "validation", "association"}
     per_association = SnapshotReport.objects.filter(snapshot=snapshot, kind="association")
     assert set(per_association.values_list("association", flat=True)) == {"alfa", "beta"}
 
