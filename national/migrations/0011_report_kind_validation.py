@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('national', '0009_dataset_release_fields'),
+        ('national', '0010_snapshot_drafts_and_watched_parts'),
     ]
 
     operations = [
