@@ -11,7 +11,13 @@ from web.collection import (
     RegisterView,
 )
 from web.datasets import DatasetDownloadView, DatasetListView, DatasetReviewView
-from web.national import DashboardView, ResultsView
+from web.national import DashboardView
+from web.results import (
+    BokslutIntroductionView,
+    BokslutPdfView,
+    BokslutView,
+    ResultsView,
+)
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.views import (
     ActivityCreateView,
@@ -38,6 +44,13 @@ urlpatterns = [
     path("datasets/review/", DatasetReviewView.as_view(), name="dataset-review"),
     path("datasets/<int:pk>/download/", DatasetDownloadView.as_view(), name="dataset-download"),
     path("results/", ResultsView.as_view(), name="results"),
+    path("results/bokslut/<int:year>/", BokslutView.as_view(), name="bokslut"),
+    path("results/bokslut/<int:year>/pdf/", BokslutPdfView.as_view(), name="bokslut-pdf"),
+    path(
+        "results/bokslut/<int:year>/introduction/",
+        BokslutIntroductionView.as_view(),
+        name="bokslut-introduction",
+    ),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
     path("collect/", CollectionView.as_view(), name="collect"),
     path("collect/invitations/new/", InvitationCreateView.as_view(), name="invitation-new"),

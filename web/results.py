@@ -1,0 +1,251 @@
+"""An association's own results (/results/) and its social accounting report (bokslut):
+page, PDF and the editable introduction. HTTP only: figures come from pilot.results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+
+from national.selectors import association_report, snapshot_published_latest
+from pilot.models import Activity
+from pilot.results import (
+    ResultPeriod,
+    bokslut_build,
+    flow_table,
+    fte_table,
+    own_results_build,
+    period_from_params,
+    result_years,
+)
+from pilot.results.figures import NOTABLE_MIN_N, NOTABLE_POINTS
+from pilot.results.own import GOAL_AREAS
+from pilot.services import bokslut_introduction_save
+from tenants.models import Association
+from tenants.permissions import current_association, request_roles
+from tenants.roles import ASSOCIATION_ROLES, Role
+from vocabulary import half_year_label
+from web.charts import funnel_svg
+from web.mixins import RoleRequiredMixin, acting_user
+
+
+NOTABLE = {"notable_points": NOTABLE_POINTS, "notable_n": NOTABLE_MIN_N}
+
+
+def _association(request: HttpRequest) -> Association:
+    association = current_association(request)
+    if association is None:
+        raise Http404
+    return association
+
+
+def _year(value: int) -> int:
+    if not 2000 <= value <= 2100:
+        raise Http404
+    return value
+
+
+class ResultsView(RoleRequiredMixin, TemplateView):
+    """Own results for a period (year by default), optionally one activity; the national
+    comparison from the latest published snapshot (national rules) below them."""
+
+    template_name = "web/results/results.html"
+    host_scope = "association"
+    required_roles = ASSOCIATION_ROLES
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        years = result_years()
+        params = self.request.GET
+        errors: dict[str, list[str]] = {}
+        default_year = years[0] if years else dt.date.today().year
+        try:
+            period = period_from_params(
+                {"year": str(default_year), **{k: v for k, v in params.items() if v}}
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+            period = ResultPeriod.year(default_year)
+        activities = list(Activity.objects.order_by("name"))
+        activity = None
+        if params.get("activity"):
+            activity = next((a for a in activities if str(a.pk) == params["activity"]), None)
+            if activity is None:
+                errors["activity"] = [_("Insatsen finns inte.")]
+        lang = get_language()
+        own = own_results_build(period=period, activity=activity)
+        context.update(
+            errors=[m for msgs in errors.values() for m in msgs],
+            period=period,
+            period_label=period.label(lang),
+            years=years or [default_year],
+            activities=activities,
+            activity=activity,
+            own=own,
+            areas=_areas(own.results, lang),
+            flow=flow_table(period=period, activity=activity, lang=lang),
+            fte=fte_table(up_to_year=period.end.year, lang=lang),
+            bokslut_year=period.end.year,
+            form={"year": params.get("year", ""), "half": params.get("half", ""),
+                  "from": params.get("from", ""), "to": params.get("to", "")},  # fmt: skip
+            is_admin=Role.ASSOCIATION_ADMIN in request_roles(self.request),
+            **_national_part(_association(self.request)),
+        )
+        return context
+
+
+def _areas(results: Any, lang: str | None) -> list[tuple[str, list[Any]]]:
+    from vocabulary import label
+
+    return [
+        (label("goal_area", code, lang), rows)
+        for code in GOAL_AREAS
+        if (rows := [r for r in results if r.goal_area == code])
+    ]
+
+
+def _national_part(association: Association) -> dict[str, Any]:
+    """This association's place in the latest national snapshot: national rules (k, no
+    differencing) apply, as computed and stored by the national layer."""
+    snapshot = snapshot_published_latest()
+    pooled = (
+        association_report(snapshot=snapshot, association=association.slug) if snapshot else None
+    )
+    funnels = []
+    for f in (pooled or {}).get("funnels", []):
+        own = f.get("own") or {}
+        if own.get("share") is None:
+            continue
+        shown = {**f, "points": [{**own, "association": association.slug}]}
+        title = _("Mätpunkt %(p)d, %(per)s") % {
+            "p": f["point"],
+            "per": half_year_label(f["period"], get_language()),
+        }
+        funnels.append(
+            {
+                "point": f["point"],
+                "period": f["period"],
+                "own": own,
+                "share_text": f"{round(float(own['share']) * 100)}"
+                + ("%" if (get_language() or "sv").startswith("en") else "\N{NO-BREAK SPACE}%"),
+                "svg": mark_safe(
+                    funnel_svg(shown, title=title, highlight=association.slug, show_others=False)
+                ),
+            }
+        )
+    withheld = [f for f in (pooled or {}).get("funnels", []) if f.get("national_share") is None]
+    return {
+        "snapshot": snapshot,
+        "pooled": pooled is not None,
+        "funnels": funnels[-6:],
+        "national_withheld": bool(pooled) and bool(withheld),
+        "min_associations": (pooled or {}).get(
+            "min_associations", getattr(settings, "NNS_NATIONAL_MIN_ASSOCIATIONS", 3)
+        ),
+    }
+
+
+class BokslutView(RoleRequiredMixin, TemplateView):
+    """The social accounting report of one year, as a page."""
+
+    template_name = "web/results/bokslut.html"
+    host_scope = "association"
+    required_roles = ASSOCIATION_ROLES
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        year = _year(int(kwargs["year"]))
+        context.update(
+            report=bokslut_build(year=year),
+            association=_association(self.request),
+            is_admin=Role.ASSOCIATION_ADMIN in request_roles(self.request),
+            **NOTABLE,
+        )
+        return context
+
+
+class BokslutPdfView(RoleRequiredMixin, TemplateView):
+    """The same report as a PDF (WeasyPrint; fonts from Debian's fonts-dejavu and
+    fonts-liberation, docs/results.md)."""
+
+    host_scope = "association"
+    required_roles = ASSOCIATION_ROLES
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        year = _year(int(kwargs["year"]))
+        association = _association(request)
+        pdf = bokslut_pdf(request, year=year, association=association)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        name = f"socialt-bokslut-{association.slug}-{year}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+def bokslut_pdf(request: HttpRequest, *, year: int, association: Association) -> bytes:
+    """The report of ``year`` rendered to PDF in the active language."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "web/results/bokslut_print.html",
+        {"report": bokslut_build(year=year), "association": association, "print": True,
+         **NOTABLE},  # fmt: skip
+        request=request,
+    )
+    return bytes(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf())
+
+
+class IntroductionForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Inledning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=gettext_lazy(
+            "Visas överst i det sociala bokslutet. Skriv aldrig personnummer eller namn på "
+            "deltagare. Tom rad mellan stycken."
+        ),
+    )
+
+
+class BokslutIntroductionView(RoleRequiredMixin, FormView):
+    """The administrators' editor for one year's introduction (audited)."""
+
+    template_name = "web/results/introduction.html"
+    host_scope = "association"
+    required_roles = frozenset({Role.ASSOCIATION_ADMIN})
+    form_class = IntroductionForm
+
+    def get_initial(self) -> dict[str, Any]:
+        from pilot.models import BokslutIntroduction
+
+        intro = BokslutIntroduction.objects.filter(year=self._year()).first()
+        return {"text": intro.text if intro else ""}
+
+    def _year(self) -> int:
+        return _year(int(self.kwargs["year"]))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "year": self._year()}
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        try:
+            bokslut_introduction_save(
+                actor=acting_user(self.request), year=self._year(), text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                form.add_error("text" if field == "text" else None, msgs)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Inledningen är sparad."))
+        return redirect("web:bokslut", year=self._year())
