@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,8 +30,8 @@ from pilot.results import (
     period_from_params,
     result_years,
 )
-from pilot.results.figures import NOTABLE_MIN_N, NOTABLE_POINTS
 from pilot.results.own import GOAL_AREAS
+from pilot.results.pdf import NOTABLE, bokslut_pdf_render
 from pilot.services import bokslut_introduction_save
 from tenants.models import Association
 from tenants.permissions import current_association, request_roles
@@ -39,9 +39,6 @@ from tenants.roles import ASSOCIATION_ROLES, Role
 from vocabulary import half_year_label
 from web.charts import funnel_svg
 from web.mixins import RoleRequiredMixin, acting_user
-
-
-NOTABLE = {"notable_points": NOTABLE_POINTS, "notable_n": NOTABLE_MIN_N}
 
 
 def _association(request: HttpRequest) -> Association:
@@ -170,7 +167,9 @@ class BokslutView(RoleRequiredMixin, TemplateView):
         context.update(
             report=bokslut_build(year=year),
             association=_association(self.request),
-            is_admin=Role.ASSOCIATION_ADMIN in request_roles(self.request),
+            edit_url=reverse("web:bokslut-introduction", kwargs={"year": year})
+            if Role.ASSOCIATION_ADMIN in request_roles(self.request)
+            else "",
             **NOTABLE,
         )
         return context
@@ -186,24 +185,13 @@ class BokslutPdfView(RoleRequiredMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         year = _year(int(kwargs["year"]))
         association = _association(request)
-        pdf = bokslut_pdf(request, year=year, association=association)
+        pdf = bokslut_pdf_render(
+            year=year, association=association, base_url=request.build_absolute_uri("/")
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"socialt-bokslut-{association.slug}-{year}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-
-
-def bokslut_pdf(request: HttpRequest, *, year: int, association: Association) -> bytes:
-    """The report of ``year`` rendered to PDF in the active language."""
-    from weasyprint import HTML
-
-    html = render_to_string(
-        "web/results/bokslut_print.html",
-        {"report": bokslut_build(year=year), "association": association, "print": True,
-         **NOTABLE},  # fmt: skip
-        request=request,
-    )
-    return bytes(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf())
 
 
 class IntroductionForm(forms.Form):

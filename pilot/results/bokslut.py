@@ -67,6 +67,27 @@ def bokslut_json(report: Bokslut, *, association: str) -> dict[str, Any]:
     """The report as JSON for the API: codes with their labels, texts as on the page."""
     lang = get_language()
 
+    areas = []
+    for code in GOAL_AREAS:
+        rows = tuple(r for r in results.results if r.goal_area == code)
+        if rows:
+            areas.append(GoalArea(len(areas) + 1, code, label("goal_area", code, lang), rows))
+    intro = BokslutIntroduction.objects.filter(year=year).first()
+    return Bokslut(
+        year=year,
+        introduction=intro.text if intro else "",
+        introduction_updated_at=intro.updated_at if intro else None,
+        areas=tuple(areas),
+        flow=flow_table(period=period, lang=lang),
+        fte=fte_table(up_to_year=year, lang=lang),
+        results=results,
+    )
+
+
+def bokslut_json(report: Bokslut, *, association: str) -> dict[str, Any]:
+    """The report as JSON for the API: codes with their labels, texts as on the page."""
+    lang = get_language()
+
     def plain(value: Any) -> Any:
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
@@ -81,7 +102,7 @@ def bokslut_json(report: Bokslut, *, association: str) -> dict[str, Any]:
         rows = []
         for r in area.results:
             row = plain(r)
-            row["signal_label"] = label("signal", r.signal, lang) if r.signal != "grey" or not r.reason else r.reason
+            row["signal_label"] = label("signal", r.signal, lang)
             row["target_source_label"] = label("target_source", r.target_source, lang)
             rows.append(row)
         areas.append({"number": area.number, "code": area.code, "name": area.name, "results": rows})
@@ -104,6 +125,17 @@ def bokslut_json(report: Bokslut, *, association: str) -> dict[str, Any]:
         "full_year_equivalents": plain(report.fte),
         "signals": report.counts,
     }
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, tuples and dates as JSON-ready dicts, lists and ISO strings."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 def _column(code: str, lang: str | None) -> str:

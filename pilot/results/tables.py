@@ -4,7 +4,7 @@ results (its own schema, no small-cell rule: docs/results.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 
@@ -112,7 +112,12 @@ def fte_table(*, up_to_year: int, lang: str | None = None, years: int = 5) -> Ft
     for municipality, by_year in cells.items():
         change = None
         if len(shown) >= 2 and shown[-1] in by_year and shown[-2] in by_year:
-            diff = table[municipality][shown[-1]] - table[municipality][shown[-2]]
+            # from the shares as written, so the table adds up for the reader
+            last, before = (
+                table[municipality][y].quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                for y in (shown[-1], shown[-2])
+            )
+            diff = last - before
             text = number_text(abs(diff), lang, 1)
             change = ("−" if diff < 0 else "+" if diff > 0 else "±") + text
         out.append(FteRow(municipality, tuple(by_year.get(y) for y in shown), change))
