@@ -190,6 +190,7 @@ def test_bokslut_page_pdf_and_api_show_the_same_figures(year, alfa):
     assert "65 % (13/20)" in pdf_text and "Ej nått" in pdf_text
     assert "Andelen är högre bland kvinnor (80 %) än bland män (50 %)." in pdf_text
     assert "– varav till studier 1 (10 %) 0 (0 %) 1 (5 %)" in pdf_text
+    assert not raw_codes(pdf_text)
 
     body = client.get(f"/api/v1/results/bokslut/{YEAR}/").json()
     survey = next(r for a in body["goal_areas"] for r in a["results"] if r["point"] == year.number)
