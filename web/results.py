@@ -14,9 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from national.selectors import association_report, snapshot_published_latest
@@ -95,8 +94,12 @@ class ResultsView(RoleRequiredMixin, TemplateView):
             flow=flow_table(period=period, activity=activity, lang=lang),
             fte=fte_table(up_to_year=period.end.year, lang=lang),
             bokslut_year=period.end.year,
-            form={"year": params.get("year", ""), "half": params.get("half", ""),
-                  "from": params.get("from", ""), "to": params.get("to", "")},  # fmt: skip
+            form={
+                "year": params.get("year", ""),
+                "half": params.get("half", ""),
+                "from": params.get("from", ""),
+                "to": params.get("to", ""),
+            },
             is_admin=Role.ASSOCIATION_ADMIN in request_roles(self.request),
             **_national_part(_association(self.request)),
         )

@@ -12,13 +12,13 @@ from web.collection import (
 )
 from web.datasets import DatasetDownloadView, DatasetListView, DatasetReviewView
 from web.national import DashboardView
+from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.results import (
     BokslutIntroductionView,
     BokslutPdfView,
     BokslutView,
     ResultsView,
 )
-from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.views import (
     ActivityCreateView,
     ConfigurationView,

@@ -89,8 +89,10 @@ class OwnResultsView(AssociationAPIView):
                 "results": plain(results.results),
                 "flow": {
                     "columns": list(flow.columns),
-                    "rows": [{"code": code, "counts": [c.count for c in cells]}
-                             for code, cells in flow.rows],  # fmt: skip
+                    "rows": [
+                        {"code": code, "counts": [c.count for c in cells]}
+                        for code, cells in flow.rows
+                    ],
                 },
             }
         )

@@ -46,7 +46,7 @@ def bokslut_build(*, year: int) -> Bokslut:
     lang = get_language()
     period = ResultPeriod.year(year)
     results = own_results_build(period=period)
-    areas = []
+    areas: list[GoalArea] = []
     for code in GOAL_AREAS:
         rows = tuple(r for r in results.results if r.goal_area == code)
         if rows:
@@ -66,36 +66,6 @@ def bokslut_build(*, year: int) -> Bokslut:
 def bokslut_json(report: Bokslut, *, association: str) -> dict[str, Any]:
     """The report as JSON for the API: codes with their labels, texts as on the page."""
     lang = get_language()
-
-    areas = []
-    for code in GOAL_AREAS:
-        rows = tuple(r for r in results.results if r.goal_area == code)
-        if rows:
-            areas.append(GoalArea(len(areas) + 1, code, label("goal_area", code, lang), rows))
-    intro = BokslutIntroduction.objects.filter(year=year).first()
-    return Bokslut(
-        year=year,
-        introduction=intro.text if intro else "",
-        introduction_updated_at=intro.updated_at if intro else None,
-        areas=tuple(areas),
-        flow=flow_table(period=period, lang=lang),
-        fte=fte_table(up_to_year=year, lang=lang),
-        results=results,
-    )
-
-
-def bokslut_json(report: Bokslut, *, association: str) -> dict[str, Any]:
-    """The report as JSON for the API: codes with their labels, texts as on the page."""
-    lang = get_language()
-
-    def plain(value: Any) -> Any:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if isinstance(value, tuple | list):
-            return [plain(v) for v in value]
-        if hasattr(value, "isoformat"):
-            return value.isoformat()
-        return value
 
     areas = []
     for area in report.areas:
@@ -110,10 +80,14 @@ def bokslut_json(report: Bokslut, *, association: str) -> dict[str, Any]:
         "columns": list(report.flow.columns),
         "column_labels": [_column(c, lang) for c in report.flow.columns],
         "rows": [
-            {"code": code, "label": label("flow_row", code, lang),
-             "counts": [c.count for c in cells], "shares": [c.share for c in cells]}
+            {
+                "code": code,
+                "label": label("flow_row", code, lang),
+                "counts": [c.count for c in cells],
+                "shares": [c.share for c in cells],
+            }
             for code, cells in report.flow.rows
-        ],  # fmt: skip
+        ],
     }
     return {
         "association": association,

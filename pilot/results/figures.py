@@ -82,9 +82,7 @@ def signal(successes: int, n: int, percent: Decimal | float | None) -> str:
     return "green" if 100 * successes >= Decimal(str(percent)) * n else "red"
 
 
-def gender_sentence(
-    woman: tuple[int, int], man: tuple[int, int], lang: str | None
-) -> str | None:
+def gender_sentence(woman: tuple[int, int], man: tuple[int, int], lang: str | None) -> str | None:
     """One plain sentence on the difference between women's and men's shares, from
     (successes, n) of each; None when neither group answered (e.g. staff forms)."""
     (ws, wn), (ms, mn) = woman, man

@@ -86,8 +86,8 @@ def targets_in_period(period: ResultPeriod) -> list[tuple[str, TargetRuleFields]
     chosen: dict[tuple[str, object], tuple[str, TargetRuleFields]] = {}
     for t in NationalTarget.objects.filter(overlap).select_related("point").order_by("valid_from"):
         chosen[("point", t.point.number)] = ("national", t)
-    for lt in LocalTarget.objects.filter(overlap).select_related("local_item").order_by(
-        "valid_from"
+    for lt in (
+        LocalTarget.objects.filter(overlap).select_related("local_item").order_by("valid_from")
     ):
         key = ("point", lt.point_number) if lt.point_number else ("item", lt.local_item_id)
         chosen[key] = ("local", lt)
@@ -153,8 +153,7 @@ def own_results_build(*, period: ResultPeriod, activity: Activity | None = None)
     lang = get_language()
     version = instrument_version_current()
     points = {
-        p.number: p
-        for p in Point.objects.filter(version=version).select_related("indicator")
+        p.number: p for p in Point.objects.filter(version=version).select_related("indicator")
     }
     dist = _distribution(period, activity)
     exits: dict[tuple[str, str], int] | None = None
@@ -166,7 +165,9 @@ def own_results_build(*, period: ResultPeriod, activity: Activity | None = None)
         example_rows = example_rows.filter(Q(activity=activity) | Q(activity__isnull=True))
     for ex in example_rows.order_by("reported_on", "id"):
         examples[ex.local_item_id].append(
-            GoodExampleText(ex.title, ex.text, ex.reported_on, ex.activity.name if ex.activity else "")
+            GoodExampleText(
+                ex.title, ex.text, ex.reported_on, ex.activity.name if ex.activity else ""
+            )
         )
     results: list[TargetResult] = []
     for source, t in targets_in_period(period):
@@ -322,8 +323,12 @@ def result_years() -> list[int]:
     from pilot.models import Response
 
     years = set(
-        Response.objects.annotate(y=ExtractYear("answered_on")).values_list("y", flat=True).distinct()
+        Response.objects.annotate(y=ExtractYear("answered_on"))
+        .values_list("y", flat=True)
+        .distinct()
     ) | set(
-        Participant.objects.annotate(y=ExtractYear("started_on")).values_list("y", flat=True).distinct()
+        Participant.objects.annotate(y=ExtractYear("started_on"))
+        .values_list("y", flat=True)
+        .distinct()
     )
     return sorted((int(y) for y in years if y), reverse=True)

@@ -4,7 +4,9 @@ or any date range, with the words people read for it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date
@@ -55,13 +57,11 @@ def date_text(day: dt.date, lang: str | None) -> str:
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
-def period_from_params(
-    params: dict[str, str] | object, *, today: dt.date | None = None
-) -> ResultPeriod:
+def period_from_params(params: Mapping[str, Any], *, today: dt.date | None = None) -> ResultPeriod:
     """The period asked for in a query string: ``from``/``to`` (ÅÅÅÅ-MM-DD) for a range,
     otherwise ``year`` (default: the current year) and ``half`` (1 or 2; empty = whole year).
     Bad input raises ValidationError with field messages."""
-    get = params.get  # type: ignore[attr-defined]
+    get = params.get
     today = today or dt.date.today()
     start_text, end_text = (get("from") or "").strip(), (get("to") or "").strip()
     errors: dict[str, list[str]] = {}

@@ -54,8 +54,13 @@ def flow_table(
         **{o: Count("id", filter=in_period & Q(exit_outcome=o)) for o in EXIT_OUTCOMES},
         "still_active": Count("id", filter=Q(exited_on__isnull=True) | Q(exited_on__gt=period.end)),
     }
-    by_gender = {row.pop("gender"): row for row in people.values("gender").annotate(**aggregates)}
-    genders = [g for g in FLOW_GENDERS if g in {"woman", "man"} or by_gender.get(g, {}).get("started")]
+    by_gender: dict[str, dict[str, int]] = {
+        str(row["gender"]): {k: int(str(v)) for k, v in row.items() if k != "gender"}
+        for row in people.values("gender").annotate(**aggregates)
+    }
+    genders = [
+        g for g in FLOW_GENDERS if g in {"woman", "man"} or by_gender.get(g, {}).get("started")
+    ]
     columns = (*genders, "total")
     rows = []
     for row in FLOW_ROWS:
@@ -95,7 +100,9 @@ def fte_table(*, up_to_year: int, lang: str | None = None, years: int = 5) -> Ft
     together) per municipality for the last ``years`` years up to ``up_to_year`` that have
     data, with their share of the population aged 20–64 and the change between the last two
     years in percentage points."""
-    rows = list(MunicipalityYear.objects.filter(year__lte=up_to_year).order_by("municipality", "year"))
+    rows = list(
+        MunicipalityYear.objects.filter(year__lte=up_to_year).order_by("municipality", "year")
+    )
     shown = tuple(sorted({r.year for r in rows})[-years:])
     table: dict[str, dict[int, Decimal]] = {}
     cells: dict[str, dict[int, FteCell]] = {}

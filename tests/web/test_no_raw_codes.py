@@ -42,7 +42,7 @@ NOT_PAGES = {
     "swagger-ui": "Swagger UI, a third-party English tool for programmers",
     "web:logout": "POST only: logs out and redirects",
     "web:dataset-download": "a file download (exports are labelled separately)",
-    "web:bokslut-pdf": "a PDF; its text is checked for raw codes in tests/web/test_results_bokslut.py",
+    "web:bokslut-pdf": "a PDF; its text is checked in tests/web/test_results_bokslut.py",
 }
 SKIPPED_PREFIXES = (
     "admin/",  # Django's admin: the platform administrators' tool, translated by Django itself

@@ -47,6 +47,7 @@ OUTCOMES = (
 @pytest.fixture
 def year(alfa):
     version = instrument_version_current()
+    assert version is not None
     link = (
         FormItem.objects.filter(form__version=version, form__code="participant_exit")
         .select_related("item__point")
@@ -87,7 +88,8 @@ def year(alfa):
             woman = i < 10
             person = Participant.objects.create(
                 code=f"P{i:02d}", gender="woman" if woman else "man", age_band="25-29",
-                activity=activity, started_on=dt.date(YEAR, 2, 1) if i % 2 else dt.date(YEAR - 1, 10, 1),
+                activity=activity,
+                started_on=dt.date(YEAR, 2, 1) if i % 2 else dt.date(YEAR - 1, 10, 1),
                 exited_on=dt.date(YEAR, 11, 1), exit_outcome=OUTCOMES[i],
             )  # fmt: skip
             # women: 8 of 10 answer 4-5; men: 5 of 10
@@ -100,8 +102,10 @@ def year(alfa):
             response.answers.create(item=link.item, value=(4 + i % 2) if success else 2)
         # Still taking part at the year's end: two women, one man; one left last year.
         for code, gender in (("Q1", "woman"), ("Q2", "woman"), ("Q3", "man")):
-            Participant.objects.create(code=code, gender=gender, age_band="30-39",
-                                       activity=activity, started_on=dt.date(YEAR, 3, 1))  # fmt: skip
+            Participant.objects.create(
+                code=code, gender=gender, age_band="30-39", activity=activity,
+                started_on=dt.date(YEAR, 3, 1),
+            )  # fmt: skip
         Participant.objects.create(
             code="OLD", gender="man", age_band="30-39", activity=activity,
             started_on=dt.date(YEAR - 2, 1, 1), exited_on=dt.date(YEAR - 1, 6, 1),
