@@ -29,6 +29,7 @@ from pilot.results import (
     period_from_params,
     result_years,
 )
+from pilot.results.figures import number_text, percent_sign
 from pilot.results.own import GOAL_AREAS
 from pilot.results.pdf import NOTABLE, bokslut_pdf_render
 from pilot.services import bokslut_introduction_save
@@ -101,7 +102,8 @@ class ResultsView(RoleRequiredMixin, TemplateView):
                 "to": params.get("to", ""),
             },
             is_admin=Role.ASSOCIATION_ADMIN in request_roles(self.request),
-            **_national_part(_association(self.request)),
+            answers_text=number_text(own.answers, lang),
+            **_national_part(_association(self.request), period, params.get("point")),
         )
         return context
 
@@ -116,40 +118,59 @@ def _areas(results: Any, lang: str | None) -> list[tuple[str, list[Any]]]:
     ]
 
 
-def _national_part(association: Association) -> dict[str, Any]:
-    """This association's place in the latest national snapshot: national rules (k, no
-    differencing) apply, as computed and stored by the national layer."""
+def _national_part(
+    association: Association, period: ResultPeriod, chosen: str | None
+) -> dict[str, Any]:
+    """This association's place in the latest national snapshot, for the half-years that
+    overlap the period: a table of every point, and the chosen point's funnel charts. The
+    national rules (k, no differencing) apply, as computed and stored by the national layer."""
     snapshot = snapshot_published_latest()
     pooled = (
         association_report(snapshot=snapshot, association=association.slug) if snapshot else None
     )
-    funnels = []
-    for f in (pooled or {}).get("funnels", []):
-        own = f.get("own") or {}
-        if own.get("share") is None:
-            continue
-        shown = {**f, "points": [{**own, "association": association.slug}]}
-        title = _("Mätpunkt %(p)d, %(per)s") % {
-            "p": f["point"],
-            "per": half_year_label(f["period"], get_language()),
+    lang = get_language()
+    halves = {
+        f"{year}H{half}"
+        for year in range(period.start.year, period.end.year + 1)
+        for half in (1, 2)
+        if ResultPeriod.half(year, half).start <= period.end
+        and ResultPeriod.half(year, half).end >= period.start
+    }
+    shown = [
+        f
+        for f in (pooled or {}).get("funnels", [])
+        if f.get("period") in halves and (f.get("own") or {}).get("share") is not None
+    ]
+    points = sorted({int(f["point"]) for f in shown})
+    point = int(chosen) if chosen and chosen.isdigit() and int(chosen) in points else None
+    point = point if point is not None else (points[0] if points else None)
+    rows, charts = [], []
+    for f in sorted(shown, key=lambda f: (int(f["point"]), str(f["period"]))):
+        own = f["own"]
+        row = {
+            "point": f["point"],
+            "period": f["period"],
+            "n": own.get("n"),
+            "share_text": number_text(float(own["share"]) * 100, lang) + percent_sign(lang),
+            "position": own.get("position_target"),
         }
-        funnels.append(
-            {
-                "point": f["point"],
-                "period": f["period"],
-                "own": own,
-                "share_text": f"{round(float(own['share']) * 100)}"
-                + ("%" if (get_language() or "sv").startswith("en") else "\N{NO-BREAK SPACE}%"),
-                "svg": mark_safe(
-                    funnel_svg(shown, title=title, highlight=association.slug, show_others=False)
-                ),
+        rows.append(row)
+        if int(f["point"]) == point:
+            title = _("Mätpunkt %(p)d, %(per)s") % {
+                "p": f["point"],
+                "per": half_year_label(f["period"], lang),
             }
-        )
+            dot = {**f, "points": [{**own, "association": association.slug}]}
+            svg = funnel_svg(dot, title=title, highlight=association.slug, show_others=False)
+            charts.append({**row, "svg": mark_safe(svg)})
     withheld = [f for f in (pooled or {}).get("funnels", []) if f.get("national_share") is None]
     return {
         "snapshot": snapshot,
         "pooled": pooled is not None,
-        "funnels": funnels[-6:],
+        "national_rows": rows,
+        "national_points": points,
+        "national_point": point,
+        "funnels": charts,
         "national_withheld": bool(pooled) and bool(withheld),
         "min_associations": (pooled or {}).get(
             "min_associations", getattr(settings, "NNS_NATIONAL_MIN_ASSOCIATIONS", 3)
