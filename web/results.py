@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from national.selectors import association_report, snapshot_published_latest
-from pilot.models import Activity
 from pilot.results import (
     ResultPeriod,
     bokslut_build,
+    bokslut_introduction_text,
     flow_table,
     fte_table,
     own_results_build,
@@ -32,6 +32,7 @@ from pilot.results import (
 from pilot.results.figures import number_text, percent_sign
 from pilot.results.own import GOAL_AREAS
 from pilot.results.pdf import NOTABLE, bokslut_pdf_render
+from pilot.selectors import activity_list
 from pilot.services import bokslut_introduction_save
 from tenants.models import Association
 from tenants.permissions import current_association, request_roles
@@ -75,7 +76,7 @@ class ResultsView(RoleRequiredMixin, TemplateView):
         except ValidationError as exc:
             errors = exc.message_dict
             period = ResultPeriod.year(default_year)
-        activities = list(Activity.objects.order_by("name"))
+        activities = list(activity_list().order_by("name"))
         activity = None
         if params.get("activity"):
             activity = next((a for a in activities if str(a.pk) == params["activity"]), None)
@@ -239,10 +240,7 @@ class BokslutIntroductionView(RoleRequiredMixin, FormView):
     form_class = IntroductionForm
 
     def get_initial(self) -> dict[str, Any]:
-        from pilot.models import BokslutIntroduction
-
-        intro = BokslutIntroduction.objects.filter(year=self._year()).first()
-        return {"text": intro.text if intro else ""}
+        return {"text": bokslut_introduction_text(year=self._year())}
 
     def _year(self) -> int:
         return _year(int(self.kwargs["year"]))

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import ASSOCIATION_MEMBERS, AssociationAPIView
-from pilot.models import Activity
 from pilot.results import bokslut_build, bokslut_json, own_results_build, period_from_params
 from pilot.results.bokslut import plain
 from pilot.results.pdf import bokslut_pdf_render
 from pilot.results.tables import flow_table
+from pilot.selectors import activity_list
 from tenants.permissions import current_association
 
 
@@ -75,10 +76,11 @@ class OwnResultsView(AssociationAPIView):
         except ValidationError as exc:
             raise DRFValidationError(exc.message_dict) from exc
         activity = None
-        if request.query_params.get("activity"):
-            activity = Activity.objects.filter(pk=request.query_params["activity"]).first()
-            if activity is None or not request.query_params["activity"].isdigit():
-                raise DRFValidationError({"activity": ["Insatsen finns inte."]})
+        wanted = request.query_params.get("activity", "")
+        if wanted:
+            activity = activity_list().filter(pk=wanted).first() if wanted.isdigit() else None
+            if activity is None:
+                raise DRFValidationError({"activity": [_("Insatsen finns inte.")]})
         results = own_results_build(period=period, activity=activity)
         flow = flow_table(period=period, activity=activity)
         return Response(

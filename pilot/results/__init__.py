@@ -10,7 +10,12 @@
 No small-cell rule applies inside the association (docs/results.md).
 """
 
-from pilot.results.bokslut import Bokslut, bokslut_build, bokslut_json
+from pilot.results.bokslut import (
+    Bokslut,
+    bokslut_build,
+    bokslut_introduction_text,
+    bokslut_json,
+)
 from pilot.results.own import OwnResults, TargetResult, own_results_build, result_years
 from pilot.results.periods import ResultPeriod, period_from_params
 from pilot.results.tables import FlowTable, FteTable, flow_table, fte_table
@@ -23,6 +28,7 @@ __all__ = [
     "ResultPeriod",
     "TargetResult",
     "bokslut_build",
+    "bokslut_introduction_text",
     "bokslut_json",
     "flow_table",
     "fte_table",

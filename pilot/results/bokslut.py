@@ -63,6 +63,11 @@ def bokslut_build(*, year: int) -> Bokslut:
     )
 
 
+def bokslut_introduction_text(*, year: int) -> str:
+    intro = BokslutIntroduction.objects.filter(year=year).first()
+    return intro.text if intro else ""
+
+
 def bokslut_json(report: Bokslut, *, association: str) -> dict[str, Any]:
     """The report as JSON for the API: codes with their labels, texts as on the page."""
     lang = get_language()
