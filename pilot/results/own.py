@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from instrument.models import NationalTarget, Point
+from instrument.models import Item, NationalTarget, Point
 from instrument.selectors import instrument_version_current
 from instrument.targets import TargetRuleFields
 from pilot.models import Activity, Answer, GoodExample, LocalTarget, Participant
@@ -95,10 +95,11 @@ def targets_in_period(period: ResultPeriod) -> list[tuple[str, TargetRuleFields]
 
 
 def _distribution(
-    period: ResultPeriod, activity: Activity | None
+    period: ResultPeriod, activity: Activity | None, point_of_item: dict[int, int]
 ) -> dict[tuple[str, object], dict[tuple[str, int], int]]:
     """Answer counts per subject (("point", number) or ("item", local item id)) keyed by
-    (gender, value); one grouped query each for core and own items."""
+    (gender, value): one grouped scan of the period's answers, core and own items together
+    (items are mapped to their points here, not joined in the database)."""
     answers = Answer.objects.filter(
         response__status="submitted",
         response__answered_on__range=(period.start, period.end),
@@ -106,18 +107,18 @@ def _distribution(
     )
     if activity is not None:
         answers = answers.filter(response__activity=activity)
+    rows = (
+        answers.values_list("item_id", "local_item_id", "response__participant__gender", "value")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
     out: dict[tuple[str, object], dict[tuple[str, int], int]] = defaultdict(dict)
-    gender = "response__participant__gender"
-    for key, subject in (("point", "item__point__number"), ("item", "local_item_id")):
-        rows = (
-            answers.filter(**{f"{subject}__isnull": False})
-            .values_list(subject, gender, "value")
-            .annotate(n=Count("id"))
-            .order_by()
+    for item, local_item, g, value, n in rows:
+        key: tuple[str, object] = (
+            ("point", point_of_item.get(item)) if item is not None else ("item", local_item)
         )
-        for number, g, value, n in rows:
-            cell = out[(key, number)]
-            cell[(g or "unknown", value)] = cell.get((g or "unknown", value), 0) + n
+        cell = out[key]
+        cell[(g or "unknown", value)] = cell.get((g or "unknown", value), 0) + n
     return out
 
 
@@ -155,7 +156,8 @@ def own_results_build(*, period: ResultPeriod, activity: Activity | None = None)
     points = {
         p.number: p for p in Point.objects.filter(version=version).select_related("indicator")
     }
-    dist = _distribution(period, activity)
+    point_of_item = dict(Item.objects.values_list("id", "point__number"))
+    dist = _distribution(period, activity, point_of_item)
     exits: dict[tuple[str, str], int] | None = None
     examples: dict[int, list[GoodExampleText]] = defaultdict(list)
     example_rows = GoodExample.objects.filter(
@@ -317,18 +319,17 @@ __all__ = [
 
 
 def result_years() -> list[int]:
-    """Years with any questionnaire or participant, newest first."""
-    from django.db.models.functions import ExtractYear
+    """Years from the first to the last questionnaire or participant start, newest first."""
+    from django.db.models import Max, Min
 
     from pilot.models import Response
 
-    years = set(
-        Response.objects.annotate(y=ExtractYear("answered_on"))
-        .values_list("y", flat=True)
-        .distinct()
-    ) | set(
-        Participant.objects.annotate(y=ExtractYear("started_on"))
-        .values_list("y", flat=True)
-        .distinct()
-    )
-    return sorted((int(y) for y in years if y), reverse=True)
+    spans = [
+        Response.objects.aggregate(lo=Min("answered_on"), hi=Max("answered_on")),
+        Participant.objects.aggregate(lo=Min("started_on"), hi=Max("started_on")),
+    ]
+    los = [s["lo"].year for s in spans if s["lo"]]
+    his = [s["hi"].year for s in spans if s["hi"]]
+    if not los:
+        return []
+    return list(range(max(his), min(los) - 1, -1))
