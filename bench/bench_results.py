@@ -66,7 +66,7 @@ def _load(questionnaires: int) -> tuple[int, int]:
     return n, year.year
 
 
-def _time(client, path: str, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+def _time(client, path: str, repeat: int) -> list[float]:
     assert client.get(path).status_code == 200, path  # warm caches, templates
     out = []
     for _ in range(repeat):
@@ -77,7 +77,7 @@ def _time(client, path: str, repeat: int) -> list[float]:  # type: ignore[no-unt
     return out
 
 
-def _profile(client, path: str) -> None:  # type: ignore[no-untyped-def]
+def _profile(client, path: str) -> None:
     import cProfile
     import pstats
 
