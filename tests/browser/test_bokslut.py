@@ -41,6 +41,21 @@ def test_results_bokslut_and_pdf(new_page, live_platform):
         )
         assert overflow <= 1, f"the bokslut scrolls sideways by {overflow}px at {width}px"
         screenshot(page, f"bokslut-page-{width}")
+    # The administrator writes the introduction; it opens the report.
+    page.click("text=Skriv eller ändra inledningen")
+    page.fill("textarea[name=text]", "Året präglades av nya samarbeten.\n\nTack till alla parter.")
+    screenshot(page, "bokslut-introduction-390")
+    page.click("#main form button[type=submit]")
+    assert "Året präglades av nya samarbeten." in page.locator("#introduction").inner_text()
+    # English on the same page (the header's language switch).
+    page.select_option("#lang-select", "en")
+    page.click("form.lang button")
+    page.wait_for_load_state()
+    assert "Social accounting report" in page.locator("body").inner_text()
+    screenshot(page, "bokslut-page-en-390")
+    page.select_option("#lang-select", "sv")
+    page.click("form.lang button")
+    page.wait_for_load_state()
     with page.expect_download() as download:
         page.click("#bokslut-pdf")
     pdf = download.value.path().read_bytes()
