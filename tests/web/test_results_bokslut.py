@@ -213,6 +213,8 @@ def test_bokslut_in_english(year, alfa):
     text = _flat(visible_text(page.content.decode()))
     assert f"Social accounting report {YEAR}" in text
     assert "65% (13/20) Not met" in text
+    assert f"Measurement point {year.number}" in text and "Goal area 1" in text
+    assert "The share is higher among women (80%) than among men (50%)." in text
 
 
 def test_introduction_is_edited_by_admins_and_audited(year, alfa):
