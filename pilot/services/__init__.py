@@ -23,6 +23,7 @@ from pilot.services.participants import (
     participant_register,
 )
 from pilot.services.submissions import (
+    IdempotencyKeyReused,
     NewParticipant,
     StoredResponses,
     SubmissionInput,
@@ -32,6 +33,7 @@ from pilot.services.submissions import (
 )
 
 __all__ = [
+    "IdempotencyKeyReused",
     "InvitationUnusable",
     "NewParticipant",
     "StoredResponses",
