@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot', '0006_vocabulary_occasion_choices_and_age_band_labels'),
+        ('pilot', '0007_idempotency_record_scoped_to_user'),
     ]
 
     operations = [
