@@ -173,6 +173,7 @@ def _national_part(
         "national_point": point,
         "funnels": charts,
         "national_withheld": bool(pooled) and bool(withheld),
+        "national_k": snapshot.small_cell_k if snapshot else None,
         "min_associations": (pooled or {}).get(
             "min_associations", getattr(settings, "NNS_NATIONAL_MIN_ASSOCIATIONS", 3)
         ),
