@@ -231,3 +231,38 @@ def test_introduction_is_edited_by_admins_and_audited(year, alfa):
     assert "Året präglades av nya samarbeten. Tack till alla." in text
     event = AuditEvent.objects.filter(action="pilot.bokslut_introduction_saved").get()
     assert event.association_slug == "alfa" and event.details["year"] == YEAR
+
+
+def test_each_period_uses_the_target_valid_in_it(year, alfa):
+    """The national target on the point ends mid-year and a lower one follows: the first
+    half-year is judged against 80 %, the second half and the whole year against 60 %
+    (the latest target valid in the period)."""
+    from instrument.models import NationalTarget
+
+    NationalTarget.objects.filter(point=year).update(valid_to=dt.date(YEAR, 6, 30))
+    national_target_create(
+        point=year, kind="share_at_least", category=4, percent=Decimal(60),
+        valid_from=dt.date(YEAR, 7, 1), actor=None,
+    )  # fmt: skip
+    client = _admin(alfa)
+    whole = _flat(visible_text(client.get(f"/results/?year={YEAR}").content.decode()))
+    assert "Minst 60 % svarar 4 eller högre" in whole and "65 % (13/20) Nått" in whole
+    first = _flat(visible_text(client.get(f"/results/?year={YEAR}&half=1").content.decode()))
+    assert "Minst 80 % svarar 4 eller högre" in first and "Inga svar under perioden." in first
+    second = _flat(visible_text(client.get(f"/results/?year={YEAR}&half=2").content.decode()))
+    assert "Minst 60 % svarar 4 eller högre" in second and "65 % (13/20) Nått" in second
+
+
+def test_own_results_api_periods_activity_and_errors(year, alfa):
+    client = host_client(HOST, user_with_role(Role.ASSOCIATION_STAFF, alfa))
+    body = client.get(f"/api/v1/results/own/?from={YEAR}-10-01&to={YEAR}-11-30").json()
+    survey = next(r for r in body["results"] if r["point"] == year.number)
+    assert (survey["successes"], survey["n"], survey["signal"]) == (13, 20, "red")
+    assert [g["text"] for g in survey["by_gender"]] == [
+        "80\N{NO-BREAK SPACE}% (8/10)", "50\N{NO-BREAK SPACE}% (5/10)",
+    ]  # fmt: skip
+    bad = client.get("/api/v1/results/own/?from=2025-02-30&to=2025-03-01")
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["from"] == ["Datumet 2025-02-30 finns inte. Skriv ÅÅÅÅ-MM-DD."]
+    assert client.get("/api/v1/results/own/?activity=x").status_code == 400
+    assert client.get("/api/v1/results/bokslut/1999/").status_code == 404
