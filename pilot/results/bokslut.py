@@ -11,7 +11,14 @@ from typing import Any
 from django.utils.translation import get_language
 
 from pilot.models import BokslutIntroduction
-from pilot.results.own import GOAL_AREAS, OwnResults, TargetResult, own_results_build
+from pilot.results.own import (
+    GOAL_AREAS,
+    GoodExampleText,
+    OwnResults,
+    TargetResult,
+    good_examples_in,
+    own_results_build,
+)
 from pilot.results.periods import ResultPeriod
 from pilot.results.tables import FlowTable, FteTable, flow_table, fte_table
 from vocabulary import label
@@ -34,6 +41,7 @@ class Bokslut:
     flow: FlowTable
     fte: FteTable
     results: OwnResults
+    other_examples: tuple[GoodExampleText, ...] = ()  # reported, but not under any target
 
     @property
     def counts(self) -> dict[str, int]:
@@ -52,6 +60,8 @@ def bokslut_build(*, year: int) -> Bokslut:
         if rows:
             areas.append(GoalArea(len(areas) + 1, code, label("goal_area", code, lang), rows))
     intro = BokslutIntroduction.objects.filter(year=year).first()
+    shown = {ex for r in results.results for ex in r.good_examples}
+    others = tuple(ex for ex in good_examples_in(period) if ex not in shown)
     return Bokslut(
         year=year,
         introduction=intro.text if intro else "",
@@ -60,6 +70,7 @@ def bokslut_build(*, year: int) -> Bokslut:
         flow=flow_table(period=period, lang=lang),
         fte=fte_table(up_to_year=year, lang=lang),
         results=results,
+        other_examples=others,
     )
 
 
@@ -102,6 +113,7 @@ def bokslut_json(report: Bokslut, *, association: str) -> dict[str, Any]:
         "goal_areas": areas,
         "flow": flow,
         "full_year_equivalents": plain(report.fte),
+        "other_good_examples": plain(report.other_examples),
         "signals": report.counts,
     }
 

@@ -149,6 +149,23 @@ def _exits(period: ResultPeriod, activity: Activity | None) -> dict[tuple[str, s
     }
 
 
+def good_examples_in(
+    period: ResultPeriod, activity: Activity | None = None, *, with_item: bool = False
+) -> list[Any]:
+    """Good examples reported in the period (``(local item id, example)`` with ``with_item``),
+    oldest first; with an activity, its own and those not tied to any activity."""
+    rows = GoodExample.objects.filter(reported_on__range=(period.start, period.end))
+    if activity is not None:
+        rows = rows.filter(Q(activity=activity) | Q(activity__isnull=True))
+    out: list[Any] = []
+    for ex in rows.select_related("activity").order_by("reported_on", "id"):
+        text = GoodExampleText(
+            ex.title, ex.text, ex.reported_on, ex.activity.name if ex.activity else ""
+        )
+        out.append((ex.local_item_id, text) if with_item else text)
+    return out
+
+
 def own_results_build(*, period: ResultPeriod, activity: Activity | None = None) -> OwnResults:
     """Every target valid in the period with its result, in the active language."""
     lang = get_language()
@@ -160,17 +177,8 @@ def own_results_build(*, period: ResultPeriod, activity: Activity | None = None)
     dist = _distribution(period, activity, point_of_item)
     exits: dict[tuple[str, str], int] | None = None
     examples: dict[int, list[GoodExampleText]] = defaultdict(list)
-    example_rows = GoodExample.objects.filter(
-        reported_on__range=(period.start, period.end)
-    ).select_related("activity")
-    if activity is not None:
-        example_rows = example_rows.filter(Q(activity=activity) | Q(activity__isnull=True))
-    for ex in example_rows.order_by("reported_on", "id"):
-        examples[ex.local_item_id].append(
-            GoodExampleText(
-                ex.title, ex.text, ex.reported_on, ex.activity.name if ex.activity else ""
-            )
-        )
+    for item_id, example in good_examples_in(period, activity, with_item=True):
+        examples[item_id].append(example)
     results: list[TargetResult] = []
     for source, t in targets_in_period(period):
         point_number = getattr(t, "point_number", None) or (

@@ -266,3 +266,18 @@ def test_own_results_api_periods_activity_and_errors(year, alfa):
     assert bad.json()["errors"]["from"] == ["Datumet 2025-02-30 finns inte. Skriv ÅÅÅÅ-MM-DD."]
     assert client.get("/api/v1/results/own/?activity=x").status_code == 400
     assert client.get("/api/v1/results/bokslut/1999/").status_code == 404
+
+
+def test_good_examples_without_a_target_still_reach_the_bokslut(year, alfa):
+    with tenant_context(alfa):
+        other = local_item_create(
+            actor=None, code="hinder", text_sv="Hanterade hinder.", kind="good_example"
+        )
+        good_example_report(
+            actor=None, local_item=other, reported_on=dt.date(YEAR, 4, 2),
+            title="Flerpartsmöte bröt mönstret", text="Alla parter möttes på hälsocentralen.",
+        )  # fmt: skip
+    text = _flat(visible_text(_admin(alfa).get(f"/results/bokslut/{YEAR}/").content.decode()))
+    assert "Goda exempel Flerpartsmöte bröt mönstret Alla parter möttes på hälsocentralen." in text
+    # the example under its own target is not repeated there
+    assert text.count("Från hemmasittare till arbetsträning") == 1
