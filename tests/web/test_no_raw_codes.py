@@ -43,6 +43,7 @@ NOT_PAGES = {
     "web:logout": "POST only: logs out and redirects",
     "web:dataset-download": "a file download (exports are labelled separately)",
     "web:bokslut-pdf": "a PDF; its text is checked in tests/web/test_results_bokslut.py",
+    "web:dashboard-export": "a table download (CSV/XLSX) of a dashboard table",
 }
 SKIPPED_PREFIXES = (
     "admin/",  # Django's admin: the platform administrators' tool, translated by Django itself
@@ -254,7 +255,9 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "purpose": "Studie av deltagarnas upplevelser.",
         "variables": ["p1", "p2"],
         "layout": "long",
-        "fmt": "sav",
+        "formats": ["sav", "dta"],
+        "organisation": "Örebro universitet",
+        "ethics_dnr": "2024-01234-01",
     }
     DatasetRequest.objects.create(**common)
     DatasetRequest.objects.create(**common, status="rejected", decision_reason="Syftet saknas.")
@@ -283,6 +286,8 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "token": participant_links[0].token,
         "pk": ready.pk,
         "year": 2016,  # the synthetic data's year (bokslut pages)
+        "association": alfa.slug,
+        "point": 1,
     }
     return users, kwargs, [participant_links[0], board_links[0]]
 
