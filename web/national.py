@@ -40,21 +40,6 @@ def _form_points() -> dict[str, set[int]]:
     return dict(out)
 
 
-def _percent(value: Any) -> str:
-    """``75 %`` (non-breaking space) in Swedish, ``75%`` in English; ``–`` when missing."""
-    if value is None:
-        return "–"
-    sign = "%" if (get_language() or "sv").startswith("en") else "\N{NO-BREAK SPACE}%"
-    return f"{round(float(value) * 100)}{sign}"
-
-
-def _named(funnel: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
-    """The funnel with associations by name (the chart's dots are labelled with them)."""
-    points = [{**p, "association": names.get(p.get("association"), p.get("association"))}
-              for p in funnel.get("points", [])]  # fmt: skip
-    return {**funnel, "points": points}
-
-
 class DashboardView(RoleRequiredMixin, TemplateView):
     template_name = "web/national/dashboard.html"
     host_scope = "national"
