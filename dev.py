@@ -78,6 +78,22 @@ def _ensure_chromium() -> None:
         )
 
 
+PDF_FONTS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+PDF_PACKAGES = ["fonts-dejavu-core", "fonts-liberation2", "libpango-1.0-0", "libpangoft2-1.0-0"]
+
+
+def _ensure_pdf_fonts() -> None:
+    """The bokslut PDF (WeasyPrint) needs Pango and DejaVu/Liberation fonts from Debian."""
+    if PDF_FONTS.exists() and shutil.which("fc-list"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        _log("installing fonts and Pango from Debian's packages for the PDF reports")
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *PDF_PACKAGES], check=True)
+    else:
+        _log(f"WARNING: PDF reports need Debian's {', '.join(PDF_PACKAGES)}.")
+
+
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(VENV_PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -104,6 +120,7 @@ def worker_command(python: str, schedule: Path) -> list[str]:
 
 
 def cmd_demo(args: list[str]) -> int:
+    _ensure_pdf_fonts()
     port = args[0] if args else os.environ.get("PORT", "8000")
     env = _database_env()
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -134,6 +151,7 @@ def cmd_demo(args: list[str]) -> int:
 
 def cmd_test(args: list[str]) -> int:
     _ensure_chromium()
+    _ensure_pdf_fonts()
     env = _database_env()
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     return subprocess.call([str(VENV_PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)

@@ -17,9 +17,15 @@ from web.datasets import (
     DatasetListView,
     DatasetReviewView,
 )
-from web.national import DashboardView, ResultsView
+from web.national import DashboardView
 from web.national_runs import RunProgressView, RunPublishView, RunsView
 from web.questionnaire import QuestionnaireView, ShortCodeView
+from web.results import (
+    BokslutIntroductionView,
+    BokslutPdfView,
+    BokslutView,
+    ResultsView,
+)
 from web.views import (
     ActivityCreateView,
     ConfigurationView,
@@ -59,6 +65,13 @@ urlpatterns = [
     path("datasets/codebook/", DatasetCodebookView.as_view(), name="dataset-codebook"),
     path("datasets/<int:pk>/download/", DatasetDownloadView.as_view(), name="dataset-download"),
     path("results/", ResultsView.as_view(), name="results"),
+    path("results/bokslut/<int:year>/", BokslutView.as_view(), name="bokslut"),
+    path("results/bokslut/<int:year>/pdf/", BokslutPdfView.as_view(), name="bokslut-pdf"),
+    path(
+        "results/bokslut/<int:year>/introduction/",
+        BokslutIntroductionView.as_view(),
+        name="bokslut-introduction",
+    ),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
     path("collect/", CollectionView.as_view(), name="collect"),
     path("collect/invitations/new/", InvitationCreateView.as_view(), name="invitation-new"),
