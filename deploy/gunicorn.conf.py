@@ -35,6 +35,9 @@ graceful_timeout = 30
 # Recycle workers now and then (memory), staggered so they do not restart together.
 max_requests = 20000
 max_requests_jitter = 2000
+# Access log without questionnaire tokens (ADR 0014); the proxy keeps no access log.
+logger_class = "config.log_redaction.RedactingGunicornLogger"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 
 
 def post_worker_init(worker: Any) -> None:

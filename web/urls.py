@@ -13,6 +13,7 @@ from web.collection import (
 from web.datasets import DatasetDownloadView, DatasetListView, DatasetReviewView
 from web.national import DashboardView, ResultsView
 from web.questionnaire import QuestionnaireView, ShortCodeView
+from web.security import LoginView, SecondFactorEnrolView, SecondFactorVerifyView
 from web.views import (
     ActivityCreateView,
     ConfigurationView,
@@ -54,6 +55,8 @@ urlpatterns = [
     ),
     path("q/", ShortCodeView.as_view(), name="short-code"),
     path("q/<str:token>/", QuestionnaireView.as_view(), name="questionnaire"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("account/2fa/enrol/", SecondFactorEnrolView.as_view(), name="otp-enrol"),
+    path("account/2fa/verify/", SecondFactorVerifyView.as_view(), name="otp-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

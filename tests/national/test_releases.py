@@ -18,7 +18,7 @@ from national.tasks import snapshot_run_queue
 from tenants.models import AuditEvent
 from tenants.roles import Role
 from tests.conftest import consenting_with_data, host_client
-from tests.factories import PASSWORD, user_with_role
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +107,7 @@ def test_approved_release_is_frozen_and_only_the_requester_downloads(
 
 
 def test_pages_request_review_download(people, published, django_capture_on_commit_callbacks):
-    researcher = host_client("localhost")
-    researcher.login(username=people["researcher"].username, password=PASSWORD)
+    researcher = host_client("localhost", people["researcher"])
     response = researcher.post(
         "/datasets/", {"purpose": PURPOSE, "layout": "wide", "fmt": "parquet", "variables": "p1 p2"}
     )
