@@ -73,7 +73,7 @@ class LoginView(auth_views.LoginView):
 def _verify(device: TOTPDevice, token: str) -> tuple[bool, str]:
     allowed, _details = device.verify_is_allowed()
     if not allowed:
-        return False, _("För många felaktiga koder. Vänta en stund och försök igen.")
+        return False, _("För många felaktiga koder. Vänta några sekunder och försök igen.")
     if device.verify_token(token.strip()):
         return True, ""
     return False, _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt.")
