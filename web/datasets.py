@@ -87,7 +87,8 @@ class DatasetReviewView(RoleRequiredMixin, View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        item = DatasetRequest.objects.filter(pk=request.POST.get("request", "0")).first()
+        raw = request.POST.get("request", "")
+        item = DatasetRequest.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
         if item is None:
             raise Http404
         try:

@@ -122,7 +122,10 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         funnel_points = sorted(
             {f["point"] for f in bench.get("funnels", []) if f["period"] == period}
         )
-        chosen = int(self.request.GET.get("point") or (funnel_points[0] if funnel_points else 0))
+        raw_point = self.request.GET.get("point", "")
+        if raw_point and not raw_point.isdigit():
+            messages.error(self.request, _("Mätpunkten finns inte; visar den första."))
+        chosen = int(raw_point) if raw_point.isdigit() else (funnel_points[0] if funnel_points else 0)
         funnel = next(
             (f for f in bench.get("funnels", []) if f["point"] == chosen and f["period"] == period),
             None,

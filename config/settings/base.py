@@ -150,6 +150,7 @@ REST_FRAMEWORK = {
         "user": env("NNS_THROTTLE_USER", default="1200/min"),
     },
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "api.metadata.EndpointMetadata",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
