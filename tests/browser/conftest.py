@@ -190,17 +190,29 @@ def browser() -> Iterator[Browser]:
 def new_page(
     browser: Browser, live_platform: LivePlatform, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., Page]]:
-    """Factory: a page in a fresh context (Swedish, own cookies); ``new_page(viewport=...)``."""
-    pages: list[Page] = []
+    """Factory: a page in a fresh context (Swedish, own cookies); ``new_page(viewport=...)``.
 
-    def make(viewport: ViewportSize | None = None) -> Page:
+    Every page fails its test if the browser reports a Content-Security-Policy violation
+    (ADR 0014), unless ``bypass_csp`` (for a test tool that injects inline script, axe-core).
+    """
+    pages: list[Page] = []
+    csp_violations: list[str] = []
+
+    def make(viewport: ViewportSize | None = None, *, bypass_csp: bool = False) -> Page:
         context = browser.new_context(
             locale="sv-SE",
             timezone_id="Europe/Stockholm",
             viewport=viewport or {"width": 1280, "height": 800},
+            bypass_csp=bypass_csp,
         )
         page = context.new_page()
         page.set_default_timeout(10_000)
+        page.on(
+            "console",
+            lambda msg: csp_violations.append(msg.text)
+            if "Content Security Policy" in msg.text
+            else None,
+        )
         pages.append(page)
         return page
 
@@ -211,6 +223,7 @@ def new_page(
             suffix = f"-{index}" if index else ""
             screenshot(page, f"FAILED-{request.node.name}{suffix}")
         page.context.close()
+    assert csp_violations == [], csp_violations
 
 
 @pytest.fixture
