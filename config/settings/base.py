@@ -165,6 +165,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set, so `check --deploy` (which builds the schema) stays silent.
+    "ENUM_NAME_OVERRIDES": {
+        "RegisterOutcomeEnum": "instrument.targets.RegisterOutcome",
+        "LocalItemKindEnum": "pilot.models.LocalItem.Kind",
+        "TargetRuleKindEnum": "instrument.targets.RuleKind",
+        "MemberBodyKindEnum": "tenants.models.MemberBody.Kind",
+    },
 }
 
 # The cache keeps throttling counters; Redis when configured so all processes share it.
@@ -207,10 +214,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Hardening (ADR 0014) -------------------------------------------------------------------
-# Login lockout: N failed passwords for one user name lock it for the cool-off period.
-AXES_FAILURE_LIMIT = env.int("NNS_LOGIN_FAILURE_LIMIT", default=5)
+# Login lockout: N failed passwords lock the user name and the address for the cool-off.
+AXES_FAILURE_LIMIT = env.int("NNS_LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("NNS_LOGIN_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Either one person's name (guessing their password) or one address (trying many names).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "web.security.lockout_response"
 AXES_VERBOSE = False

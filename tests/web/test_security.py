@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,10 +28,12 @@ def _login(client: Client, username: str, password: str):
     return client.post("/login/", {"username": username, "password": password, "next": "/"})
 
 
-def test_lockout_after_five_failures_even_with_the_right_password(alfa):
+def test_lockout_after_the_failure_limit_even_with_the_right_password(alfa):
+    limit = settings.AXES_FAILURE_LIMIT
+    assert limit == 10
     user = user_with_role(Role.ASSOCIATION_STAFF, alfa)
-    client = Client(HTTP_HOST="alfa.localhost")
-    for _ in range(4):
+    client = Client(HTTP_HOST="alfa.localhost", REMOTE_ADDR="10.0.0.1")
+    for _ in range(limit - 1):
         response = _login(client, user.username, "fel-lösenord")
         assert response.status_code == 200  # the login page again, with its error
         assert "_auth_user_id" not in client.session
@@ -41,19 +44,29 @@ def test_lockout_after_five_failures_even_with_the_right_password(alfa):
     page = response.content.decode()
     assert "För många misslyckade inloggningar. Kontot är spärrat i 15 minuter." in page
     assert "_auth_user_id" not in client.session
-    # Another person's login from the same browser is not locked.
+    # The name is locked from every address too; another person elsewhere is not.
+    elsewhere = Client(HTTP_HOST="alfa.localhost", REMOTE_ADDR="10.0.0.2")
+    assert _login(elsewhere, user.username, PASSWORD).status_code == 429
     other = user_with_role(Role.ASSOCIATION_STAFF, alfa)
-    assert _login(Client(HTTP_HOST="alfa.localhost"), other.username, PASSWORD).status_code == 302
+    assert _login(elsewhere, other.username, PASSWORD).status_code == 302
+
+
+def test_one_address_trying_many_names_is_locked(alfa):
+    names = [user_with_role(Role.ASSOCIATION_STAFF, alfa).username for _ in range(3)]
+    client = Client(HTTP_HOST="alfa.localhost", REMOTE_ADDR="10.0.0.3")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, names[attempt % 3], "fel")
+    assert _login(client, names[0], PASSWORD).status_code == 429
 
 
 def test_a_success_before_the_limit_resets_the_count(alfa):
     user = user_with_role(Role.ASSOCIATION_STAFF, alfa)
-    client = Client(HTTP_HOST="alfa.localhost")
-    for _ in range(4):
+    client = Client(HTTP_HOST="alfa.localhost", REMOTE_ADDR="10.0.0.4")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         _login(client, user.username, "fel")
     assert _login(client, user.username, PASSWORD).status_code == 302
-    client = Client(HTTP_HOST="alfa.localhost")
-    for _ in range(4):
+    client = Client(HTTP_HOST="alfa.localhost", REMOTE_ADDR="10.0.0.4")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         _login(client, user.username, "fel")
     assert _login(client, user.username, PASSWORD).status_code == 302
 
