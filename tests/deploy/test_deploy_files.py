@@ -64,7 +64,9 @@ def test_compose_requires_every_secret_and_hides_gunicorn_behind_the_proxy():
     ):
         uses = re.findall(r"\$\{" + secret + r"([^}]*)\}", text)
         assert uses, secret
-        assert all(use.startswith(":?") for use in uses), f"{secret} has a default: {uses}"
+        # Required (":?" fails `compose up` when unset) and never given a default (":-").
+        assert any(use.startswith(":?") for use in uses), f"{secret} is not required"
+        assert all(use == "" or use.startswith(":?") for use in uses), f"{secret}: {uses}"
     assert "change-me" not in text and "POSTGRES_PASSWORD: nns" not in text
     assert "ports" not in services["web"], "gunicorn must be reachable only through the proxy"
     assert services["proxy"]["image"].startswith("caddy:")
