@@ -31,6 +31,8 @@ pytestmark = pytest.mark.prod_smoke
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("NNS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 HOST = "localhost"
+GUNICORN_ARGS = ["-c", "deploy/gunicorn.conf.py"]
+WORKER_ARGS = ["--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle"]
 PROXY = {"Host": HOST, "X-Forwarded-Proto": "https"}  # what Caddy sends on
 
 
@@ -130,11 +132,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     setup = _manage(env, "setup_platform", "--verbosity=0")
     assert setup.returncode == 0, setup.stderr
     port = _free_port()
+    beat = str(tmp / "beat-schedule")
     access_log = tmp / "access.log"
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
-            + ["-c", "deploy/gunicorn.conf.py"],
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", *GUNICORN_ARGS],
             cwd=ROOT,
             env={
                 **env,
@@ -145,14 +147,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             },
         ),
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
-            + ["--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
+            [sys.executable, "-m", "celery", "-A", "config", "worker", *WORKER_ARGS],
             cwd=ROOT,
             env=env,
         ),
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "WARNING"]
-            + ["-s", str(tmp / "beat-schedule")],
+            [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "WARNING", "-s", beat],
             cwd=ROOT,
             env=env,
         ),
