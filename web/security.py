@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -159,6 +160,37 @@ class SecondFactorEnrolView(LoginRequiredMixin, View):
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         }
         return render(request, self.template_name, context, status=status)
+
+
+# Paper short codes are short: after this many unknown codes from one address within the
+# window, the code page refuses for the rest of the window (tokens in links are long).
+SHORT_CODE_FAILURE_LIMIT = 10
+SHORT_CODE_WINDOW_SECONDS = 15 * 60
+
+
+def _short_code_key(request: HttpRequest) -> str:
+    from axes.helpers import get_client_ip_address
+
+    tenant = getattr(request, "tenant", None)
+    return f"nns:short-code:{getattr(tenant, 'schema_name', '')}:{get_client_ip_address(request)}"
+
+
+def short_code_locked(request: HttpRequest) -> bool:
+    return int(cache.get(_short_code_key(request), 0)) >= SHORT_CODE_FAILURE_LIMIT
+
+
+def short_code_failed(request: HttpRequest) -> None:
+    key = _short_code_key(request)
+    if cache.add(key, 1, SHORT_CODE_WINDOW_SECONDS):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, SHORT_CODE_WINDOW_SECONDS)
+
+
+def short_code_locked_text() -> str:
+    return _("För många felaktiga koder. Vänta 15 minuter och försök igen.")
 
 
 def lockout_response(

@@ -162,3 +162,19 @@ def test_pages_and_api_answers_are_not_stored_and_carry_a_strict_csp(alfa):
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp, url
         assert "frame-ancestors 'none'" in csp
         assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unknown_short_codes_from_one_address_are_throttled(alfa):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client(HTTP_HOST="alfa.localhost", REMOTE_ADDR="10.0.0.9")
+    for _ in range(10):
+        assert client.post("/q/", {"code": "ZZZZ-ZZZZ"}).status_code == 400
+    locked = client.post("/q/", {"code": "ZZZZ-ZZZZ"})
+    assert locked.status_code == 429
+    assert "För många felaktiga koder. Vänta 15 minuter och försök igen." in locked.content.decode()
+    # Another address is not affected.
+    other = Client(HTTP_HOST="alfa.localhost", REMOTE_ADDR="10.0.0.10")
+    assert other.post("/q/", {"code": "ZZZZ-ZZZZ"}).status_code == 400
+    cache.clear()
