@@ -36,7 +36,8 @@ def _log(message: str) -> None:
 def _ensure_venv() -> None:
     """Create .venv and install the project (with dev extras) when pyproject.toml changed."""
     wanted = hashlib.sha256(
-        (ROOT / "pyproject.toml").read_bytes() + (DEV_LOCK.read_bytes() if DEV_LOCK.exists() else b"")
+        (ROOT / "pyproject.toml").read_bytes()
+        + (DEV_LOCK.read_bytes() if DEV_LOCK.exists() else b"")
     ).hexdigest()
     if VENV_PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
         return

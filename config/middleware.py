@@ -61,6 +61,6 @@ class SecondFactorMiddleware:
                 {"detail": _("Tvåstegsverifiering krävs. Logga in på nytt."), "errors": {}},
                 status=403,
             )
-        has_device = second_factor_device(user=user) is not None  # type: ignore[arg-type]
+        has_device = second_factor_device(user=user) is not None
         target = reverse("web:otp-verify" if has_device else "web:otp-enrol")
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

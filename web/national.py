@@ -125,7 +125,9 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         raw_point = self.request.GET.get("point", "")
         if raw_point and not raw_point.isdigit():
             messages.error(self.request, _("Mätpunkten finns inte; visar den första."))
-        chosen = int(raw_point) if raw_point.isdigit() else (funnel_points[0] if funnel_points else 0)
+        chosen = (
+            int(raw_point) if raw_point.isdigit() else (funnel_points[0] if funnel_points else 0)
+        )
         funnel = next(
             (f for f in bench.get("funnels", []) if f["point"] == chosen and f["period"] == period),
             None,

@@ -67,7 +67,9 @@ class LoginView(auth_views.LoginView):
         user = self.request.user
         if not second_factor_required(user=user):
             return url
-        step = "web:otp-verify" if second_factor_device(user=_user(self.request)) else "web:otp-enrol"
+        step = (
+            "web:otp-verify" if second_factor_device(user=_user(self.request)) else "web:otp-enrol"
+        )
         return f"{reverse(step)}?{urlencode({'next': url})}"
 
 
@@ -128,7 +130,9 @@ class SecondFactorEnrolView(LoginRequiredMixin, View):
         user = _user(request)
         if second_factor_device(user=user) is not None:
             messages.info(request, _("Du har redan tvåstegsverifiering."))
-            return redirect(f"{reverse('web:otp-verify')}?{urlencode({'next': _next_url(request)})}")
+            return redirect(
+                f"{reverse('web:otp-verify')}?{urlencode({'next': _next_url(request)})}"
+            )
         return self._render(request, self._pending(user), TokenForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:

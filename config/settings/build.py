@@ -6,7 +6,7 @@ Never serve with these settings; the web, worker and beat containers use product
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = "collectstatic-only-never-served"  # noqa: S105
+SECRET_KEY = "collectstatic-only-never-served"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -8,6 +8,8 @@ Budget: a few examples per operation, positive and negative generation, well und
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -64,10 +66,9 @@ def _fuzz(host: str, token: str) -> list[str]:
                         f"query={case.query} body={case.body!r}"[:400]
                     )
 
-            try:
+            # An operation without inputs has no invalid request to generate.
+            with contextlib.suppress(Unsatisfiable):
                 run()
-            except Unsatisfiable:
-                pass  # no invalid request exists for an operation without inputs
     return server_errors
 
 

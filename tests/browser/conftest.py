@@ -209,9 +209,9 @@ def new_page(
         page.set_default_timeout(10_000)
         page.on(
             "console",
-            lambda msg: csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text
-            else None,
+            lambda msg: (
+                csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None
+            ),
         )
         pages.append(page)
         return page
