@@ -178,3 +178,14 @@ def test_unknown_short_codes_from_one_address_are_throttled(alfa):
     other = Client(HTTP_HOST="alfa.localhost", REMOTE_ADDR="10.0.0.10")
     assert other.post("/q/", {"code": "ZZZZ-ZZZZ"}).status_code == 400
     cache.clear()
+
+
+def test_second_factor_pages_in_english(alfa):
+    from django.conf import settings as dj
+
+    user = user_with_role(Role.ASSOCIATION_STAFF, alfa)
+    client = host_client("alfa.localhost", user, second_factor=False)
+    client.cookies[dj.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/account/2fa/enrol/").content.decode()
+    assert "Turn on two-step verification" in page and "Six-digit code" in page
+    assert "Aktivera" not in page
