@@ -3,7 +3,8 @@
 
     python3 dev.py demo     install, start the database, migrate, build the demo, serve it
     python3 dev.py test     install and run every test (extra arguments go to pytest)
-    python3 dev.py lint     ruff, ruff format --check, mypy, makemigrations --check
+    python3 dev.py lint     ruff, ruff format --check, mypy, makemigrations --check,
+                            import-linter contracts, module size and import cycles
     python3 dev.py lock     re-pin requirements.lock / requirements-dev.lock (uv, with hashes)
 
 Needs only Python >= 3.11 with pip. Dependencies go into ./.venv; without DATABASE_URL an
@@ -148,6 +149,9 @@ def cmd_lint(args: list[str]) -> int:
         ["-m", "ruff", "format", "--check", "."],
         ["-m", "mypy", "."],
         ["manage.py", "makemigrations", "--check", "--dry-run"],
+        # Layer contracts (pyproject.toml, ADR 0013), then module size and import cycles.
+        ["-c", "import sys; from importlinter.cli import lint_imports_command as c; sys.exit(c())"],
+        ["tools/check_structure.py"],
     ]
     failed = 0
     for step in steps:

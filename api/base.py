@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.http import Http404
 from rest_framework import generics, permissions
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from tenants.models import User
-from tenants.permissions import current_association, has_any_role
+from tenants.permissions import HostScope, has_any_role, host_scope_require
 from tenants.roles import Role
 
 
@@ -38,27 +37,23 @@ class _ScopedMixin:
     permission_classes = [permissions.IsAuthenticated, HasRequiredRole]
     required_roles: ClassVar[frozenset[Role]] = frozenset()
     write_roles: ClassVar[frozenset[Role] | None] = None
-    host_scope: ClassVar[str] = "any"
+    host_scope: ClassVar[HostScope | str] = HostScope.ANY
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        on_association = current_association(request) is not None
-        if (self.host_scope == "association" and not on_association) or (
-            self.host_scope == "national" and on_association
-        ):
-            raise Http404
+        host_scope_require(request, self.host_scope)
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class AssociationAPIView(_ScopedMixin, generics.GenericAPIView):  # type: ignore[misc]
-    host_scope = "association"
+    host_scope = HostScope.ASSOCIATION
 
 
 class NationalAPIView(_ScopedMixin, generics.GenericAPIView):  # type: ignore[misc]
-    host_scope = "national"
+    host_scope = HostScope.NATIONAL
 
 
 class AnyHostAPIView(_ScopedMixin, generics.GenericAPIView):  # type: ignore[misc]
-    host_scope = "any"
+    host_scope = HostScope.ANY
 
 
 def acting_user(request: Request) -> User:

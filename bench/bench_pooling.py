@@ -56,9 +56,9 @@ def main() -> None:
 
     from instrument.services import instrument_bundled_ensure
     from national.models import PooledResponse, Snapshot
-    from national.services import snapshot_part_extract, snapshot_publish, snapshot_start
+    from national.pooling import snapshot_part_extract, snapshot_publish, snapshot_start
+    from ops.demo import _demo_national_targets
     from tenants.db import public_schema_use
-    from tenants.demo import _demo_national_targets
     from tenants.models import Association
     from tenants.services import public_tenant_ensure, template_schema_ensure
 
@@ -96,7 +96,7 @@ def main() -> None:
         associations = list(Association.objects.exclude(schema_name="public"))
 
         # Floor: COPY every association's answer rows (the same join) to STDOUT.
-        from national.services import ANSWERS_SQL
+        from pilot.selectors import ANSWERS_SQL
 
         t = time.perf_counter()
         rows = 0
@@ -112,7 +112,7 @@ def main() -> None:
 
         t = time.perf_counter()
         with transaction.atomic():
-            snapshot = snapshot_start(actor=None)
+            snapshot = snapshot_start(actor=None, queue=False)
 
         def extract_part(slug: str) -> None:
             # A thread per worker process of the chord, each with its own connection (the

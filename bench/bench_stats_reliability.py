@@ -90,15 +90,17 @@ def stage_times(
     input (``np.isnan(values).sum()``) and the float32 Gram matrices alone (copy the sorted byte
     rows to float32, one X'X per block), i.e. what no implementation of this design can skip.
     """
+    from stats import _byte_scan as byte_scan
+    from stats import _int_groups as groups
     from stats import moments as mom
     from stats.reliability import scale_tables
 
     k = values.shape[1]
     cats = np.arange(1.0, 6.0)
     with single_threaded_blas():
-        sc = mom._scan_small_int(values)
+        sc = byte_scan._scan_small_int(values)
         assert sc is not None
-        srt, bounds = mom._sort_rows(sc, codes, n_groups, k)
+        srt, bounds = byte_scan._sort_rows(sc, codes, n_groups, k)
         m = mom.moments_grouped(values, codes, n_groups, categories=cats)
     vmax = int(sc.hi - sc.offset)
     cat_codes = (cats - sc.offset).astype(np.int64)
@@ -106,14 +108,14 @@ def stage_times(
 
     def scan() -> None:
         with single_threaded_blas():
-            mom._scan_small_int(values)
+            byte_scan._scan_small_int(values)
 
     def sort() -> None:
-        mom._sort_rows(sc, codes, n_groups, k)
+        byte_scan._sort_rows(sc, codes, n_groups, k)
 
     def per_group() -> None:
         with single_threaded_blas():
-            work = mom._IntGroups(srt, bounds, n_groups, k, vmax, cat_codes, True)
+            work = groups._IntGroups(srt, bounds, n_groups, k, vmax, cat_codes, True)
             work.run(range(n_groups))
             work.finish()
 

@@ -8,15 +8,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from instrument.targets import TargetRuleFields
+from vocabulary.choices import (
+    IndicatorLevel,
+    IndicatorType,
+    InstrumentStatus,
+    LineageChange,
+    PointSource,
+)
 
 
 class InstrumentVersion(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Utkast")
-        PUBLISHED = "published", _("Publicerad")
+    Status = InstrumentStatus
 
     code = models.CharField(max_length=20, unique=True)
     title_sv = models.CharField(max_length=300)
@@ -62,15 +66,8 @@ class InstrumentVersion(models.Model):
 
 
 class Indicator(models.Model):
-    class Type(models.TextChoices):
-        PROCESS = "process", _("Processindikator")
-        EFFECT = "effect", _("Effektindikator")
-
-    class Level(models.TextChoices):
-        PARTICIPANT = "participant", _("Deltagare")
-        STAFF = "staff", _("Personal")
-        ORGANISATION = "organisation", _("Organisation")
-        SOCIETY = "society", _("Samhälle")
+    Type = IndicatorType
+    Level = IndicatorLevel
 
     version = models.ForeignKey(
         InstrumentVersion, on_delete=models.CASCADE, related_name="indicators"
@@ -102,9 +99,7 @@ class Indicator(models.Model):
 class Point(models.Model):
     """A measurement point (mätpunkt): one row of Tabell 1."""
 
-    class Source(models.TextChoices):
-        SURVEY = "survey", _("Enkät")
-        REGISTER = "register", _("Registerdata")
+    Source = PointSource
 
     version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="points")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="points")
@@ -184,11 +179,7 @@ class FormItem(models.Model):
 class ItemLineage(models.Model):
     """Crosswalk from a version to its predecessor: same / reworded / new / dropped."""
 
-    class Change(models.TextChoices):
-        SAME = "same", _("Oförändrad")
-        REWORDED = "reworded", _("Omformulerad")
-        NEW = "new", _("Ny")
-        DROPPED = "dropped", _("Borttagen")
+    Change = LineageChange
 
     version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="lineage")
     item = models.ForeignKey(

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -27,8 +27,10 @@ from instrument.models import (
     Point,
 )
 from instrument.targets import target_errors
-from tenants.models import User
-from tenants.services import audit_record
+from tenants.audit import audit_record
+
+if TYPE_CHECKING:
+    from tenants.models import User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BUNDLED_VERSION_FILE = DATA_DIR / "instrument_v1.yaml"

@@ -15,23 +15,15 @@ from collections.abc import Iterable, Sequence
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from vocabulary import label
+from vocabulary.choices import RegisterOutcome, RuleKind
 
-class RuleKind(models.TextChoices):
-    SHARE_AT_LEAST = "share_at_least", _("Andel svar i kategori ≥ c är minst p %")
-    MEAN_AT_LEAST = "mean_at_least", _("Medelvärde minst m")
-    GOOD_EXAMPLE = "good_example", _("Ett gott exempel redovisas")
-    REGISTER_SHARE = "register_share", _("Andel avslut till utfall minst p %")
+NBSP = "\N{NO-BREAK SPACE}"
 
-
-class RegisterOutcome(models.TextChoices):
-    WORK = "work", _("Arbete")
-    STUDIES = "studies", _("Studier")
-    OTHER_SOLUTION = "other_solution", _("Annan behovsanpassad lösning")
-    DROPPED_OUT = "dropped_out", _("Avbrott")
-    STILL_IN = "still_in", _("Kvar i insats")
+__all__ = ["RegisterOutcome", "RuleKind", "TargetRuleFields"]
 
 
 class TargetRuleFields(models.Model):
@@ -74,18 +66,32 @@ class TargetRuleFields(models.Model):
         ]
 
     def describe(self) -> str:
-        def num(value: object) -> str:
-            # Swedish decimal comma; no trailing zeros ("80", "3,5").
-            return f"{float(str(value)):g}".replace(".", ",")
+        """The rule as people read it, in the active language, as in the social accounting
+        report: "Minst 80 % svarar 4 eller högre"."""
+        english = (get_language() or "sv").startswith("en")
 
-        """Human-readable Swedish rule, as in the social accounting report."""
+        def num(value: object) -> str:
+            # No trailing zeros ("80", "3,5"); decimal comma in Swedish.
+            text = f"{float(str(value)):g}"
+            return text if english else text.replace(".", ",")
+
+        percent = f"{num(self.percent)}{'%' if english else NBSP + '%'}" if self.percent else ""
         if self.kind == RuleKind.SHARE_AT_LEAST:
-            return f"Minst {num(self.percent)} % svarar {self.category} eller högre"
+            return gettext("Minst %(percent)s svarar %(category)s eller högre") % {
+                "percent": percent,
+                "category": self.category,
+            }
         if self.kind == RuleKind.MEAN_AT_LEAST:
-            return f"Medelvärde minst {num(self.mean)}"
+            return gettext("Medelvärde minst %(mean)s") % {"mean": num(self.mean)}
         if self.kind == RuleKind.GOOD_EXAMPLE:
-            return "Ett gott exempel redovisas"
-        return f"Minst {num(self.percent)} % av avslut till {', '.join(self.outcomes)}"
+            return gettext("Ett gott exempel redovisas")
+        outcomes = ", ".join(
+            label("exit_outcome", o, get_language()).lower() for o in self.outcomes or []
+        )
+        return gettext("Minst %(percent)s av avslut till %(outcomes)s") % {
+            "percent": percent,
+            "outcomes": outcomes,
+        }
 
 
 def target_rule_errors(

@@ -9,6 +9,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from vocabulary.choices import (
+    DatasetFormat,
+    DatasetLayout,
+    DatasetStatus,
+    ReportKind,
+    SnapshotPartStatus,
+    SnapshotStatus,
+)
+
 
 class NationalConfig(models.Model):
     """National settings the steering group can change (one row)."""
@@ -24,10 +33,7 @@ class NationalConfig(models.Model):
 
 
 class Snapshot(models.Model):
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Pågår")
-        FAILED = "failed", _("Misslyckades")
-        PUBLISHED = "published", _("Publicerad")
+    Status = SnapshotStatus
 
     number = models.PositiveIntegerField(unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
@@ -55,10 +61,7 @@ class Snapshot(models.Model):
 class SnapshotPart(models.Model):
     """One association's extraction into a snapshot."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Väntar")
-        DONE = "done", _("Klar")
-        FAILED = "failed", _("Misslyckades")
+    Status = SnapshotPartStatus
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="parts")
     association_slug = models.CharField(max_length=42)
@@ -152,11 +155,7 @@ class PooledOutcome(models.Model):
 
 
 class SnapshotReport(models.Model):
-    class Kind(models.TextChoices):
-        RELIABILITY = "reliability", _("Reliabilitet")
-        BENCHMARK = "benchmark", _("Jämförelser mot målnivåer")
-        VALIDITY = "validity", _("Validitet")
-        ASSOCIATION = "association", _("Ett förbunds resultat")
+    Kind = ReportKind
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -179,19 +178,9 @@ class SnapshotReport(models.Model):
 class DatasetRequest(models.Model):
     """A researcher's request for pooled microdata; approved releases are frozen and expire."""
 
-    class Status(models.TextChoices):
-        REQUESTED = "requested", _("Begärd")
-        REJECTED = "rejected", _("Avslagen")
-        BUILDING = "building", _("Byggs")
-        READY = "ready", _("Klar att hämta")
-        FAILED = "failed", _("Misslyckades")
-
-    class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        XLSX = "xlsx", "Excel (XLSX)"
-        SAV = "sav", "SPSS (.sav)"
-        DTA = "dta", "Stata (.dta)"
-        PARQUET = "parquet", "Parquet"
+    Status = DatasetStatus
+    Format = DatasetFormat
+    Layout = DatasetLayout
 
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dataset_requests"
@@ -202,7 +191,7 @@ class DatasetRequest(models.Model):
     period_to = models.DateField(_("till"), null=True, blank=True)
     layout = models.CharField(
         max_length=4,
-        choices=[("wide", _("en rad per enkät")), ("long", _("en rad per svar"))],
+        choices=DatasetLayout.choices,
         default="wide",
     )
     fmt = models.CharField(_("format"), max_length=8, choices=Format.choices, default="csv")

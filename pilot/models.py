@@ -7,7 +7,18 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from instrument.targets import RegisterOutcome, TargetRuleFields
+from instrument.targets import TargetRuleFields
+from vocabulary.choices import (
+    AgeBand,
+    Gender,
+    LocalItemKind,
+    Occasion,
+    RegisterOutcome,
+    ResponseSource,
+    ResponseStatus,
+)
+
+__all__ = ["AgeBand", "Gender"]  # re-exported: callers import them from here
 
 
 class Activity(models.Model):
@@ -43,7 +54,7 @@ class OccasionSchedule(models.Model):
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="schedules")
     form_code = models.CharField(_("formulär"), max_length=40)
-    occasion = models.CharField(_("mättillfälle"), max_length=20)
+    occasion = models.CharField(_("mättillfälle"), max_length=20, choices=Occasion.choices)
     interval_months = models.PositiveSmallIntegerField(
         _("intervall (månader)"), null=True, blank=True
     )
@@ -68,11 +79,7 @@ class OccasionSchedule(models.Model):
 class LocalItem(models.Model):
     """An association's own question beside the national core. Never pooled nationally."""
 
-    class Kind(models.TextChoices):
-        LIKERT = "likert", _("Skala (2–11 steg)")
-        YES_NO = "yes_no", _("Ja/nej")
-        NUMBER = "number", _("Tal")
-        GOOD_EXAMPLE = "good_example", _("Gott exempel (berättelse)")
+    Kind = LocalItemKind
 
     code = models.SlugField(_("kod"), max_length=30, unique=True)
     text_sv = models.TextField(_("text (svenska)"))
@@ -127,22 +134,6 @@ class LocalTarget(TargetRuleFields):
     def __str__(self) -> str:
         subject = f"punkt {self.point_number}" if self.point_number else str(self.local_item)
         return f"{subject}: {self.describe()}"
-
-
-class Gender(models.TextChoices):
-    WOMAN = "woman", _("Kvinna")
-    MAN = "man", _("Man")
-    OTHER = "other", _("Annat")
-    UNDISCLOSED = "undisclosed", _("Vill inte uppge")
-
-
-class AgeBand(models.TextChoices):
-    A16_19 = "16-19", "16–19"
-    A20_24 = "20-24", "20–24"
-    A25_29 = "25-29", "25–29"
-    A30_39 = "30-39", "30–39"
-    A40_49 = "40-49", "40–49"
-    A50_64 = "50-64", "50–64"
 
 
 class Participant(models.Model):
@@ -206,7 +197,7 @@ class Invitation(models.Model):
     token = models.CharField(max_length=64, unique=True)
     short_code = models.CharField(max_length=12, unique=True)
     form_code = models.CharField(max_length=40)
-    occasion = models.CharField(max_length=20)
+    occasion = models.CharField(max_length=20, choices=Occasion.choices)
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="invitations")
     participant = models.ForeignKey(
         Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations"
@@ -228,16 +219,8 @@ class Invitation(models.Model):
 class Response(models.Model):
     """One questionnaire, on one instrument version, form and occasion."""
 
-    class Source(models.TextChoices):
-        WEB = "web", _("Webb")
-        PAPER = "paper", _("Papper")
-        IMPORT = "import", _("Filimport")
-        API = "api", _("API")
-        SYNTHETIC = "synthetic", _("Syntetisk (demo)")
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Påbörjad")
-        SUBMITTED = "submitted", _("Inskickad")
+    Source = ResponseSource
+    Status = ResponseStatus
 
     key = models.CharField(max_length=80, unique=True)
     instrument_version = models.ForeignKey(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 from django.db.models import Count, Q, QuerySet
 
+from pilot.bulk import frame_copy_out
 from pilot.models import Activity, Invitation, Response
 
 
@@ -55,3 +57,57 @@ def response_rates() -> list[ResponseRate]:
         )
         for key in keys
     ]
+
+
+# --------------------------------------------------------------------------- own answers
+# Reads of the current association's own schema as CSV text (COPY): every submitted answer
+# with its questionnaire's context, and every participant's register outcome. The national
+# layer reads them for an association's own results (national.reports.store) and bench/.
+
+ANSWERS_SQL = """
+COPY (
+  SELECT r.id, COALESCE(p.code, ''), r.form_code, r.occasion,
+         date_trunc('month', r.answered_on)::date, v.code, r.respondent,
+         COALESCE(p.gender, ''), COALESCE(p.age_band, ''), i.code, a.value, a.dont_know
+  FROM pilot_answer a
+  JOIN pilot_response r ON r.id = a.response_id
+  JOIN instrument_item i ON i.id = a.item_id
+  JOIN instrument_instrumentversion v ON v.id = r.instrument_version_id
+  LEFT JOIN pilot_participant p ON p.id = r.participant_id
+  WHERE r.status = 'submitted'
+) TO STDOUT WITH (FORMAT csv)
+"""
+ANSWER_COLUMNS = [
+    "response",
+    "code",
+    "form_code",
+    "occasion",
+    "period",
+    "instrument_version",
+    "respondent",
+    "gender",
+    "age_band",
+    "item_code",
+    "value",
+    "dont_know",
+]
+OUTCOMES_SQL = """
+COPY (
+  SELECT code, date_trunc('month', exited_on)::date, exit_outcome, subsidised_work, gender,
+         age_band
+  FROM pilot_participant
+) TO STDOUT WITH (FORMAT csv)
+"""
+OUTCOME_COLUMNS = ["code", "exit_month", "exit_outcome", "subsidised_work", "gender", "age_band"]
+
+
+def own_answers_frame() -> pd.DataFrame:
+    """The current association's submitted core answers, one row per answer, as text columns
+    (:data:`ANSWER_COLUMNS`)."""
+    return frame_copy_out(sql=ANSWERS_SQL, columns=ANSWER_COLUMNS)
+
+
+def own_outcomes_frame() -> pd.DataFrame:
+    """The current association's participants' register outcomes as text columns
+    (:data:`OUTCOME_COLUMNS`)."""
+    return frame_copy_out(sql=OUTCOMES_SQL, columns=OUTCOME_COLUMNS)

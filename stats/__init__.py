@@ -23,25 +23,43 @@ from stats.disclosure import (
 )
 from stats.funnel import Overdispersion, funnel_limits, overdispersion
 from stats.grouped import GroupedReliability, reliability_arrays, reliability_grouped
-from stats.polychoric import Polychoric, bivariate_normal_cdf, polychoric, polychoric_tables
+from stats.invariance import Invariance, measurement_invariance
+from stats.item_review import FLAG_CODES, ItemReview, ReviewThresholds, item_review
+from stats.mgcfa import GroupData, MultiGroupFit, cfa_multigroup, group_data
+from stats.polychoric import (
+    Polychoric,
+    PolychoricFit,
+    bivariate_normal_cdf,
+    polychoric,
+    polychoric_fit,
+    polychoric_tables,
+)
 from stats.reliability import Reliability, alpha_feldt_ci, ordinal_alpha, reliability
 from stats.validity import Convergent, KnownGroups, convergent, convergent_grouped, known_groups
 
 __all__ = [
+    "FLAG_CODES",
     "BootstrapResult",
     "Convergent",
+    "GroupData",
     "GroupedReliability",
+    "Invariance",
+    "ItemReview",
     "KAnonymity",
     "KnownGroups",
+    "MultiGroupFit",
     "OneFactorFit",
     "Overdispersion",
     "Polychoric",
+    "PolychoricFit",
     "Reliability",
+    "ReviewThresholds",
     "SuppressedTable",
     "age_bands",
     "alpha_bootstrap",
     "alpha_feldt_ci",
     "bivariate_normal_cdf",
+    "cfa_multigroup",
     "cfa_one_factor",
     "change_between_periods",
     "convergent",
@@ -51,14 +69,18 @@ __all__ = [
     "funnel_limits",
     "generalise",
     "generalise_until_k_anonymous",
+    "group_data",
+    "item_review",
     "k_anonymity",
     "known_groups",
     "line_mask",
+    "measurement_invariance",
     "multinomial_counts",
     "newcombe_diff_ci",
     "ordinal_alpha",
     "overdispersion",
     "polychoric",
+    "polychoric_fit",
     "polychoric_tables",
     "proportion_ci",
     "protect_table",

@@ -13,7 +13,8 @@ the thresholds every answer to the item; ``listwise`` uses complete rows only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -22,6 +23,7 @@ from scipy import special
 from stats.moments import Missing
 
 FloatArray = NDArray[np.float64]
+_G = TypeVar("_G", np.float64, np.bool_)
 _BIG = 10.0  # stands in for +-infinity: Phi(10) = 1 - 7.6e-24
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(48)
 
@@ -99,16 +101,68 @@ def _loglik(tables: FloatArray, pi: FloatArray) -> FloatArray:
     return np.asarray(term.sum(axis=(1, 2)))
 
 
-def polychoric_tables(
+_BOUND = 0.99999  # |rho| is searched in [-_BOUND, _BOUND]
+_GOLD = (np.sqrt(5.0) - 1.0) / 2.0
+# cells with a probability below this are at the rounding noise of the Phi2 differences: left
+# out of the information (dpi^2 / pi of noise blew it up and froze scoring short of the maximum)
+_PI_FLOOR = 1e-12
+
+
+@dataclass(frozen=True)
+class PolychoricFit:
+    """ML estimates for a stack of tables: ``rho``, ``se``, and per table whether the maximum
+    was found (``converged``) and whether it lies on the edge of the search range
+    (``boundary``: |rho| = 0.99999, the likelihood still rising towards +-1; the SE is then
+    not meaningful)."""
+
+    rho: FloatArray
+    se: FloatArray
+    converged: NDArray[np.bool_]
+    boundary: NDArray[np.bool_]
+
+
+def _golden_max(t: FloatArray, ta: FloatArray, tb: FloatArray, iters: int = 60) -> FloatArray:
+    """Maximise the log-likelihood in rho for every table: a 41-point grid on the whole range
+    picks the bracket, then golden-section search narrows it to ~1e-13 (all tables at once)."""
+    grid = np.linspace(-_BOUND, _BOUND, 41)
+    p = t.shape[0]
+    ll = np.stack([_loglik(t, _cell_probs(ta, tb, np.full(p, g))[0]) for g in grid], axis=1)
+    best = np.argmax(ll, axis=1)
+    a = grid[np.maximum(best - 1, 0)]
+    b = grid[np.minimum(best + 1, grid.size - 1)]
+
+    def f(r: FloatArray) -> FloatArray:
+        return _loglik(t, _cell_probs(ta, tb, r)[0])
+
+    c = b - _GOLD * (b - a)
+    d = a + _GOLD * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(iters):
+        left = fc >= fd  # the maximum is in [a, d]
+        a = np.where(left, a, c)
+        b = np.where(left, d, b)
+        new = np.where(left, b - _GOLD * (b - a), a + _GOLD * (b - a))
+        fn = f(new)
+        c, d = np.where(left, new, d), np.where(left, c, new)
+        fc, fd = np.where(left, fn, fd), np.where(left, fc, fn)
+    return np.asarray((a + b) / 2.0)
+
+
+def polychoric_fit(
     tables: ArrayLike,
     thresholds_a: ArrayLike | None = None,
     thresholds_b: ArrayLike | None = None,
     *,
     tol: float = 1e-10,
     max_iter: int = 100,
-) -> tuple[FloatArray, FloatArray]:
-    """ML polychoric rho and its SE for a stack of contingency tables (P, Ca, Cb).
+) -> PolychoricFit:
+    """ML polychoric rho, SE and convergence for a stack of contingency tables (P, Ca, Cb).
 
+    Fisher scoring with step halving first (fast, all tables at once). A table whose scoring
+    step at the end is still above 1e-7 (typically a small table with its maximum near +-1,
+    where scoring stalls in step halving short of the maximum) is maximised again by a grid and
+    golden-section search over the whole range, which needs no derivatives; the larger of the
+    two likelihoods wins. ``converged`` is False only if neither reached a maximum.
     Thresholds (P, Ca + 1) / (P, Cb + 1) default to the tables' own margins.
     """
     t = np.asarray(tables, dtype=np.float64)
@@ -131,14 +185,13 @@ def polychoric_tables(
         rho = np.nan_to_num(np.clip(cab / np.sqrt(va * vb), -0.95, 0.95))
     pi, dpi = _cell_probs(ta, tb, rho)
     ll = _loglik(t, pi)
-    info = np.full_like(rho, np.nan)
     for _ in range(max_iter):
         with np.errstate(divide="ignore", invalid="ignore"):
             score = np.where(t > 0, t * dpi / pi, 0.0).sum(axis=(1, 2))
-            info = n * np.where(pi > 0, dpi * dpi / pi, 0.0).sum(axis=(1, 2))
+            info = n * np.where(pi > _PI_FLOOR, dpi * dpi / pi, 0.0).sum(axis=(1, 2))
             step = np.nan_to_num(score / info)
         step = np.clip(step, -0.5, 0.5)
-        new = np.clip(rho + step, -0.9999, 0.9999)
+        new = np.clip(rho + step, -_BOUND, _BOUND)
         pi_new, dpi_new = _cell_probs(ta, tb, new)
         ll_new = _loglik(t, pi_new)
         # step halving where the likelihood went down
@@ -154,21 +207,56 @@ def polychoric_tables(
         rho, pi, dpi, ll = new, pi_new, dpi_new, ll_new
         if np.all(delta < tol):
             break
+    # converged = the Newton (scoring) step at the final rho is negligible; a small *taken*
+    # step is no evidence (step halving shrinks it where scoring overshoots)
     with np.errstate(divide="ignore", invalid="ignore"):
-        info = n * np.where(pi > 0, dpi * dpi / pi, 0.0).sum(axis=(1, 2))
+        score = np.where(t > 0, t * dpi / pi, 0.0).sum(axis=(1, 2))
+        info = n * np.where(pi > _PI_FLOOR, dpi * dpi / pi, 0.0).sum(axis=(1, 2))
+        proposed = np.abs(np.nan_to_num(score / info))
+    edge = np.abs(rho) >= _BOUND - 1e-12
+    converged = (proposed < 1e-7) | (edge & (score * rho > 0))
+    slow = np.flatnonzero(~converged & np.isfinite(ll))
+    if slow.size:
+        alt = _golden_max(t[slow], ta[slow], tb[slow])
+        pi_a, dpi_a = _cell_probs(ta[slow], tb[slow], alt)
+        ll_a = _loglik(t[slow], pi_a)
+        better = ll_a >= ll[slow]
+        take = slow[better]
+        rho[take], pi[take], dpi[take] = alt[better], pi_a[better], dpi_a[better]
+        converged[slow] = True  # the bracketing search always ends at a maximum in range
+    boundary = np.abs(rho) >= _BOUND - 1e-9
+    with np.errstate(divide="ignore", invalid="ignore"):
+        info = n * np.where(pi > _PI_FLOOR, dpi * dpi / pi, 0.0).sum(axis=(1, 2))
         se = 1.0 / np.sqrt(info)
-    return rho, se
+    return PolychoricFit(rho=rho, se=se, converged=converged, boundary=boundary)
+
+
+def polychoric_tables(
+    tables: ArrayLike,
+    thresholds_a: ArrayLike | None = None,
+    thresholds_b: ArrayLike | None = None,
+    *,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+) -> tuple[FloatArray, FloatArray]:
+    """ML polychoric rho and its SE for a stack of contingency tables (P, Ca, Cb); see
+    :func:`polychoric_fit` (which also says which tables converged or hit the boundary)."""
+    fit = polychoric_fit(tables, thresholds_a, thresholds_b, tol=tol, max_iter=max_iter)
+    return fit.rho, fit.se
 
 
 @dataclass(frozen=True)
 class Polychoric:
-    """Correlation matrix (k, k), SEs, thresholds per item (k, C - 1), pairwise n (k, k)."""
+    """Correlation matrix (k, k), SEs, thresholds per item (k, C - 1), pairwise n (k, k);
+    ``converged`` / ``boundary`` per pair as in :class:`PolychoricFit` (diagonal True/False)."""
 
     matrix: FloatArray
     se: FloatArray
     thresholds: FloatArray
     n: FloatArray
     categories: FloatArray
+    converged: NDArray[np.bool_]
+    boundary: NDArray[np.bool_]
 
 
 def _onehot_tables(
@@ -186,25 +274,28 @@ def _onehot_tables(
     return gram, counts
 
 
-def _poly_from_tables(
-    tables: FloatArray, counts: FloatArray, pairwise_thresholds: bool
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+def _sym(k: int, upper: NDArray[_G], diag: float | bool) -> NDArray[_G]:
+    iu = np.triu_indices(k, 1)
+    m = np.full((k, k), diag, dtype=upper.dtype)
+    m[iu] = upper
+    m[(iu[1], iu[0])] = upper
+    return m
+
+
+def _poly_from_tables(tables: FloatArray, counts: FloatArray) -> Polychoric:
     k = tables.shape[0]
     iu = np.triu_indices(k, 1)
-    t = tables[iu]
     th = thresholds_from_counts(counts)
-    if pairwise_thresholds:
-        rho, se = polychoric_tables(t, th[iu[0]], th[iu[1]])
-    else:
-        rho, se = polychoric_tables(t)
-    m = np.eye(k)
-    m[iu] = rho
-    m[(iu[1], iu[0])] = rho
-    s = np.zeros((k, k))
-    s[iu] = se
-    s[(iu[1], iu[0])] = se
-    nn = tables.sum(axis=(2, 3))
-    return m, s, th[:, 1:-1], nn
+    fit = polychoric_fit(tables[iu], th[iu[0]], th[iu[1]])
+    return Polychoric(
+        matrix=_sym(k, fit.rho, 1.0),
+        se=_sym(k, fit.se, 0.0),
+        thresholds=th[:, 1:-1],
+        n=tables.sum(axis=(2, 3)),
+        categories=np.zeros(0),
+        converged=_sym(k, fit.converged, True),
+        boundary=_sym(k, fit.boundary, False),
+    )
 
 
 def polychoric(
@@ -219,8 +310,7 @@ def polychoric(
                    if hasattr(data, "to_numpy") else data, dtype=np.float64)  # fmt: skip
     cats = np.unique(x[~np.isnan(x)]) if categories is None else np.asarray(categories, float)
     tables, counts = _onehot_tables(x, cats, missing)
-    m, s, th, nn = _poly_from_tables(tables, counts, pairwise_thresholds=True)
-    return Polychoric(matrix=m, se=s, thresholds=th, n=nn, categories=cats)
+    return replace(_poly_from_tables(tables, counts), categories=cats)
 
 
 def polychoric_grouped(

@@ -23,3 +23,11 @@ def public_schema_use() -> None:
 def tenant_use(tenant: Any) -> None:
     """Point the connection at a tenant's schema (django-tenants' ``set_tenant``)."""
     _tenant_connection().set_tenant(tenant)
+
+
+def current_association_slug() -> str:
+    """The slug of the association whose schema the connection is on ("" on public)."""
+    tenant = getattr(_tenant_connection(), "tenant", None)
+    if tenant is None or current_schema() == "public":
+        return ""
+    return str(getattr(tenant, "slug", ""))

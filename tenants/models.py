@@ -11,32 +11,9 @@ from django_tenants.models import DomainMixin, TenantMixin
 
 from tenants.roles import ASSOCIATION_ROLES, NATIONAL_ROLES, Role
 from tenants.validators import validate_association_slug, validate_org_number
+from vocabulary.choices import County, MemberBodyKind
 
-
-class County(models.TextChoices):
-    """Sweden's 21 counties (län), by their official codes."""
-
-    STOCKHOLM = "01", "Stockholms län"
-    UPPSALA = "03", "Uppsala län"
-    SODERMANLAND = "04", "Södermanlands län"
-    OSTERGOTLAND = "05", "Östergötlands län"
-    JONKOPING = "06", "Jönköpings län"
-    KRONOBERG = "07", "Kronobergs län"
-    KALMAR = "08", "Kalmar län"
-    GOTLAND = "09", "Gotlands län"
-    BLEKINGE = "10", "Blekinge län"
-    SKANE = "12", "Skåne län"
-    HALLAND = "13", "Hallands län"
-    VASTRA_GOTALAND = "14", "Västra Götalands län"
-    VARMLAND = "17", "Värmlands län"
-    OREBRO = "18", "Örebro län"
-    VASTMANLAND = "19", "Västmanlands län"
-    DALARNA = "20", "Dalarnas län"
-    GAVLEBORG = "21", "Gävleborgs län"
-    VASTERNORRLAND = "22", "Västernorrlands län"
-    JAMTLAND = "23", "Jämtlands län"
-    VASTERBOTTEN = "24", "Västerbottens län"
-    NORRBOTTEN = "25", "Norrbottens län"
+__all__ = ["County"]  # re-exported: callers import it from here
 
 
 class Association(TenantMixin):
@@ -99,11 +76,7 @@ class Domain(DomainMixin):
 class MemberBody(models.Model):
     """A member of an association under the Finsam act."""
 
-    class Kind(models.TextChoices):
-        MUNICIPALITY = "municipality", _("Kommun")
-        REGION = "region", _("Region")
-        FORSAKRINGSKASSAN = "forsakringskassan", _("Försäkringskassan")
-        ARBETSFORMEDLINGEN = "arbetsformedlingen", _("Arbetsförmedlingen")
+    Kind = MemberBodyKind
 
     association = models.ForeignKey(
         Association, on_delete=models.CASCADE, related_name="member_bodies"

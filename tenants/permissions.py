@@ -7,8 +7,9 @@ against ids in the URL or body, so a member of A gets nothing of B through any r
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from tenants.models import Association
 from tenants.roles import NATIONAL_ROLES, Role
@@ -25,6 +26,28 @@ def current_association(request: HttpRequest) -> Association | None:
         return None
     assert isinstance(tenant, Association)
     return tenant
+
+
+class HostScope(StrEnum):
+    """Where a page or endpoint exists: an association's host, the national host, or both."""
+
+    ASSOCIATION = "association"
+    NATIONAL = "national"
+    ANY = "any"
+
+
+def host_allows(request: HttpRequest, scope: HostScope | str) -> bool:
+    """The one host check: does a view of ``scope`` exist on this request's host?"""
+    if scope == HostScope.ANY:
+        return True
+    on_association = current_association(request) is not None
+    return on_association == (scope == HostScope.ASSOCIATION)
+
+
+def host_scope_require(request: HttpRequest, scope: HostScope | str) -> None:
+    """404 unless the view exists on this host (a wrong host hides it, it does not refuse)."""
+    if not host_allows(request, scope):
+        raise Http404
 
 
 def request_roles(request: HttpRequest) -> frozenset[Role]:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from vocabulary.choices import Role
 
-
-class Role(models.TextChoices):
-    ASSOCIATION_ADMIN = "association_admin", _("Förbundsadministratör")
-    ASSOCIATION_STAFF = "association_staff", _("Förbundspersonal")
-    STEERING_GROUP = "steering_group", _("Nationell styrgrupp")
-    RESEARCHER = "researcher", _("Forskare")
-    PLATFORM_ADMIN = "platform_admin", _("Plattformsadministratör")
+__all__ = ["ASSOCIATION_ROLES", "NATIONAL_ROLES", "Role"]
 
 
 # Held through a Membership in one association.

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
+from tenants.audit import audit_record as audit_record  # re-export: one writer
 from tenants.db import public_schema_use
 from tenants.models import (
     Association,
-    AuditEvent,
     Domain,
     MemberBody,
     Membership,
@@ -35,14 +35,6 @@ PUBLIC_SCHEMA = "public"
 class MemberBodyInput:
     kind: str
     name: str
-
-
-def audit_record(
-    *, action: str, actor: User | None = None, association_slug: str = "", **details: object
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        action=action, actor=actor, association_slug=association_slug, details=details
-    )
 
 
 def association_host(*, slug: str) -> str:

@@ -37,7 +37,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
             with tenant_context(association):
                 from pilot.services import activity_create
 
-                activity_create(name=f"{name} – Arbetsmarknadstorget")
+                activity_create(name=f"{name} – Arbetsmarknadstorget", actor=None)
         public_schema_use()
 
 
@@ -101,7 +101,7 @@ def consenting_with_data(associations, *, seed: int, participants: int = 80):  #
     data = synthetic_generate(specs=specs, seed=seed)
     for association in associations:
         with tenant_context(association):
-            synthetic_data_load(data=data[association.slug])
+            synthetic_data_load(data=data[association.slug], actor=None)
         association_consent_set(
             association=association, consent=True, given_by="Styrelsen", actor=None
         )

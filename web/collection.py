@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView
@@ -31,12 +32,16 @@ from pilot.services import (
 )
 from pilot.services.imports import ImportRejected, responses_import
 from tenants.roles import ASSOCIATION_ROLES, Role
-from web.mixins import RoleRequiredMixin
+from vocabulary.choices import Occasion
+from web.mixins import RoleRequiredMixin, acting_user
 
 
 def _form_choices() -> list[tuple[str, str]]:
     version = instrument_version_current()
-    return [(f.code, f.name_sv) for f in Form.objects.filter(version=version)]
+    english = (get_language() or "sv").startswith("en")
+    return [
+        (f.code, f.name_en if english else f.name_sv) for f in Form.objects.filter(version=version)
+    ]
 
 
 class InvitationForm(forms.Form):
@@ -44,12 +49,7 @@ class InvitationForm(forms.Form):
     form_code = forms.ChoiceField(label=_lazy("Formulär"))
     occasion = forms.ChoiceField(
         label=_lazy("Mättillfälle"),
-        choices=[
-            ("during", _lazy("Under insatsen")),
-            ("exit", _lazy("Vid avslut")),
-            ("periodic", _lazy("Återkommande")),
-            ("half_yearly", _lazy("Halvårsvis")),
-        ],
+        choices=Occasion.choices,
     )
     participants = forms.ModelMultipleChoiceField(
         label=_lazy("Deltagare (för deltagarformulär)"),
@@ -146,6 +146,7 @@ class InvitationCreateView(_AdminPage):
                     participants=list(data["participants"]),
                     count=data["count"] or 0,
                     valid_days=data["valid_days"],
+                    actor=acting_user(request),
                 )
                 return redirect("web:invitation-batch", batch=issued[0].batch)
             except ValidationError as exc:
@@ -198,6 +199,7 @@ class ImportPageView(_AdminPage):
                     content=upload.read(),
                     form_code=form.cleaned_data["form_code"],
                     uploaded_by=request.user.get_username(),
+                    actor=acting_user(request),
                 )
             except ImportRejected as exc:
                 context["cell_errors"] = exc.cell_errors
@@ -225,7 +227,9 @@ class RegisterView(_AdminPage):
             if upload.is_valid():
                 file = upload.cleaned_data["file"]
                 try:
-                    count = municipality_years_import(filename=file.name, content=file.read())
+                    count = municipality_years_import(
+                        filename=file.name, content=file.read(), actor=acting_user(request)
+                    )
                     messages.success(request, _("%(n)d rader är sparade.") % {"n": count})
                     return redirect("web:register")
                 except ImportRejected as exc:
@@ -238,7 +242,7 @@ class RegisterView(_AdminPage):
         form = MunicipalityYearForm(request.POST)
         if form.is_valid():
             try:
-                municipality_year_upsert(**form.cleaned_data)
+                municipality_year_upsert(**form.cleaned_data, actor=acting_user(request))
                 messages.success(request, _("Registeruppgifterna är sparade."))
                 return redirect("web:register")
             except ValidationError as exc:
@@ -326,7 +330,9 @@ class ParticipantExitView(_AdminPage):
         form = ParticipantExitForm(request.POST)
         if form.is_valid():
             try:
-                participant_exit_record(participant=p, **form.cleaned_data)
+                participant_exit_record(
+                    participant=p, **form.cleaned_data, actor=acting_user(request)
+                )
                 messages.success(request, _("Utfallet är sparat."))
                 return redirect("web:participants")
             except ValidationError as exc:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
+from national.datasets import dataset_download_open, dataset_request_create, dataset_request_decide
 from national.models import DatasetRequest
-from national.releases import dataset_download_open, dataset_request_create, dataset_request_decide
 from tenants.models import User
 from tenants.roles import Role
 from web.mixins import RoleRequiredMixin
@@ -31,7 +31,7 @@ class DatasetRequestForm(forms.Form):
     )
     layout = forms.ChoiceField(
         label=_lazy("Form"),
-        choices=[("wide", _lazy("En rad per enkät")), ("long", _lazy("En rad per svar"))],
+        choices=DatasetRequest.Layout.choices,
     )
     fmt = forms.ChoiceField(label=_lazy("Format"), choices=DatasetRequest.Format.choices)
     association_names = forms.BooleanField(

@@ -7,16 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from instrument.models import FormItem
 from instrument.selectors import instrument_version_current
 from national.models import Snapshot
+from national.pooling import national_config, national_config_set, snapshot_start
 from national.reports.store import association_own_results
 from national.selectors import (
     association_report,
@@ -25,11 +26,10 @@ from national.selectors import (
     snapshot_published_latest,
     snapshot_report,
 )
-from national.services import national_config, national_config_set, snapshot_start
-from national.tasks import snapshot_run_queue
 from tenants.models import Association, User
 from tenants.permissions import current_association
 from tenants.roles import ASSOCIATION_ROLES, Role
+from vocabulary import half_year_label, label
 from web.charts import funnel_svg
 from web.mixins import RoleRequiredMixin
 
@@ -46,7 +46,18 @@ def _form_points() -> dict[str, set[int]]:
 
 
 def _percent(value: Any) -> str:
-    return "–" if value is None else f"{round(float(value) * 100)} %"
+    """``75 %`` (non-breaking space) in Swedish, ``75%`` in English; ``–`` when missing."""
+    if value is None:
+        return "–"
+    sign = "%" if (get_language() or "sv").startswith("en") else "\N{NO-BREAK SPACE}%"
+    return f"{round(float(value) * 100)}{sign}"
+
+
+def _named(funnel: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """The funnel with associations by name (the chart's dots are labelled with them)."""
+    points = [{**p, "association": names.get(p.get("association"), p.get("association"))}
+              for p in funnel.get("points", [])]  # fmt: skip
+    return {**funnel, "points": points}
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):
@@ -65,15 +76,25 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             except (ValueError, ValidationError):
                 messages.error(request, _("k ska vara ett heltal mellan 3 och 100."))
             return redirect("web:dashboard")
-        with transaction.atomic():
-            snapshot = snapshot_start(actor=request.user)
-            snapshot_run_queue(snapshot=snapshot)
+        snapshot = snapshot_start(actor=request.user)
         messages.success(request, _("Sammanställning %d har startats.") % snapshot.number)
         return redirect("web:dashboard")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        runs = [snapshot_progress(snapshot=s) for s in snapshot_list()[:5]]
+        names = dict(Association.objects.values_list("slug", "name"))
+        runs = [
+            {
+                **snapshot_progress(snapshot=s),
+                "published": s.published_at,
+                "failed_names": [
+                    names.get(p.association_slug, p.association_slug)
+                    for p in s.parts.all()
+                    if p.status == "failed"
+                ],
+            }
+            for s in snapshot_list()[:5]
+        ]
         context["runs"] = runs
         context["config_k"] = national_config().small_cell_k
         context["running"] = any(r["status"] == Snapshot.Status.RUNNING for r in runs)
@@ -84,7 +105,6 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         bench = snapshot_report(snapshot=snapshot, kind="benchmark") or {}
         reliability = snapshot_report(snapshot=snapshot, kind="reliability") or []
         counties = dict(Association.objects.values_list("slug", "county"))
-        names = dict(Association.objects.values_list("slug", "name"))
         periods = sorted({c["period"] for c in bench.get("cells", [])})
         period = self.request.GET.get("period") or (periods[-1] if periods else "")
         county = self.request.GET.get("county", "")
@@ -148,7 +168,11 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             funnel_points=funnel_points,
             chosen_point=chosen,
             funnel_svg=mark_safe(
-                funnel_svg(funnel, title=_("Trattdiagram för mätpunkt %d") % chosen)
+                funnel_svg(
+                    _named(funnel, names),
+                    title=_("Trattdiagram för mätpunkt %(p)d, %(per)s")
+                    % {"p": chosen, "per": half_year_label(period, get_language())},
+                )
             )
             if funnel
             else "",
@@ -215,20 +239,40 @@ class ResultsView(RoleRequiredMixin, TemplateView):
                         "point": f["point"],
                         "period": f["period"],
                         "own": own,
+                        "share_text": _percent(own.get("share")),
                         "svg": mark_safe(
                             funnel_svg(
                                 shown,
                                 title=_("Mätpunkt %(p)d, %(per)s")
-                                % {"p": f["point"], "per": f["period"]},
+                                % {
+                                    "p": f["point"],
+                                    "per": half_year_label(f["period"], get_language()),
+                                },
                                 highlight=association.slug,
                                 show_others=False,
                             )
                         ),
                     }
                 )
+        lang = get_language()
         for flow in (results["national"] or {}).get("flow", []):
-            flow["table"] = list(zip(flow["rows"], flow["counts"], strict=False))
+            flow["column_labels"] = [_flow_label("gender", c, lang) for c in flow["columns"]]
+            flow["table"] = [
+                (_flow_label("exit_outcome", r, lang), _flow_row(c, flow["columns"]))
+                for r, c in zip(flow["rows"], flow["counts"], strict=False)
+            ]
         context.update(results=results, k=k, pooled=pooled is not None)
         context["funnels"] = own_funnels[-6:]
         context["snapshot"] = snapshot
         return context
+
+
+def _flow_label(kind: str, code: str, lang: str | None) -> str:
+    return label("margin" if code == "total" else kind, code, lang)
+
+
+def _flow_row(counts: Any, columns: list[str]) -> list[Any]:
+    """One row's counts in column order (stored as a dict by column, or as a list)."""
+    if isinstance(counts, dict):
+        return [counts.get(c) for c in columns]
+    return list(counts)

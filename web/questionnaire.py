@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from pilot.services import (
     invitation_submit,
 )
 from pilot.services.submissions import DONT_KNOW, LOCAL_PREFIX
-from tenants.permissions import current_association
+from tenants.permissions import HostScope, host_scope_require
 from web.security import short_code_failed, short_code_locked, short_code_locked_text
 
 UNUSABLE_TEMPLATE = "web/questionnaire/unusable.html"
@@ -83,16 +83,14 @@ def _posted_answers(request: HttpRequest, questions: list[dict[str, Any]]) -> di
 
 
 class _AssociationHostOnly(View):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if current_association(request) is None:
-            raise Http404  # questionnaires live in an association's schema
-        return super().dispatch(request, *args, **kwargs)
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        # Before any dispatch: questionnaires live in an association's schema.
+        host_scope_require(request, HostScope.ASSOCIATION)
+        super().setup(request, *args, **kwargs)
 
 
 class QuestionnaireView(_AssociationHostOnly):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if current_association(request) is None:
-            raise Http404
         try:
             self.invitation = invitation_open(token=kwargs["token"])
         except InvitationUnusable as exc:
@@ -117,11 +115,12 @@ class QuestionnaireView(_AssociationHostOnly):
                 draft = {**self.invitation.draft_answers, **answers}
                 unanswered = [q for q in self.questions if q["name"] not in draft]
                 if unanswered:
-                    invitation_draft_save(invitation=self.invitation, answers=answers)
+                    invitation_draft_save(invitation=self.invitation, answers=answers, actor=None)
                     return self._page(request, draft, errors=unanswered, status=400)
-                invitation_submit(invitation=self.invitation, answers=draft)
+                # Respondents are anonymous: the audit row names the invitation only.
+                invitation_submit(invitation=self.invitation, answers=draft, actor=None)
                 return render(request, "web/questionnaire/thanks.html")
-            invitation_draft_save(invitation=self.invitation, answers=answers)
+            invitation_draft_save(invitation=self.invitation, answers=answers, actor=None)
         except InvitationUnusable as exc:
             return render(request, UNUSABLE_TEMPLATE, {"reason": exc.reason}, status=410)
         except ValidationError as exc:

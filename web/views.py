@@ -37,7 +37,7 @@ from web.forms import (
     LocalTargetForm,
     NationalTargetForm,
 )
-from web.mixins import RoleRequiredMixin
+from web.mixins import RoleRequiredMixin, acting_user
 
 
 class HomeView(TemplateView):
@@ -169,7 +169,7 @@ class ActivityCreateView(_ServiceFormView):
         return {**super().get_form_kwargs(), "version": self.version(), "english": self.english()}
 
     def save(self, data: dict[str, Any]) -> None:
-        activity_create(**data)
+        activity_create(**data, actor=acting_user(self.request))
 
 
 class LocalItemCreateView(_ServiceFormView):
@@ -179,7 +179,7 @@ class LocalItemCreateView(_ServiceFormView):
     extra_context = {"title": _("Ny egen fråga")}
 
     def save(self, data: dict[str, Any]) -> None:
-        local_item_create(**data)
+        local_item_create(**data, actor=acting_user(self.request))
 
 
 class LocalTargetCreateView(_ServiceFormView):
@@ -197,7 +197,7 @@ class LocalTargetCreateView(_ServiceFormView):
             data["local_item"] = LocalItem.objects.get(pk=int(key))
         else:
             data["point_number"] = int(key)
-        local_target_create(**data)
+        local_target_create(**data, actor=acting_user(self.request))
 
 
 class NationalTargetsView(RoleRequiredMixin, FormView):
@@ -264,4 +264,4 @@ class GoodExampleCreateView(_ServiceFormView):
     extra_context = {"title": _("Nytt gott exempel"), "multipart": True}
 
     def save(self, data: dict[str, Any]) -> None:
-        good_example_report(**data)
+        good_example_report(**data, actor=acting_user(self.request))

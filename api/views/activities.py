@@ -6,7 +6,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView
+from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView, acting_user
 from api.serializers.pilot import ActivityInputSerializer, ActivitySerializer
 from pilot.models import Activity
 from pilot.selectors import activity_list
@@ -30,7 +30,7 @@ class ActivityListView(AssociationAPIView):
     def post(self, request: Request) -> Response:
         data = ActivityInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        activity = activity_create(**data.validated_data)
+        activity = activity_create(**data.validated_data, actor=acting_user(request))
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
 
 

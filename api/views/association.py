@@ -8,9 +8,9 @@ from rest_framework.response import Response
 
 from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView, acting_user
 from api.serializers.tenants import AssociationOutputSerializer, ConsentSerializer
+from national.pooling import national_config
 from national.reports.store import association_own_results
 from national.selectors import association_report, snapshot_published_latest
-from national.services import national_config
 from tenants.permissions import current_association
 from tenants.services import association_consent_set
 

@@ -130,6 +130,7 @@ class ResponseListView(AssociationAPIView):
             stored = responses_submit(
                 submissions=submissions,
                 source=Response.Source.API,
+                actor=acting_user(request),
                 idempotency_key=key,
             )
         except ValidationError as exc:
@@ -167,7 +168,7 @@ class ParticipantListView(AssociationAPIView):
         activity = Activity.objects.filter(pk=values.pop("activity")).first()
         if activity is None:
             raise ValidationError({"activity": ["Okänd insats."]})
-        participant = participant_register(activity=activity, **values)
+        participant = participant_register(activity=activity, **values, actor=acting_user(request))
         return ApiResponse(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
 
 
@@ -183,7 +184,9 @@ class ParticipantExitView(AssociationAPIView):
     def put(self, request: Request, code: str) -> ApiResponse:
         data = ParticipantExitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        participant = participant_exit_record(participant=self.get_object(), **data.validated_data)
+        participant = participant_exit_record(
+            participant=self.get_object(), **data.validated_data, actor=acting_user(request)
+        )
         return ApiResponse(ParticipantSerializer(participant).data)
 
 
@@ -206,7 +209,7 @@ class MunicipalityYearListView(AssociationAPIView):
     def post(self, request: Request) -> ApiResponse:
         data = MunicipalityYearSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        row = municipality_year_upsert(**data.validated_data)
+        row = municipality_year_upsert(**data.validated_data, actor=acting_user(request))
         return ApiResponse(MunicipalityYearSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -246,7 +249,9 @@ class InvitationListView(AssociationAPIView):
             raise ValidationError(
                 {"participant_codes": [f"Okända deltagare: {', '.join(unknown)}"]}
             )
-        issued = invitations_issue(activity=activity, participants=participants, **values)
+        issued = invitations_issue(
+            activity=activity, participants=participants, **values, actor=acting_user(request)
+        )
         return ApiResponse(
             InvitationSerializer(issued, many=True, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -279,6 +284,7 @@ class ImportView(AssociationAPIView):
                 filename=upload.name,
                 content=upload.read(),
                 form_code=data.validated_data["form_code"],
+                actor=acting_user(request),
                 uploaded_by=acting_user(request).get_username(),
             )
         except ImportRejected as exc:
@@ -327,7 +333,9 @@ class MunicipalityYearImportView(AssociationAPIView):
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         try:
-            count = municipality_years_import(filename=upload.name, content=upload.read())
+            count = municipality_years_import(
+                filename=upload.name, content=upload.read(), actor=acting_user(request)
+            )
         except ImportRejected as exc:
             return _rejected(exc)
         return ApiResponse({"rows": count}, status=status.HTTP_201_CREATED)

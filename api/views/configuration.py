@@ -9,7 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView
+from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView, acting_user
 from api.serializers.pilot import (
     ActivityFormsInputSerializer,
     ActivitySerializer,
@@ -44,7 +44,9 @@ class ActivityFormsView(AssociationAPIView):
     def put(self, request: Request, pk: int) -> Response:
         data = ActivityFormsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        activity = activity_forms_set(activity=self.get_object(), **data.validated_data)
+        activity = activity_forms_set(
+            activity=self.get_object(), **data.validated_data, actor=acting_user(request)
+        )
         return Response(ActivitySerializer(activity).data)
 
 
@@ -64,7 +66,9 @@ class ActivityScheduleListView(AssociationAPIView):
     def post(self, request: Request, pk: int) -> Response:
         data = ScheduleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        schedule = schedule_add(activity=self.get_object(), **data.validated_data)
+        schedule = schedule_add(
+            activity=self.get_object(), **data.validated_data, actor=acting_user(request)
+        )
         return Response(ScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
 
 
@@ -85,7 +89,7 @@ class LocalItemListView(AssociationAPIView):
     def post(self, request: Request) -> Response:
         data = LocalItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = local_item_create(**data.validated_data)
+        item = local_item_create(**data.validated_data, actor=acting_user(request))
         return Response(LocalItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -106,7 +110,7 @@ class LocalTargetListView(AssociationAPIView):
     def post(self, request: Request) -> Response:
         data = LocalTargetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        target = local_target_create(**data.validated_data)
+        target = local_target_create(**data.validated_data, actor=acting_user(request))
         return Response(LocalTargetSerializer(target).data, status=status.HTTP_201_CREATED)
 
 
@@ -132,7 +136,7 @@ class GoodExampleListView(AssociationAPIView):
     def post(self, request: Request) -> Response:
         data = GoodExampleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        example = good_example_report(**data.validated_data)
+        example = good_example_report(**data.validated_data, actor=acting_user(request))
         return Response(
             GoodExampleSerializer(example, context={"request": request}).data,
             status=status.HTTP_201_CREATED,

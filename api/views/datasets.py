@@ -10,13 +10,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import NationalAPIView, acting_user
-from national.models import DatasetRequest
-from national.releases import (
+from national.datasets import (
     dataset_download_open,
     dataset_request_create,
     dataset_request_decide,
     dataset_request_summary,
 )
+from national.models import DatasetRequest
 from tenants.roles import Role
 
 

@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.base import ASSOCIATION_ADMINS, PLATFORM_ADMINS, AnyHostAPIView
+from ops.tasks import worker_probe
 from tenants.db import current_schema
-from tenants.tasks import worker_probe
 
 
 class HealthView(APIView):

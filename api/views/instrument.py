@@ -26,7 +26,7 @@ from api.serializers.instrument import (
 from instrument.models import FormItem, InstrumentVersion, NationalTarget, Point
 from instrument.selectors import instrument_version_current
 from instrument.services import instrument_version_publish, national_target_create
-from tenants.permissions import current_association
+from tenants.permissions import HostScope, host_allows
 
 
 class InstrumentVersionDetailView(AnyHostAPIView):
@@ -81,7 +81,7 @@ class NationalTargetListView(AnyHostAPIView):
 
     @extend_schema(request=NationalTargetInputSerializer, responses=NationalTargetSerializer)
     def post(self, request: Request) -> Response:
-        if current_association(request) is not None:
+        if not host_allows(request, HostScope.NATIONAL):
             raise PermissionDenied("Nationella målnivåer sätts på den nationella nivån.")
         data = NationalTargetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

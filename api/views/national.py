@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -12,9 +11,8 @@ from rest_framework.response import Response
 
 from api.base import NATIONAL_VIEWERS, NationalAPIView, acting_user
 from national.models import Snapshot, SnapshotReport
+from national.pooling import snapshot_resume, snapshot_start
 from national.selectors import snapshot_list, snapshot_progress, snapshot_report
-from national.services import snapshot_resume, snapshot_start
-from national.tasks import snapshot_run_queue
 
 
 class SnapshotListView(NationalAPIView):
@@ -32,9 +30,7 @@ class SnapshotListView(NationalAPIView):
 
     @extend_schema(request=None, responses={202: dict})
     def post(self, request: Request) -> Response:
-        with transaction.atomic():
-            snapshot = snapshot_start(actor=acting_user(request))
-            snapshot_run_queue(snapshot=snapshot)
+        snapshot = snapshot_start(actor=acting_user(request))
         snapshot.refresh_from_db()
         return Response(snapshot_progress(snapshot=snapshot), status=status.HTTP_202_ACCEPTED)
 
@@ -58,9 +54,7 @@ class SnapshotDetailView(_SnapshotView):
 class SnapshotResumeView(_SnapshotView):
     @extend_schema(request=None, responses={202: dict})
     def post(self, request: Request, number: int) -> Response:
-        with transaction.atomic():
-            snapshot = snapshot_resume(snapshot=self.snapshot(number))
-            snapshot_run_queue(snapshot=snapshot)
+        snapshot = snapshot_resume(snapshot=self.snapshot(number), actor=acting_user(request))
         snapshot.refresh_from_db()
         return Response(snapshot_progress(snapshot=snapshot), status=status.HTTP_202_ACCEPTED)
 

@@ -38,6 +38,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, never a CDN
     "web",
     "api",
+    "ops",
     # ADR 0014: login lockout and the TOTP second factor (both in the public schema).
     "axes",
     "django_otp",

@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vocabulary import EXIT_OUTCOMES as EXIT_OUTCOMES
+from vocabulary import GENDERS as GENDERS
+
 POOLED = "pooled"
-GENDERS: tuple[str, ...] = ("woman", "man", "other", "undisclosed")
 UNKNOWN_GENDER = "unknown"
 GENDER_ROWS: tuple[str, ...] = (*GENDERS, UNKNOWN_GENDER)
-EXIT_OUTCOMES: tuple[str, ...] = ("work", "studies", "other_solution", "dropped_out")
 REGISTER_POINT = 20
 SURVEY_KINDS = frozenset({"share_at_least", "mean_at_least"})
 FUNNEL_KINDS = frozenset({"share_at_least", "register_share"})

@@ -266,8 +266,8 @@ def association_own_results(*, association: Any, k: int) -> dict[str, Any]:
     from django_tenants.utils import tenant_context
 
     from national import reports
-    from national.services import ANSWER_COLUMNS, ANSWERS_SQL, OUTCOME_COLUMNS, OUTCOMES_SQL
     from pilot.models import LocalTarget
+    from pilot.selectors import ANSWER_COLUMNS, ANSWERS_SQL, OUTCOME_COLUMNS, OUTCOMES_SQL
     from tenants.db import public_schema_use
 
     with tenant_context(association):

@@ -14,6 +14,8 @@ from instrument.models import Form, InstrumentVersion, Point
 from instrument.selectors import instrument_version_current
 from instrument.targets import target_errors
 from pilot.models import Activity, LocalItem, LocalTarget, OccasionSchedule
+from tenants.audit import audit_record_here
+from tenants.models import User
 
 
 def _current_version() -> InstrumentVersion:
@@ -31,8 +33,10 @@ def _check_form_codes(form_codes: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(form_codes))
 
 
+@transaction.atomic
 def activity_create(
     *,
+    actor: User | None,
     name: str,
     description: str = "",
     starts_on: dt.date | None = None,
@@ -50,17 +54,35 @@ def activity_create(
     )
     activity.full_clean()
     activity.save()
+    audit_record_here(
+        action="pilot.activity_created", actor=actor, activity=activity.pk, name=activity.name
+    )
     return activity
 
 
-def activity_forms_set(*, activity: Activity, form_codes: Sequence[str]) -> Activity:
+@transaction.atomic
+def activity_forms_set(
+    *, activity: Activity, form_codes: Sequence[str], actor: User | None
+) -> Activity:
     activity.form_codes = _check_form_codes(form_codes)
     activity.save(update_fields=["form_codes"])
+    audit_record_here(
+        action="pilot.activity_forms_set",
+        actor=actor,
+        activity=activity.pk,
+        form_codes=activity.form_codes,
+    )
     return activity
 
 
+@transaction.atomic
 def schedule_add(
-    *, activity: Activity, form_code: str, occasion: str, interval_months: int | None = None
+    *,
+    activity: Activity,
+    form_code: str,
+    occasion: str,
+    interval_months: int | None = None,
+    actor: User | None,
 ) -> OccasionSchedule:
     """Give a form at an occasion. Periodic occasions need an interval (the seed: 1–3 months)."""
     errors: dict[str, list[str]] = {}
@@ -79,6 +101,13 @@ def schedule_add(
     )
     schedule.full_clean()
     schedule.save()
+    audit_record_here(
+        action="pilot.schedule_added",
+        actor=actor,
+        activity=activity.pk,
+        form_code=form_code,
+        occasion=occasion,
+    )
     return schedule
 
 
@@ -93,6 +122,7 @@ def local_item_create(
     number_min: Decimal | None = None,
     number_max: Decimal | None = None,
     activities: Sequence[Activity] = (),
+    actor: User | None,
 ) -> LocalItem:
     """An association's own question. Likert items need 2–11 steps with one label per step."""
     errors: dict[str, list[str]] = {}
@@ -124,6 +154,7 @@ def local_item_create(
         item.full_clean()
         item.save()
         item.activities.set(activities)
+        audit_record_here(action="pilot.local_item_created", actor=actor, code=item.code)
     return item
 
 
@@ -158,6 +189,7 @@ def local_target_create(
     percent: Decimal | None = None,
     mean: Decimal | None = None,
     outcomes: Sequence[str] = (),
+    actor: User | None,
 ) -> LocalTarget:
     """A local target beside the national one. One rule per subject at a time."""
     if (point_number is None) == (local_item is None):
@@ -214,4 +246,12 @@ def local_target_create(
     )
     target.full_clean()
     target.save()
+    audit_record_here(
+        action="pilot.local_target_created",
+        actor=actor,
+        target=target.pk,
+        point=point_number,
+        local_item=local_item.code if local_item else None,
+        kind=kind,
+    )
     return target

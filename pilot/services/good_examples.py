@@ -7,9 +7,12 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pilot.models import Activity, GoodExample, LocalItem
+from tenants.audit import audit_record_here
+from tenants.models import User
 from tenants.validators import refuse_personal_number
 
 ALLOWED_ATTACHMENTS = {".pdf", ".docx", ".odt", ".txt", ".png", ".jpg", ".jpeg"}
@@ -18,6 +21,7 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 def good_example_report(
     *,
+    actor: User | None,
     local_item: LocalItem,
     reported_on: dt.date,
     title: str,
@@ -52,6 +56,10 @@ def good_example_report(
     )
     if attachment is not None:
         example.attachment.save(attachment.name or "bilaga", attachment, save=False)
-    example.full_clean()
-    example.save()
+    with transaction.atomic():
+        example.full_clean()
+        example.save()
+        audit_record_here(
+            action="pilot.good_example_reported", actor=actor, good_example=example.pk
+        )
     return example

@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from instrument.models import Form
 from instrument.selectors import instrument_version_current
 from pilot.models import ImportBatch
+from pilot.services.submission_store import AuditEntry, responses_write
 from pilot.services.submissions import (
     PARTICIPANT_FORMS,
     NewParticipant,
     SubmissionInput,
-    responses_submit,
 )
+from tenants.models import User
 
 PARTICIPANT_COLUMNS = ["participant_code", "gender", "age_band", "started_on"]
 COMMON_COLUMNS = ["activity", "occasion", "answered_on"]
@@ -137,7 +138,7 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 def responses_import(
-    *, filename: str, content: bytes, form_code: str, uploaded_by: str = ""
+    *, filename: str, content: bytes, form_code: str, actor: User | None, uploaded_by: str = ""
 ) -> ImportResult:
     """Validate the whole file, then store it atomically; the same file twice stores once."""
     digest = hashlib.sha256(content).hexdigest()
@@ -204,7 +205,16 @@ def responses_import(
                 rows=len(rows),
                 uploaded_by=uploaded_by,
             )
-            responses_submit(submissions=submissions, source="import", import_batch=batch)
+            responses_write(
+                submissions=submissions,
+                source="import",
+                audit=AuditEntry(
+                    "pilot.responses_imported",
+                    actor,
+                    {"import_batch": batch.pk, "filename": batch.filename},
+                ),
+                import_batch=batch,
+            )
     except ValidationError as exc:
         raise ImportRejected(_cell_errors(exc, row_numbers)) from exc
     return ImportResult(batch, created=True)

@@ -10,12 +10,17 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from instrument.models import Form
 from instrument.selectors import instrument_version_current
 from pilot.models import Activity, Invitation, Participant, Response
-from pilot.services.submissions import PARTICIPANT_FORMS, SubmissionInput, responses_store
+from pilot.services.submission_inputs import PARTICIPANT_FORMS, SubmissionInput
+from pilot.services.submission_store import AuditEntry, responses_write
+from tenants.audit import audit_record_here
+from tenants.models import User
+from vocabulary import label
 
 # No 0/O, 1/I/L: short codes are typed from paper.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -36,6 +41,7 @@ def invitations_issue(
     participants: Sequence[Participant] = (),
     count: int = 0,
     valid_days: int = 30,
+    actor: User | None,
 ) -> list[Invitation]:
     """Issue one invitation per participant (participant forms) or ``count`` anonymous ones."""
     errors: dict[str, list[str]] = {}
@@ -44,7 +50,10 @@ def invitations_issue(
         errors["form_code"] = [_("Okänt formulär: %s") % form_code]
     else:
         if occasion not in form.occasions:
-            errors["occasion"] = [_("Formuläret används inte vid mättillfället %s.") % occasion]
+            errors["occasion"] = [
+                _("Formuläret används inte vid mättillfället %s.")
+                % label("occasion", occasion, get_language()).lower()
+            ]
         if form_code not in activity.form_codes:
             errors["form_code"] = [_("Insatsen använder inte formuläret.")]
         if form_code in PARTICIPANT_FORMS and not participants:
@@ -60,7 +69,7 @@ def invitations_issue(
     expires_at = timezone.now() + dt.timedelta(days=valid_days)
     batch = uuid.uuid4().hex[:12]
     targets: Sequence[Participant | None] = list(participants) or [None] * count
-    return Invitation.objects.bulk_create(
+    invitations = Invitation.objects.bulk_create(
         Invitation(
             token=secrets.token_urlsafe(24),
             short_code=_short_code(),
@@ -73,6 +82,15 @@ def invitations_issue(
         )
         for participant in targets
     )
+    audit_record_here(
+        action="pilot.invitations_issued",
+        actor=actor,
+        batch=batch,
+        form_code=form_code,
+        occasion=occasion,
+        count=len(invitations),
+    )
+    return invitations
 
 
 class InvitationUnusable(Exception):
@@ -100,19 +118,35 @@ def invitation_open(*, token: str | None = None, short_code: str | None = None) 
     return invitation
 
 
-def invitation_draft_save(*, invitation: Invitation, answers: dict[str, str]) -> Invitation:
-    """Keep what has been answered so far (save as you go)."""
+def invitation_draft_save(
+    *, invitation: Invitation, answers: dict[str, str], actor: User | None
+) -> Invitation:
+    """Keep what has been answered so far (save as you go).
+
+    Respondents answer anonymously through the link: ``actor`` is None for them, and the
+    audit row (``pilot.respondent_draft_saved``) names the invitation, never a person."""
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.used_at is not None:
             raise InvitationUnusable("used")
         locked.draft_answers = {**locked.draft_answers, **answers}
         locked.save(update_fields=["draft_answers"])
+        audit_record_here(
+            action="pilot.respondent_draft_saved",
+            actor=actor,
+            invitation=locked.pk,
+            answers=len(answers),
+        )
     return locked
 
 
-def invitation_submit(*, invitation: Invitation, answers: dict[str, str]) -> Response:
-    """Store the questionnaire and use up the link, atomically; a second submit stores nothing."""
+def invitation_submit(
+    *, invitation: Invitation, answers: dict[str, str], actor: User | None
+) -> Response:
+    """Store the questionnaire and use up the link, atomically; a second submit stores nothing.
+
+    Anonymous respondents submit with ``actor`` None; the one audit row is
+    ``pilot.respondent_submitted`` (the invitation, not a person)."""
     with transaction.atomic():
         locked = (
             Invitation.objects.select_for_update(of=("self",))
@@ -132,7 +166,12 @@ def invitation_submit(*, invitation: Invitation, answers: dict[str, str]) -> Res
             participant_code=locked.participant.code if locked.participant else None,
             key=f"web-{locked.token[:16]}",
         )
-        [response] = responses_store(submissions=[submission], source="web", invitation=locked)
+        [response] = responses_write(
+            submissions=[submission],
+            source="web",
+            audit=AuditEntry("pilot.respondent_submitted", actor, {"invitation": locked.pk}),
+            invitation=locked,
+        ).responses
         locked.used_at = timezone.now()
         locked.draft_answers = {}
         locked.save(update_fields=["used_at", "draft_answers"])

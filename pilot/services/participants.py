@@ -11,11 +11,20 @@ from django.utils.translation import gettext as _
 
 from instrument.targets import RegisterOutcome
 from pilot.models import Activity, MunicipalityYear, Participant
+from tenants.audit import audit_record_here
+from tenants.models import User
 from tenants.validators import looks_like_personal_number
 
 
+@transaction.atomic
 def participant_register(
-    *, code: str, gender: str, age_band: str, activity: Activity, started_on: dt.date
+    *,
+    code: str,
+    gender: str,
+    age_band: str,
+    activity: Activity,
+    started_on: dt.date,
+    actor: User | None,
 ) -> Participant:
     code = code.strip()
     if looks_like_personal_number(code):
@@ -25,11 +34,16 @@ def participant_register(
     )
     participant.full_clean()
     participant.save()
+    audit_record_here(
+        action="pilot.participant_registered", actor=actor, participant=participant.pk
+    )
     return participant
 
 
+@transaction.atomic
 def participant_exit_record(
     *,
+    actor: User | None,
     participant: Participant,
     exited_on: dt.date | None,
     exit_outcome: str,
@@ -58,11 +72,19 @@ def participant_exit_record(
     participant.followup_status = followup_status
     participant.full_clean()
     participant.save()
+    audit_record_here(
+        action="pilot.participant_exit_recorded",
+        actor=actor,
+        participant=participant.pk,
+        exit_outcome=exit_outcome,
+    )
     return participant
 
 
+@transaction.atomic
 def municipality_year_upsert(
     *,
+    actor: User | None,
     municipality: str,
     year: int,
     sickness_disability_fte: Decimal,
@@ -71,6 +93,32 @@ def municipality_year_upsert(
     population_20_64: int,
 ) -> MunicipalityYear:
     """Full-year equivalents per municipality and year (as in the social accounting report)."""
+    row = _municipality_year_save(
+        municipality=municipality,
+        year=year,
+        sickness_disability_fte=sickness_disability_fte,
+        labour_market_fte=labour_market_fte,
+        financial_assistance_fte=financial_assistance_fte,
+        population_20_64=population_20_64,
+    )
+    audit_record_here(
+        action="pilot.municipality_year_saved",
+        actor=actor,
+        municipality=row.municipality,
+        year=year,
+    )
+    return row
+
+
+def _municipality_year_save(
+    *,
+    municipality: str,
+    year: int,
+    sickness_disability_fte: Decimal,
+    labour_market_fte: Decimal,
+    financial_assistance_fte: Decimal,
+    population_20_64: int,
+) -> MunicipalityYear:
     if not 1990 <= year <= 2100:
         raise ValidationError({"year": [_("Orimligt år.")]})
     values: dict[str, Decimal | int] = {
@@ -98,7 +146,7 @@ MUNICIPALITY_COLUMNS = [
 ]
 
 
-def municipality_years_import(*, filename: str, content: bytes) -> int:
+def municipality_years_import(*, filename: str, content: bytes, actor: User | None) -> int:
     """A file of municipality-year rows (CSV or XLSX, columns as MUNICIPALITY_COLUMNS): every
     row is checked first; any error rejects the file with (row, column) messages."""
     from pilot.services.imports import CellError, ImportRejected, rows_from_file
@@ -135,5 +183,11 @@ def municipality_years_import(*, filename: str, content: bytes) -> int:
         raise ImportRejected(errors)
     with transaction.atomic():
         for values in parsed:
-            municipality_year_upsert(**values)  # type: ignore[arg-type]
+            _municipality_year_save(**values)  # type: ignore[arg-type]
+        audit_record_here(
+            action="pilot.municipality_years_imported",
+            actor=actor,
+            filename=filename[:255],
+            rows=len(parsed),
+        )
     return len(parsed)

@@ -24,6 +24,8 @@ from pilot.synthetic import (
     forms_from_instrument,
     pilot_data_generate,
 )
+from tenants.audit import audit_record_here
+from tenants.models import User
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ SYNTHETIC_TABLES = ("pilot_participant", "pilot_response", "pilot_answer")
 
 
 @transaction.atomic
-def synthetic_data_load(*, data: SyntheticData) -> LoadCounts:
+def synthetic_data_load(*, data: SyntheticData, actor: User | None) -> LoadCounts:
     """Write one association's generated frames into the current schema (all or nothing).
 
     Callers that load a whole association run ``tables_analyze(tables=SYNTHETIC_TABLES)``
@@ -132,4 +134,12 @@ def synthetic_data_load(*, data: SyntheticData) -> LoadCounts:
         }
     )
     frame_copy(table="pilot_answer", frame=answers, not_null_text=["text"])
-    return LoadCounts(len(participants), len(responses), len(answers))
+    counts = LoadCounts(len(participants), len(responses), len(answers))
+    audit_record_here(
+        action="pilot.synthetic_data_loaded",
+        actor=actor,
+        participants=counts.participants,
+        responses=counts.responses,
+        answers=counts.answers,
+    )
+    return counts

@@ -19,7 +19,9 @@ EXIT = {"p2": 4, "p4": 5, "p6": "dont_know", "p9": 3, "p11": 4, "p12": 2, "p14":
 def activity(alfa):
     with tenant_context(alfa):
         return activity_create(
-            name="API-insats", form_codes=["participant_exit", "participant_during", "board"]
+            name="API-insats",
+            form_codes=["participant_exit", "participant_during", "board"],
+            actor=None,
         )
 
 

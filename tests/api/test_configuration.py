@@ -70,7 +70,7 @@ def test_activity_forms_schedule_item_and_target(alfa_api):
         },
     )
     assert target.status_code == 201, target.content
-    assert target.json()["rule"] == "Minst 80 % svarar 4 eller högre"
+    assert target.json()["rule"] == "Minst 80\N{NO-BREAK SPACE}% svarar 4 eller högre"
 
 
 def test_invalid_configuration_gets_field_errors(alfa_api):

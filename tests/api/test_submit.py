@@ -44,7 +44,9 @@ def _exit(code: str) -> dict[str, object]:
 @pytest.fixture
 def activity(alfa):
     with tenant_context(alfa):
-        return activity_create(name="Token-insats", form_codes=["board", "participant_exit"])
+        return activity_create(
+            name="Token-insats", form_codes=["board", "participant_exit"], actor=None
+        )
 
 
 def _token_client(user, host: str = "alfa.localhost") -> Client:
@@ -181,12 +183,12 @@ def test_configuration_changes_apply_to_the_next_submit(client, activity, alfa):
     from pilot.services import activity_forms_set, local_item_create
 
     with tenant_context(alfa):
-        activity_forms_set(activity=activity, form_codes=["participant_exit"])
+        activity_forms_set(activity=activity, form_codes=["participant_exit"], actor=None)
     refused = _post(client, {**BOARD, "key": "k1"})
     assert refused.status_code == 400 and "submissions.0.activity" in refused.json()["errors"]
     with tenant_context(alfa):
-        activity_forms_set(activity=activity, form_codes=["board"])
-        local = local_item_create(code="egen", text_sv="Egen fråga", kind="yes_no")
+        activity_forms_set(activity=activity, form_codes=["board"], actor=None)
+        local = local_item_create(code="egen", text_sv="Egen fråga", kind="yes_no", actor=None)
     with_local = {**BOARD, "key": "k2", "answers": {**BOARD_ANSWERS, "local:egen": 1}}
     assert _post(client, with_local).status_code == 201
     with tenant_context(alfa):

@@ -25,7 +25,7 @@ from django.conf import settings
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from psycopg import sql
 
-from tenants.demo import DEMO_PASSWORD
+from ops.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"

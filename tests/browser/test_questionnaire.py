@@ -32,8 +32,8 @@ def _answered_count(page: Page, base: str) -> int:
     page.goto(f"{base}/collect/")
     row = (
         page.locator("#response-rates tr", has_text=ACTIVITY)
-        .filter(has_text="participant_during")
-        .filter(has_text="during")
+        .filter(has_text="Deltagare – under insatsen")
+        .filter(has_text="Under insatsen")
     )
     return int(row.locator("td").nth(4).inner_text()) if row.count() else 0
 

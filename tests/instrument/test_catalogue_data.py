@@ -12,205 +12,35 @@ cannot be found the seed tests FAIL (they do not skip), so the check cannot sile
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter, defaultdict
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-HERE = Path(__file__).resolve()
-REPO_ROOT = HERE.parents[2]
-DATA_FILE = REPO_ROOT / "instrument" / "data" / "instrument_v1.yaml"
-SEED_NAME = "000_e445fcb41c2a3b07.txt"
-DEFAULT_SEED_DIR = HERE.parents[3] / "shared" / "seeds"
-
-RESPONDENTS = {"participant", "staff", "manager", "board", "partner_management"}
-OCCASIONS = {"during", "exit", "periodic", "half_yearly", "yearly_register"}
-LEVELS = {"participant", "staff", "organisation", "society"}
-
-# Ordered item codes per form (domain.md).
-EXPECTED_FORMS: dict[str, tuple[str, list[str]]] = {
-    "participant_during": ("participant", ["p1", "p3", "p5", "p8", "p10", "p14", "p18"]),
-    "participant_exit": (
-        "participant",
-        ["p2", "p4", "p6", "p9", "p11", "p12", "p13", "p14", "p18"],
-    ),
-    "staff_participant": ("staff", ["p7", "p12", "p15"]),
-    "staff_half_yearly": (
-        "staff",
-        ["p16a", "p16b", "p17a", "p17b", "p19", "p21", "p22", "p23"],
-    ),
-    "manager": ("manager", ["p17a", "p17b", "p17c", "p19"]),
-    "board": ("board", ["p21", "p24", "p25"]),
-    "partner_management": ("partner_management", ["p21", "p26"]),
-}
-
-# (type, level) per indicator, from the "(Processindikator/Deltagare)"-style tags in the seed.
-EXPECTED_INDICATORS: dict[int, tuple[str, str]] = {
-    1: ("process", "participant"),
-    2: ("process", "participant"),
-    3: ("process", "participant"),
-    4: ("process", "participant"),
-    5: ("process", "participant"),
-    6: ("process", "participant"),
-    7: ("process", "participant"),
-    8: ("process", "staff"),
-    9: ("process", "organisation"),
-    10: ("process", "society"),
-    11: ("effect", "participant"),
-    12: ("effect", "staff"),
-    13: ("effect", "staff"),
-    14: ("effect", "organisation"),
-    15: ("effect", "society"),
-}
-
-# point -> (indicator, respondents, occasions); from Tabell 1 and the per-indicator
-# "Mätpunkter" / "Mättillfällen" lines of the seed.
-EXPECTED_POINTS: dict[int, tuple[int, set[str], set[str]]] = {
-    1: (1, {"participant"}, {"during"}),
-    2: (1, {"participant"}, {"exit"}),
-    3: (2, {"participant"}, {"during"}),
-    4: (2, {"participant"}, {"exit"}),
-    5: (3, {"participant"}, {"during"}),
-    6: (3, {"participant"}, {"exit"}),
-    7: (3, {"staff"}, {"during", "exit"}),
-    8: (4, {"participant"}, {"during"}),
-    9: (4, {"participant"}, {"exit"}),
-    10: (5, {"participant"}, {"during"}),
-    11: (5, {"participant"}, {"exit"}),
-    12: (6, {"participant", "staff"}, {"exit"}),
-    13: (6, {"participant"}, {"exit"}),
-    14: (7, {"participant"}, {"during", "exit", "periodic"}),
-    15: (7, {"staff"}, {"during", "exit", "periodic"}),
-    16: (8, {"staff"}, {"half_yearly"}),
-    17: (9, {"staff", "manager"}, {"half_yearly"}),
-    18: (9, {"participant"}, {"during", "exit"}),
-    19: (10, {"staff", "manager"}, {"half_yearly"}),
-    20: (11, set(), {"yearly_register"}),
-    21: (12, {"staff", "board", "partner_management"}, {"half_yearly"}),
-    22: (13, {"staff"}, {"half_yearly"}),
-    23: (13, {"staff"}, {"half_yearly"}),
-    24: (14, {"board"}, {"half_yearly"}),
-    25: (14, {"board"}, {"half_yearly"}),
-    26: (15, {"partner_management"}, {"half_yearly"}),
-}
-
-# The seed's per-indicator source/time matrix (published report "Tabell 2", Bilaga 1
-# "Tabell 1"): respondent -> occasion -> indicator numbers. "register" stands for the SCB row.
-SEED_INDICATOR_MATRIX: dict[str, dict[str, set[int]]] = {
-    "participant": {
-        "during": {1, 2, 3, 4, 5, 7, 9},
-        "exit": {1, 2, 3, 4, 5, 6, 7, 9},
-        "periodic": {7},
-    },
-    "staff": {
-        "during": {3, 7},
-        "exit": {3, 6, 7},
-        "periodic": {7},
-        "half_yearly": {8, 9, 10, 12, 13},
-    },
-    "manager": {"half_yearly": {9, 10}},
-    "register": {"yearly_register": {11}},
-    "board": {"half_yearly": {12, 14}},
-    "partner_management": {"half_yearly": {12, 15}},
-}
-
-SEED_OCCASION_WORDS = {
-    "under": {"during"},
-    "vid avslut": {"exit"},
-    "under och vid avslut": {"during", "exit"},
-}
-
-
-# --------------------------------------------------------------------------- loading
-
-
-@cache
-def _load() -> dict[str, Any]:
-    with DATA_FILE.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    assert isinstance(data, dict), f"{DATA_FILE} must hold a mapping"
-    return data
+from tests.instrument.catalogue import (
+    EXPECTED_FORMS,
+    EXPECTED_INDICATORS,
+    EXPECTED_POINTS,
+    LEVELS,
+    OCCASIONS,
+    RESPONDENTS,
+    SEED_INDICATOR_MATRIX,
+    SEED_NAME,
+    _items,
+    _items_by_code,
+    _load,
+    _lower_first,
+    _normalise,
+    _point,
+    _point_of_item,
+    _points,
+)
 
 
 @pytest.fixture(scope="module")
 def data() -> dict[str, Any]:
     return _load()
-
-
-def _seed_path() -> Path:
-    seed_dir = os.environ.get("NNS_SEED_DIR")
-    return (Path(seed_dir) if seed_dir else DEFAULT_SEED_DIR) / SEED_NAME
-
-
-def _normalise(text: str) -> str:
-    """Collapse every run of whitespace (incl. page-break blank lines) to one space."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
-@cache
-def _seed_variants_cached(path: str) -> tuple[str, str]:
-    raw = Path(path).read_text(encoding="utf-8")
-    # A hyphen at a line wrap is either part of the text ("funktions-\noch/eller" ->
-    # "funktions-och/eller") or a word break ("mät-\ntillfällen" -> "mättillfällen").
-    keep_hyphen = re.sub(r"-[ \t]*\r?\n\s*", "-", raw)
-    drop_hyphen = re.sub(r"(?<=\w)-[ \t]*\r?\n\s*(?=[a-zåäö])", "", raw)
-    return _normalise(keep_hyphen), _normalise(drop_hyphen)
-
-
-def _seed() -> tuple[str, str]:
-    path = _seed_path()
-    if not path.is_file():
-        pytest.fail(
-            f"Seed document not found at {path}. The instrument data is checked against it; "
-            "set NNS_SEED_DIR to the directory holding "
-            f"{SEED_NAME} (default: {DEFAULT_SEED_DIR}).",
-            pytrace=False,
-        )
-    return _seed_variants_cached(str(path))
-
-
-def _in_seed(text: str) -> bool:
-    needle = _normalise(text)
-    return any(needle in variant for variant in _seed())
-
-
-def _seed_section(start: str, end: str) -> str:
-    text = _seed()[0]
-    i = text.find(start)
-    assert i >= 0, f"seed has no {start!r}"
-    j = text.find(end, i + len(start))
-    assert j >= 0, f"seed has no {end!r} after {start!r}"
-    return text[i:j]
-
-
-def _points(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return data["points"]
-
-
-def _items(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [item for point in _points(data) for item in point["items"]]
-
-
-def _items_by_code(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {item["code"]: item for item in _items(data)}
-
-
-def _point(data: dict[str, Any], number: int) -> dict[str, Any]:
-    (point,) = [p for p in _points(data) if p["number"] == number]
-    return point
-
-
-def _point_of_item(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {item["code"]: point for point in _points(data) for item in point["items"]}
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 # --------------------------------------------------------------------------- structure
@@ -441,120 +271,3 @@ def test_points_reproduce_the_seed_indicator_matrix(data: dict[str, Any]) -> Non
 
 def test_no_national_default_targets(data: dict[str, Any]) -> None:
     assert data["national_default_targets"] == []
-
-
-# --------------------------------------------------------------------------- against the seed
-
-
-def test_seed_file_is_present() -> None:
-    normalised, _ = _seed()
-    assert "Kärnindikatorrubrik" in normalised
-    assert "Tabell 1. Sammanställning av mätpunkter" in normalised
-
-
-def test_point_statements_occur_in_seed(data: dict[str, Any]) -> None:
-    missing = []
-    for point in _points(data):
-        texts = [point["statement_sv"]]
-        if "stem_sv" in point:
-            texts.append(point["stem_sv"])
-        texts += [item["sub_statement_sv"] for item in point["items"] if "sub_statement_sv" in item]
-        if point["source"] == "register":
-            texts.append(point["note_sv"])
-        missing += [(point["number"], text) for text in texts if not _in_seed(text)]
-    assert not missing, missing
-
-
-def test_indicator_texts_occur_in_seed(data: dict[str, Any]) -> None:
-    missing = []
-    for indicator in data["indicators"]:
-        number = indicator["number"]
-        texts = [indicator["title_sv"]]
-        if indicator["description_sv"]:
-            texts.append(indicator["description_sv"])
-        for definition in indicator["definitions"]:
-            texts += [definition["term_sv"], definition["text_sv"]]
-        missing += [(number, text) for text in texts if not _in_seed(text)]
-        # The title is followed by its "(Processindikator/Deltagare)"-style tag in the seed.
-        kind = {"process": "Processindikator", "effect": "Effektindikator"}[indicator["type"]]
-        level = {
-            "participant": "Deltagare",
-            "staff": "Personal",
-            "organisation": "Organisation",
-            "society": "Samhälle",
-        }[indicator["level"]]
-        tagged = f"{_normalise(indicator['title_sv'])} ({kind}/{level})"
-        if not _in_seed(tagged):
-            missing.append((number, tagged))
-    assert not missing, missing
-
-
-def test_indicator_measurement_lines_occur_in_seed(data: dict[str, Any]) -> None:
-    missing = []
-    for indicator in data["indicators"]:
-        number = indicator["number"]
-        if indicator["scale_text_sv"] is not None:
-            line = f"Skala: {indicator['scale_text_sv']}"
-            if not _in_seed(line):
-                missing.append((number, line))
-        for occasion_line in indicator["occasions_text_sv"].split("\n"):
-            candidates = [f"Mättillfällen: {occasion_line}", f"Mättillfälle: {occasion_line}"]
-            if not any(_in_seed(c) for c in candidates):
-                missing.append((number, occasion_line))
-        line = f"Datainsamlingsmetod: {indicator['method_text_sv']}"
-        if not _in_seed(line):
-            missing.append((number, line))
-    assert not missing, missing
-
-
-def test_scale_anchors_occur_in_seed(data: dict[str, Any]) -> None:
-    labels = data["scale"]["labels"]
-    assert _in_seed(f"Skala: 1-5 {labels[0]['sv']}-{labels[-1]['sv']}")
-
-
-def test_respondents_match_seed_table_1(data: dict[str, Any]) -> None:
-    """Each statement in Tabell 1 is followed by "(who)"; that must match our respondents."""
-    table = _seed_section("Tabell 1. Sammanställning av mätpunkter", "Tabell 2.")
-    words: dict[str, str] = {}
-    for group in data["respondent_groups"]:
-        for word in [group["sv"], *group.get("aliases_sv", [])]:
-            words[word.lower()] = group["code"]
-
-    def who_after(text: str) -> set[str] | None:
-        pattern = re.escape(_normalise(text)) + r"[\s\"\u201d]*\(([^)]*)\)"
-        match = re.search(pattern, table)
-        if match is None:
-            return None
-        return {words[w.strip().lower()] for w in match.group(1).split(",")}
-
-    problems = []
-    for point in _points(data):
-        if point["source"] == "register":
-            continue
-        stem_who = who_after(point.get("stem_sv", point["statement_sv"]))
-        for item in point["items"]:
-            who = who_after(item["sub_statement_sv"]) if "sub_statement_sv" in item else None
-            who = who or stem_who
-            if who is None:
-                problems.append((item["code"], "not found in Tabell 1"))
-            elif who != set(item["respondents"]):
-                problems.append((item["code"], who, item["respondents"]))
-    assert not problems, problems
-
-
-def test_occasions_match_seed_measurement_point_lines(data: dict[str, Any]) -> None:
-    """Where the seed tags a statement with "(under)"/"(vid avslut)", the occasions agree."""
-    seed = _seed()[0]
-    checked = 0
-    for point in _points(data):
-        if point["source"] == "register":
-            continue
-        pattern = re.escape(_normalise(point["statement_sv"])) + (
-            r"[\s\"\u201d]*\([^)]*\)\s*\(([^)]*)\)"
-        )
-        for match in re.finditer(pattern, seed):
-            tag = match.group(1).strip().lower()
-            if tag in SEED_OCCASION_WORDS:
-                checked += 1
-                assert set(point["occasions"]) == SEED_OCCASION_WORDS[tag], point["number"]
-    assert checked >= 11, "expected the seed's (under)/(vid avslut) tags to be found"

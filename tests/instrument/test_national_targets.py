@@ -24,7 +24,7 @@ def test_national_target_is_stored_and_audited():
         valid_from=dt.date(2016, 1, 1),
         actor=None,
     )
-    assert target.describe() == "Minst 80 % svarar 4 eller högre"
+    assert target.describe() == "Minst 80\N{NO-BREAK SPACE}% svarar 4 eller högre"
     assert AuditEvent.objects.filter(action="target.national_created").exists()
 
 

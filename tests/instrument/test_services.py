@@ -93,7 +93,7 @@ def test_new_version_with_crosswalk_keeps_old_version_intact(v1, alfa):
     data["forms"][-1]["items"] = ["p21"]
     # An answer given on version 1 before version 2 exists.
     with tenant_context(alfa):
-        activity_create(name="Före v2", form_codes=["participant_during"])
+        activity_create(name="Före v2", form_codes=["participant_during"], actor=None)
         [old] = responses_store(
             submissions=[
                 SubmissionInput(
@@ -107,6 +107,7 @@ def test_new_version_with_crosswalk_keeps_old_version_intact(v1, alfa):
                 )
             ],
             source="api",
+            actor=None,
         )
     v2 = instrument_version_load(data=data)
     assert not v2.is_published

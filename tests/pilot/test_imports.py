@@ -32,7 +32,7 @@ GOOD_ROWS = [
 @pytest.fixture
 def in_alfa(alfa):
     with tenant_context(alfa):
-        activity_create(name="Insats X", form_codes=["participant_exit"])
+        activity_create(name="Insats X", form_codes=["participant_exit"], actor=None)
         yield alfa
 
 
@@ -52,17 +52,23 @@ def test_template_columns_follow_the_form(in_alfa):
 
 def test_valid_csv_is_stored_once(in_alfa):
     content = _csv(*GOOD_ROWS)
-    result = responses_import(filename="exit.csv", content=content, form_code="participant_exit")
+    result = responses_import(
+        filename="exit.csv", content=content, form_code="participant_exit", actor=None
+    )
     assert result.created and Response.objects.count() == 2
     assert Participant.objects.filter(code__in=["P-10", "P-11"]).count() == 2
-    again = responses_import(filename="exit.csv", content=content, form_code="participant_exit")
+    again = responses_import(
+        filename="exit.csv", content=content, form_code="participant_exit", actor=None
+    )
     assert not again.created and again.batch == result.batch
     assert Response.objects.count() == 2 and ImportBatch.objects.count() == 1
 
 
 def test_semicolon_csv_from_swedish_excel(in_alfa):
     content = _csv(*(r.replace(",", ";") for r in GOOD_ROWS), header=HEADER.replace(",", ";"))
-    assert responses_import(filename="x.csv", content=content, form_code="participant_exit").created
+    assert responses_import(
+        filename="x.csv", content=content, form_code="participant_exit", actor=None
+    ).created
 
 
 def test_xlsx_upload(in_alfa):
@@ -73,7 +79,9 @@ def test_xlsx_upload(in_alfa):
         sheet.append([int(v) if v.isdigit() else v for v in row.split(",")])
     buffer = io.BytesIO()
     book.save(buffer)
-    responses_import(filename="exit.xlsx", content=buffer.getvalue(), form_code="participant_exit")
+    responses_import(
+        filename="exit.xlsx", content=buffer.getvalue(), form_code="participant_exit", actor=None
+    )
     assert Response.objects.count() == 2
 
 
@@ -92,7 +100,9 @@ def test_xlsx_upload(in_alfa):
 def test_invalid_file_is_rejected_whole_with_row_and_column(in_alfa, rows, header, expected):
     content = _csv(GOOD_ROWS[1], *rows, header=header)
     with pytest.raises(ImportRejected) as err:
-        responses_import(filename="bad.csv", content=content, form_code="participant_exit")
+        responses_import(
+            filename="bad.csv", content=content, form_code="participant_exit", actor=None
+        )
     cells = {(e.row, e.column) for e in err.value.cell_errors}
     row, column = expected
     assert (row + 1 if row > 1 else row, column) in cells, cells  # +1: a good row comes first
@@ -102,9 +112,12 @@ def test_invalid_file_is_rejected_whole_with_row_and_column(in_alfa, rows, heade
 
 def test_wrong_file_type_and_encoding(in_alfa):
     with pytest.raises(ValidationError) as err:
-        responses_import(filename="x.txt", content=b"a", form_code="participant_exit")
+        responses_import(filename="x.txt", content=b"a", form_code="participant_exit", actor=None)
     assert "file" in err.value.message_dict
     with pytest.raises(ValidationError):
         responses_import(
-            filename="x.csv", content="å".encode("latin-1"), form_code="participant_exit"
+            filename="x.csv",
+            content="å".encode("latin-1"),
+            form_code="participant_exit",
+            actor=None,
         )

@@ -18,6 +18,7 @@ from pilot.services import (
     responses_store,
     responses_submit,
 )
+from tenants.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,9 @@ EXIT_ANSWERS = {
 def activity(alfa):
     with tenant_context(alfa):
         yield activity_create(
-            name="Insats X", form_codes=["participant_exit", "staff_half_yearly", "board"]
+            name="Insats X",
+            form_codes=["participant_exit", "staff_half_yearly", "board"],
+            actor=None,
         )
 
 
@@ -57,7 +60,7 @@ def _exit(code="P-1", answers=None, **kw):
 
 
 def test_valid_submission_is_stored_with_dont_know_as_missing(activity):
-    [response] = responses_store(submissions=[_exit()], source="api")
+    [response] = responses_store(submissions=[_exit()], source="api", actor=None)
     answers = {
         a.item.code: a for a in Answer.objects.filter(response=response).select_related("item")
     }
@@ -132,37 +135,38 @@ def test_invalid_submissions_are_refused_and_nothing_is_stored(activity, submiss
     valid = _exit(code="P-OK")
     with pytest.raises(ValidationError) as err:
         # A valid row next to the invalid one: the whole batch is refused.
-        responses_store(submissions=[submission(), valid], source="api")
+        responses_store(submissions=[submission(), valid], source="api", actor=None)
     assert field in err.value.message_dict, err.value.message_dict
     assert not Response.objects.exists() and not Participant.objects.exists()
 
 
 def test_personal_number_in_a_free_text_answer_is_refused(activity):
-    local_item_create(code="berattelse", text_sv="Berätta", kind="good_example")
+    local_item_create(code="berattelse", text_sv="Berätta", kind="good_example", actor=None)
     with pytest.raises(ValidationError) as err:
         responses_store(
             submissions=[
                 _exit(answers={"p2": 4, "local:berattelse": "Hon (850709-9805) fick jobb"})
             ],
             source="api",
+            actor=None,
         )
     assert "0.answers.local:berattelse" in err.value.message_dict
 
 
 def test_idempotency_key_stores_once(activity):
-    first = responses_store(submissions=[_exit()], source="api", idempotency_key="abc")
-    again = responses_store(submissions=[_exit()], source="api", idempotency_key="abc")
+    first = responses_store(submissions=[_exit()], source="api", idempotency_key="abc", actor=None)
+    again = responses_store(submissions=[_exit()], source="api", idempotency_key="abc", actor=None)
     assert [r.pk for r in first] == [r.pk for r in again]
     assert Response.objects.count() == 1
 
 
 def test_duplicates_within_a_batch_and_against_stored_rows(activity):
     with pytest.raises(ValidationError) as err:
-        responses_store(submissions=[_exit(), _exit()], source="import")
+        responses_store(submissions=[_exit(), _exit()], source="import", actor=None)
     assert "1.participant_code" in err.value.message_dict
-    responses_store(submissions=[_exit()], source="import")
+    responses_store(submissions=[_exit()], source="import", actor=None)
     with pytest.raises(ValidationError):
-        responses_store(submissions=[_exit()], source="import")
+        responses_store(submissions=[_exit()], source="import", actor=None)
     assert Response.objects.count() == 1
 
 
@@ -170,7 +174,7 @@ def test_half_yearly_staff_form_has_no_participant(activity):
     sub = SubmissionInput(
         "staff_half_yearly", "half_yearly", "Insats X", DAY, {"p16a": 4, "p16b": 3, "p19": 5}
     )
-    [response] = responses_store(submissions=[sub], source="paper")
+    [response] = responses_store(submissions=[sub], source="paper", actor=None)
     assert response.participant is None and response.respondent == "staff"
     assert response.answers.count() == 3
 
@@ -185,13 +189,15 @@ def _own_statements(queries):
 
 
 def test_a_batch_costs_one_read_and_one_write(activity):
-    local_item_create(code="jobb", text_sv="Fick du jobb?", kind="yes_no")
-    responses_store(submissions=[_exit("WARM")], source="api")  # loads the version once
+    local_item_create(code="jobb", text_sv="Fick du jobb?", kind="yes_no", actor=None)
+    responses_store(submissions=[_exit("WARM")], source="api", actor=None)  # loads the version once
     batch = [
         _exit(f"P-{i}", answers={**EXIT_ANSWERS, "local:jobb": 1}, key=f"k{i}") for i in range(10)
     ]
     with CaptureQueriesContext(connection) as queries:
-        stored = responses_store(submissions=batch, source="api", idempotency_key="batch")
+        stored = responses_store(
+            submissions=batch, source="api", idempotency_key="batch", actor=None
+        )
     statements = _own_statements(queries)
     assert len(statements) == 2, statements
     assert statements[0].startswith("SELECT") and statements[1].startswith("WITH")
@@ -202,17 +208,17 @@ def test_a_batch_costs_one_read_and_one_write(activity):
 
 
 def test_large_batches_go_by_copy_with_the_same_result(activity, monkeypatch):
-    from pilot.services import submissions
+    from pilot.services import submission_store
 
-    monkeypatch.setattr(submissions, "SMALL_BATCH", 1)
-    local_item_create(code="antal", text_sv="Antal", kind="number")
+    monkeypatch.setattr(submission_store, "SMALL_BATCH", 1)
+    local_item_create(code="antal", text_sv="Antal", kind="number", actor=None)
     batch = [
         _exit("C-1", answers={"p2": 4, "p6": "dont_know", "local:antal": "3.5"}),
         _exit("C-2", answers={"p2": 5, "p13": ""}),
         SubmissionInput("board", "half_yearly", "Insats X", DAY, {"p21": 3}, key="board"),
     ]
     with CaptureQueriesContext(connection) as queries:
-        stored = responses_store(submissions=batch, source="import")
+        stored = responses_store(submissions=batch, source="import", actor=None)
     assert sum(q["sql"].startswith("COPY") for q in queries.captured_queries) == 3
     assert [r.participant.code if r.participant else None for r in stored] == ["C-1", "C-2", None]
     fresh = Response.objects.select_related("participant").order_by("id")
@@ -226,9 +232,9 @@ def test_large_batches_go_by_copy_with_the_same_result(activity, monkeypatch):
 
 def _stale_first_read(monkeypatch, **hide):
     """The first read misses what a concurrent request committed just after it."""
-    from pilot.services import submissions
+    from pilot.services import submission_context
 
-    real = submissions._context
+    real = submission_context.context_read
     calls = []
 
     def stale(*args, **kwargs):
@@ -239,14 +245,18 @@ def _stale_first_read(monkeypatch, **hide):
                 setattr(ctx, name, value)
         return ctx
 
-    monkeypatch.setattr(submissions, "_context", stale)
+    monkeypatch.setattr(submission_context, "context_read", stale)
     return calls
 
 
 def test_a_concurrent_idempotent_retry_returns_the_first_result(activity, monkeypatch):
-    first = responses_submit(submissions=[_exit()], source="api", idempotency_key="race")
+    first = responses_submit(
+        submissions=[_exit()], source="api", idempotency_key="race", actor=None
+    )
     reads = _stale_first_read(monkeypatch, replayed=[], taken_keys=set(), seen=set())
-    again = responses_submit(submissions=[_exit()], source="api", idempotency_key="race")
+    again = responses_submit(
+        submissions=[_exit()], source="api", idempotency_key="race", actor=None
+    )
     assert len(reads) == 2  # the write conflicted, the second read found the first result
     assert again.created is False and [r.pk for r in again.responses] == [
         r.pk for r in first.responses
@@ -256,20 +266,20 @@ def test_a_concurrent_idempotent_retry_returns_the_first_result(activity, monkey
 
 def test_a_concurrent_duplicate_key_is_refused_with_its_row_error(activity, monkeypatch):
     board = SubmissionInput("board", "half_yearly", "Insats X", DAY, {"p21": 3}, key="dup")
-    responses_store(submissions=[board], source="api")
+    responses_store(submissions=[board], source="api", actor=None)
     reads = _stale_first_read(monkeypatch, taken_keys=set())
     with pytest.raises(ValidationError) as err:
-        responses_store(submissions=[board], source="api")
+        responses_store(submissions=[board], source="api", actor=None)
     assert "0.key" in err.value.message_dict and len(reads) == 2
     assert Response.objects.count() == 1
 
 
 def test_a_participant_registered_concurrently_is_reused(activity, monkeypatch):
-    responses_store(submissions=[_exit("SAME", key="a")], source="api")
+    responses_store(submissions=[_exit("SAME", key="a")], source="api", actor=None)
     reads = _stale_first_read(monkeypatch, participants={}, seen=set())
     later = _exit("SAME", key="b")
     later = SubmissionInput(**{**later.__dict__, "answered_on": DAY + dt.timedelta(days=1)})
-    [response] = responses_store(submissions=[later], source="api")
+    [response] = responses_store(submissions=[later], source="api", actor=None)
     assert len(reads) == 2
     assert Participant.objects.filter(code="SAME").count() == 1
     assert response.participant_id == Participant.objects.get(code="SAME").pk
@@ -285,31 +295,32 @@ def test_a_newly_published_version_takes_over_at_once(activity):
         instrument_version_publish,
     )
 
-    [old] = responses_store(submissions=[_exit("V-1")], source="api")
+    [old] = responses_store(submissions=[_exit("V-1")], source="api", actor=None)
     data = copy.deepcopy(instrument_data_read(path=BUNDLED_VERSION_FILE))
     data["version"] = {**data["version"], "code": "2099.1", "previous_version": "2015.1"}
     for point in data["points"]:
         for item in point["items"]:
             item["crosswalk"] = {"from": item["code"], "change": "same"}
     v2 = instrument_version_publish(version=instrument_version_load(data=data), actor=None)
-    [new] = responses_store(submissions=[_exit("V-2")], source="api")
+    [new] = responses_store(submissions=[_exit("V-2")], source="api", actor=None)
     assert old.instrument_version.code == "2015.1"
     assert new.instrument_version == v2
     assert Answer.objects.filter(response=new).first().item.version == v2
 
 
 def test_an_empty_batch_stores_nothing(activity):
-    assert responses_store(submissions=[], source="import") == []
-    assert responses_submit(submissions=[], source="api", idempotency_key="e").created
+    assert responses_store(submissions=[], source="import", actor=None) == []
+    assert responses_submit(submissions=[], source="api", idempotency_key="e", actor=None).created
     assert not Response.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="pilot.responses").exists()
 
 
 def test_a_large_batch_reports_its_count_and_builds_instances_only_when_asked(activity):
-    from pilot.services import submissions
-
     """Imports (COPY path) need the count; the instances, built on demand, match the rows."""
-    subs = [_exit(code=f"P-{i}") for i in range(submissions.SMALL_BATCH + 5)]
-    stored = responses_submit(submissions=subs, source="import")
+    from pilot.services import submission_store
+
+    subs = [_exit(code=f"P-{i}") for i in range(submission_store.SMALL_BATCH + 5)]
+    stored = responses_submit(submissions=subs, source="import", actor=None)
     assert stored.created and stored.count == len(subs) == Response.objects.count()
     assert stored._responses is None  # nothing built yet
     by_pk = {r.pk: r for r in Response.objects.select_related("participant", "activity")}

@@ -1,4 +1,4 @@
-"""Synthetic pilot data (pilot/synthetic.py): schema, determinism, consistency and realism.
+"""Synthetic pilot data (pilot/synthetic/): schema, determinism, consistency and realism.
 
 References are independent of the generator: the form and indicator lists are copied by hand
 from docs/domain.md's table, the item occasions are read from the raw instrument file, Cronbach's
@@ -8,7 +8,6 @@ here, and the realism bounds are the brief's.
 
 from __future__ import annotations
 
-import ast
 import re
 from datetime import date
 from pathlib import Path
@@ -18,8 +17,6 @@ import pandas as pd
 import pingouin as pg
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from scipy import stats
 
 from pilot.synthetic import (
@@ -437,85 +434,3 @@ def test_answers_follow_the_latent_trait(data):
     theta = d.participants.set_index(d.participants["code"].astype(str))["theta"]
     joined = pd.concat([exit_means, theta], axis=1, join="inner").dropna()
     assert stats.spearmanr(joined.iloc[:, 0], joined.iloc[:, 1]).statistic > 0.5
-
-
-# --- arguments, edge cases, purity ------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"dont_know_rate": -0.1},
-        {"item_missing_rate": 1.5},
-        {"dont_know_rate": 0.6, "item_missing_rate": 0.6},
-        {"start": date(2016, 1, 1), "end": date(2015, 1, 1)},
-        {"seed": -1},
-    ],
-)
-def test_bad_arguments_are_refused(forms, kwargs):
-    args = {"associations": _specs(n=1, participants=10), "forms": forms, "seed": 1, **kwargs}
-    with pytest.raises(ValueError):
-        pilot_data_generate(**args)
-
-
-def test_duplicate_slugs_are_refused(forms):
-    spec = _specs(n=1, participants=10)[0]
-    with pytest.raises(ValueError):
-        pilot_data_generate(associations=[spec, spec], forms=forms, seed=1)
-
-
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    seed=st.integers(0, 2**32),
-    n_participants=st.integers(0, 40),
-    n_staff=st.integers(0, 12),
-    n_activities=st.integers(1, 4),
-    days=st.integers(1, 800),
-    dk=st.floats(0, 0.5),
-    miss=st.floats(0, 0.5),
-)
-def test_invariants_hold_for_any_small_spec(
-    forms, seed, n_participants, n_staff, n_activities, days, dk, miss
-):
-    start = date(2015, 9, 1)
-    end = date.fromordinal(start.toordinal() + days)
-    spec = AssociationSpec(
-        slug="x",
-        n_participants=n_participants,
-        activity_names=tuple(f"A{i}" for i in range(n_activities)),
-        n_staff=n_staff,
-    )
-    d = pilot_data_generate(
-        associations=[spec],
-        forms=forms,
-        seed=seed,
-        start=start,
-        end=end,
-        dont_know_rate=dk,
-        item_missing_rate=miss,
-    )["x"]
-    p, r, a = d.participants, d.responses, d.answers
-    assert len(p) == n_participants and p["code"].is_unique
-    assert r["answered_on"].between(pd.Timestamp(start), pd.Timestamp(end)).all()
-    assert r["response_key"].is_unique
-    assert a["value"].dropna().between(1, 5).all()
-    assert a.loc[a["dont_know"], "value"].isna().all()
-    assert a["value"].dtype == pd.Int16Dtype()
-    if n_participants:
-        assert (r["form_code"] == "participant_during").sum() >= n_participants
-    if n_staff == 0:
-        assert not r["form_code"].isin(["staff_half_yearly", "manager", "board"]).any()
-
-
-def test_module_is_pure():
-    tree = ast.parse((ROOT / "pilot" / "synthetic.py").read_text(encoding="utf-8"))
-    imported: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            imported.add(node.module.split(".")[0])
-    assert imported <= {"__future__", "hashlib", "collections", "dataclasses", "datetime",
-                        "functools", "typing", "numpy", "pandas"}  # fmt: skip

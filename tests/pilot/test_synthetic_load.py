@@ -17,7 +17,7 @@ def test_frames_are_loaded_completely(alfa, beta):
     spec = AssociationSpec(slug="alfa", n_participants=60, activity_names=("A1", "A2"), n_staff=4)
     data = synthetic_generate(specs=[spec], seed=7)["alfa"]
     with tenant_context(alfa):
-        counts = synthetic_data_load(data=data)
+        counts = synthetic_data_load(data=data, actor=None)
         assert counts.participants == len(data.participants) == Participant.objects.count()
         assert counts.responses == len(data.responses) == Response.objects.count()
         assert counts.answers == len(data.answers) == Answer.objects.count()

@@ -12,10 +12,12 @@
 import numpy as np
 import pytest
 
+import stats._int_config as cfg
+import stats._sparse_kernels as kernels
 import stats.bootstrap as boot
 import stats.moments as mom
 from stats import _blas
-from stats.reliability import _if_dropped, _median_without, alpha_core
+from stats.alpha_core import _if_dropped, _median_without, alpha_core
 
 FIELDS = ["n_rows", "n_any", "n_complete", "n", "s", "q", "q2", "t_sum", "t_sumsq", "t_n",
           "t_s", "t_q", "t_x", "counts", "categories", "adf_var"]  # fmt: skip
@@ -75,9 +77,9 @@ def test_small_integer_path_with_tiny_blocks_and_threads(monkeypatch):
     x[:20000] = np.clip(x[:20000], 1, 4)  # the zero shows up late: the offset guess is redone
     codes = np.random.default_rng(2).integers(0, 3, x.shape[0])
     ref = mom._float_moments(x, codes, 3, "pairwise", range(0, 5))
-    monkeypatch.setattr(mom, "_PIECE_ROWS", 37)
-    monkeypatch.setattr(mom, "_SCAN_CELLS", 3000)
-    monkeypatch.setattr(mom, "_THREADS", 3)
+    monkeypatch.setattr(cfg, "_PIECE_ROWS", 37)
+    monkeypatch.setattr(cfg, "_SCAN_CELLS", 3000)
+    monkeypatch.setattr(cfg, "_THREADS", 3)
     _assert_same(mom.moments_grouped(x, codes, 3, categories=range(0, 5)), ref)
 
 
@@ -101,8 +103,8 @@ def test_awkward_groups_equal_float_path(policy, pieces, monkeypatch):
     x, codes = _awkward()
     ref = mom._float_moments(x, codes, 6, policy, range(1, 6))
     if pieces:  # every per-group step split over several float32 and byte blocks
-        monkeypatch.setattr(mom, "_PIECE_ROWS", 29)
-        monkeypatch.setattr(mom, "_COUNT_ROWS", 300)
+        monkeypatch.setattr(cfg, "_PIECE_ROWS", 29)
+        monkeypatch.setattr(cfg, "_COUNT_ROWS", 300)
     fast = mom._small_int_moments(x, codes, 6, policy, range(1, 6))
     assert fast is not None
     _assert_same(fast, ref)
@@ -114,7 +116,7 @@ def test_float32_sums_flushed_before_they_could_round(policy, monkeypatch):
     # variance, and indicator sums moved to float64 every 163 rows
     x, codes = _awkward(seed=16)
     ref = mom._float_moments(x, codes, 6, policy, range(1, 6))
-    monkeypatch.setattr(mom, "_EXACT32", 1 << 12)
+    monkeypatch.setattr(cfg, "_EXACT32", 1 << 12)
     _assert_same(mom.moments_grouped(x, codes, 6, missing=policy, categories=range(1, 6)), ref)
 
 
@@ -122,7 +124,7 @@ def test_float32_sums_flushed_before_they_could_round(policy, monkeypatch):
 def test_public_sparse_api_gives_the_same_sums(policy, monkeypatch):
     x, codes = _awkward(seed=12)
     fast = mom._small_int_moments(x, codes, 6, policy, None)
-    monkeypatch.setattr(mom, "_KERNELS", None)  # scipy.sparse arrays instead of the kernels
+    monkeypatch.setattr(kernels, "_KERNELS", None)  # scipy.sparse arrays instead of the kernels
     public = mom._small_int_moments(x, codes, 6, policy, None)
     assert fast is not None and public is not None
     for f in FIELDS:
@@ -140,20 +142,20 @@ def test_indicator_product_matches_dense():
     ptr = np.zeros(41, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=40), out=ptr[1:])
     out = np.ones((6, 3), dtype=np.float32)  # the product is added to what is there
-    mom._indicator_product(ptr, items.astype(np.int64), x, out, by_rows=False)
+    kernels._indicator_product(ptr, items.astype(np.int64), x, out, by_rows=False)
     np.testing.assert_array_equal(out, 1.0 + z.T.astype(np.float32) @ x)
     order = np.argsort(items, kind="stable")  # the same matrix in CSR form (rows of z.T)
     ptr_t = np.zeros(7, dtype=np.int64)
     np.cumsum(np.bincount(items, minlength=6), out=ptr_t[1:])
     out2 = np.zeros((6, 3), dtype=np.float32)
-    mom._indicator_product(ptr_t, rows[order].astype(np.int64), x, out2, by_rows=True)
+    kernels._indicator_product(ptr_t, rows[order].astype(np.int64), x, out2, by_rows=True)
     np.testing.assert_array_equal(out2, z.T.astype(np.float32) @ x)
 
 
 @pytest.mark.parametrize("m", [1, 254, 255, 256, 1000, 5000])
 def test_byte_column_counts(m):
     eq = np.random.default_rng(m).random((m, 16)) < 0.5
-    assert np.array_equal(mom._byte_column_counts(eq), eq.sum(axis=0))
+    assert np.array_equal(kernels._byte_column_counts(eq), eq.sum(axis=0))
 
 
 @pytest.mark.parametrize(

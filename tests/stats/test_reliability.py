@@ -79,7 +79,8 @@ def _textbook(x):
         c.sum() * (np.trace(c @ c) + np.trace(c) ** 2) - 2 * np.trace(c) * (c @ c).sum()
     )
     return dict(alpha=alpha, std=std, lam6=lam6, av=off.mean(), med=np.median(off),
-                var=off.var(ddof=1), raw_r=raw_r, rest_r=rest_r, ase=np.sqrt(q / x.shape[0]),
+                var=r[np.tril_indices(k, -1)].var(ddof=1),  # psych >= 2.0: lower triangle
+                raw_r=raw_r, rest_r=rest_r, ase=np.sqrt(q / x.shape[0]),
                 mean=total.mean(), sd=total.std(ddof=1))  # fmt: skip
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin(alfa):
     with tenant_context(alfa):
-        activity_create(name="Sida", form_codes=["board", "participant_exit"])
+        activity_create(name="Sida", form_codes=["board", "participant_exit"], actor=None)
     return host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
 
 
@@ -67,7 +67,7 @@ def test_import_page_lists_row_errors_and_stores_nothing(admin, alfa):
     with tenant_context(alfa):
         assert Response.objects.count() == 1
     rates = admin.get("/collect/").content.decode()
-    assert 'id="response-rates"' in rates and "<td>board</td>" in rates
+    assert 'id="response-rates"' in rates and "<td>Styrelse – per halvår</td>" in rates
 
 
 def test_register_page_upserts(admin, alfa):
@@ -104,6 +104,7 @@ def test_participant_exit_page_and_list(admin, alfa):
             age_band="20-24",
             activity=Activity.objects.get(name="Sida"),
             started_on=dt.date(2016, 1, 1),
+            actor=None,
         )
     listing = admin.get("/collect/participants/").content.decode()
     assert "E-1" in listing and "/collect/participants/E-1/exit/" in listing

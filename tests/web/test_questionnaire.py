@@ -18,19 +18,21 @@ DURING = ["p1", "p3", "p5", "p8", "p10", "p14", "p18"]
 @pytest.fixture
 def invitation(alfa):
     with tenant_context(alfa):
-        activity = activity_create(name="Webbinsats", form_codes=["participant_during"])
+        activity = activity_create(name="Webbinsats", form_codes=["participant_during"], actor=None)
         participant = participant_register(
             code="W-1",
             gender="woman",
             age_band="20-24",
             activity=activity,
             started_on=dt.date(2016, 1, 1),
+            actor=None,
         )
         [inv] = invitations_issue(
             form_code="participant_during",
             occasion="during",
             activity=activity,
             participants=[participant],
+            actor=None,
         )
         return inv
 

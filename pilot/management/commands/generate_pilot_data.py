@@ -85,7 +85,7 @@ class Command(BaseCommand):
                 if Response.objects.exists():
                     self.stdout.write(f"{slug}: has data, skipped")
                     continue
-                counts = synthetic_data_load(data=data[slug])
+                counts = synthetic_data_load(data=data[slug], actor=None)
                 tables_analyze(tables=SYNTHETIC_TABLES)
                 total += counts.responses
                 self.stdout.write(

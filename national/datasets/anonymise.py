@@ -1,0 +1,95 @@
+"""Disclosure control of a researcher dataset: the dataset's generalisation hierarchy, applied
+by the one k-anonymity mechanism of :mod:`stats.disclosure`.
+
+k-anonymity on the quasi-identifiers, counted per questionnaire; if violated, global recoding
+in this order, each step kept only if it lowers the number of questionnaires at risk:
+
+1. period (and exit month) month → half-year ("2016-H1"),
+2. period → year ("2016"),
+3. age bands merged into 16-24, 25-39, 40-64,
+4. gender "other" and "undisclosed" merged into "other_or_undisclosed",
+5. county replaced by "region unknown" (last resort),
+
+and finally local suppression: questionnaires in classes still smaller than k are dropped.
+Pure: no Django.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from national.datasets.spec import AGE_MERGE, GENDER_MERGE, OTHER_OR_UNDISCLOSED, REGION_UNKNOWN
+from stats.disclosure import Generalisation, generalise_until_k_anonymous, merged
+
+
+def period_half_year(value: object) -> object:
+    if not isinstance(value, str) or len(value) != 7:  # only "YYYY-MM" is coarsened
+        return value
+    return f"{value[:4]}-H{1 if int(value[5:7]) <= 6 else 2}"
+
+
+def period_year(value: object) -> object:
+    return value[:4] if isinstance(value, str) else value
+
+
+def _region_unknown(value: object) -> object:
+    return REGION_UNKNOWN if value is not None else value
+
+
+def generalisations(quasi: Sequence[str]) -> list[Generalisation]:
+    """The dataset's recodings of ``quasi``, in the order they are tried."""
+    steps: list[Generalisation] = []
+    if "period" in quasi:
+        steps.append(
+            Generalisation(
+                "period",
+                period_half_year,
+                "period (and exit month) coarsened from month to half-year (YYYY-H1/H2)",
+            )
+        )
+        steps.append(
+            Generalisation(
+                "period", period_year, "period (and exit month) coarsened to calendar year (YYYY)"
+            )
+        )
+    if "age_band" in quasi:
+        joined = ", ".join(sorted(set(AGE_MERGE.values())))
+        steps.append(
+            Generalisation("age_band", merged(AGE_MERGE), f"age bands merged into {joined}")
+        )
+    if "gender" in quasi:
+        steps.append(
+            Generalisation(
+                "gender",
+                merged(GENDER_MERGE),
+                f"gender 'other' and 'undisclosed' merged into '{OTHER_OR_UNDISCLOSED}'",
+            )
+        )
+    if "county" in quasi:
+        steps.append(
+            Generalisation(
+                "county", _region_unknown, f"county replaced by '{REGION_UNKNOWN}' (last resort)"
+            )
+        )
+    return steps
+
+
+def disclosure_control(
+    contexts: pd.DataFrame, quasi: Sequence[str], k: int
+) -> tuple[pd.DataFrame, list[str], list[Generalisation]]:
+    """One row per questionnaire in (quasi-identifiers as Categoricals), k-anonymous rows out
+    (recoded, then suppressed; index kept): (rows, changes, generalisations applied)."""
+    done = generalise_until_k_anonymous(
+        contexts, quasi, k=k, steps=generalisations(quasi), unit="questionnaires"
+    )
+    return done.data, list(done.changes), list(done.applied)
+
+
+def coarsen_month(value: object, applied: Sequence[Generalisation]) -> object:
+    """A month ("YYYY-MM") coarsened like the period was."""
+    for step in applied:
+        if step.column == "period":
+            value = step.recode(value)
+    return value

@@ -1,0 +1,252 @@
+"""The platform's domain codes with their Swedish and English labels: the data.
+
+One entry per *kind* (a set of codes that appear in one column, field or report key). Codes are
+stable identifiers stored in databases, reports and exports; labels are what people read.
+Swedish words follow ``/work/shared/ui-sv.md`` (the team's interface conventions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    sv: str
+    en: str
+
+
+def _terms(*rows: tuple[str, str, str]) -> tuple[Term, ...]:
+    return tuple(Term(code, sv, en) for code, sv, en in rows)
+
+
+TERMS: dict[str, tuple[Term, ...]] = {
+    # --- people and answers -------------------------------------------------------------------
+    "gender": _terms(
+        ("woman", "Kvinna", "Woman"),
+        ("man", "Man", "Man"),
+        ("other", "Annat", "Other"),
+        ("undisclosed", "Vill inte uppge", "Not disclosed"),
+        # Not a choice anyone makes: a row in reports for answers without a gender.
+        ("unknown", "Uppgift saknas", "Unknown"),
+        # Generalised category in researcher datasets (other + undisclosed).
+        ("other_or_undisclosed", "Annat eller vill inte uppge", "Other or not disclosed"),
+    ),
+    "age_band": _terms(
+        ("16-19", "16–19 år", "16–19 years"),
+        ("20-24", "20–24 år", "20–24 years"),
+        ("25-29", "25–29 år", "25–29 years"),
+        ("30-39", "30–39 år", "30–39 years"),
+        ("40-49", "40–49 år", "40–49 years"),
+        ("50-64", "50–64 år", "50–64 years"),
+        # Generalised bands in researcher datasets.
+        ("16-24", "16–24 år", "16–24 years"),
+        ("25-39", "25–39 år", "25–39 years"),
+        ("40-64", "40–64 år", "40–64 years"),
+    ),
+    "exit_outcome": _terms(
+        ("work", "Arbete", "Work"),
+        ("studies", "Studier", "Studies"),
+        ("other_solution", "Annan behovsanpassad lösning", "Other adapted solution"),
+        ("dropped_out", "Avbrott", "Dropped out"),
+        ("still_in", "Kvar i insats", "Still in the activity"),
+    ),
+    "occasion": _terms(
+        ("during", "Under insatsen", "During participation"),
+        ("exit", "Vid avslut", "At exit"),
+        ("periodic", "Återkommande under insatsen", "Recurring during participation"),
+        ("half_yearly", "Per halvår", "Half-yearly"),
+        ("yearly_register", "Registerkörning per år", "Yearly register run"),
+    ),
+    "respondent": _terms(
+        ("participant", "Deltagare", "Participant"),
+        ("staff", "Personal", "Staff"),
+        ("manager", "Förbundschef", "Association manager"),
+        ("board", "Styrelse", "Board"),
+        ("partner_management", "Parternas chefsgrupp", "Partner management group"),
+    ),
+    # The national forms (codes are stable across instrument versions).
+    "form": _terms(
+        ("participant_during", "Deltagare – under insatsen", "Participant – during participation"),
+        ("participant_exit", "Deltagare – vid avslut", "Participant – at exit"),
+        (
+            "staff_participant",
+            "Personal – bedömning per deltagare",
+            "Staff – rating per participant",
+        ),
+        ("staff_half_yearly", "Personal – per halvår", "Staff – half-yearly"),
+        ("manager", "Förbundschef – per halvår", "Association manager – half-yearly"),
+        ("board", "Styrelse – per halvår", "Board – half-yearly"),
+        (
+            "partner_management",
+            "Parternas chefsgrupp – per halvår",
+            "Partner management group – half-yearly",
+        ),
+    ),
+    "missing": _terms(("dont_know", "Vet inte / ej aktuellt", "Don't know / not applicable")),
+    "response_source": _terms(
+        ("web", "Webb", "Web"),
+        ("paper", "Papper", "Paper"),
+        ("import", "Filimport", "File import"),
+        ("api", "API", "API"),
+        ("synthetic", "Syntetisk (demo)", "Synthetic (demo)"),
+    ),
+    "response_status": _terms(
+        ("draft", "Påbörjad", "Started"),
+        ("submitted", "Inskickad", "Submitted"),
+    ),
+    "invitation_problem": _terms(
+        ("used", "Enkäten har redan besvarats", "Already answered"),
+        ("expired", "Länken har gått ut", "The link has expired"),
+        ("unknown", "Koden eller länken finns inte", "No such code or link"),
+    ),
+    # --- the association's configuration -----------------------------------------------------
+    "local_item_kind": _terms(
+        ("likert", "Skala (2–11 steg)", "Scale (2–11 steps)"),
+        ("yes_no", "Ja/nej", "Yes/no"),
+        ("number", "Tal", "Number"),
+        ("good_example", "Gott exempel (berättelse)", "Good example (narrative)"),
+    ),
+    "rule_kind": _terms(
+        (
+            "share_at_least",
+            "Andel svar i kategori ≥ c är minst p %",
+            "Share of answers in category ≥ c is at least p%",
+        ),
+        ("mean_at_least", "Medelvärde minst m", "Mean at least m"),
+        ("good_example", "Ett gott exempel redovisas", "A good example is reported"),
+        (
+            "register_share",
+            "Andel avslut till utfall minst p %",
+            "Share of exits to outcomes at least p%",
+        ),
+    ),
+    "member_body_kind": _terms(
+        ("municipality", "Kommun", "Municipality"),
+        ("region", "Region", "Region"),
+        ("forsakringskassan", "Försäkringskassan", "Swedish Social Insurance Agency"),
+        ("arbetsformedlingen", "Arbetsförmedlingen", "Swedish Public Employment Service"),
+    ),
+    "role": _terms(
+        ("association_admin", "Förbundsadministratör", "Association administrator"),
+        ("association_staff", "Förbundspersonal", "Association staff"),
+        ("steering_group", "Nationell styrgrupp", "National steering group"),
+        ("researcher", "Forskare", "Researcher"),
+        ("platform_admin", "Plattformsadministratör", "Platform administrator"),
+    ),
+    "county": _terms(
+        ("01", "Stockholms län", "Stockholm County"),
+        ("03", "Uppsala län", "Uppsala County"),
+        ("04", "Södermanlands län", "Södermanland County"),
+        ("05", "Östergötlands län", "Östergötland County"),
+        ("06", "Jönköpings län", "Jönköping County"),
+        ("07", "Kronobergs län", "Kronoberg County"),
+        ("08", "Kalmar län", "Kalmar County"),
+        ("09", "Gotlands län", "Gotland County"),
+        ("10", "Blekinge län", "Blekinge County"),
+        ("12", "Skåne län", "Skåne County"),
+        ("13", "Hallands län", "Halland County"),
+        ("14", "Västra Götalands län", "Västra Götaland County"),
+        ("17", "Värmlands län", "Värmland County"),
+        ("18", "Örebro län", "Örebro County"),
+        ("19", "Västmanlands län", "Västmanland County"),
+        ("20", "Dalarnas län", "Dalarna County"),
+        ("21", "Gävleborgs län", "Gävleborg County"),
+        ("22", "Västernorrlands län", "Västernorrland County"),
+        ("23", "Jämtlands län", "Jämtland County"),
+        ("24", "Västerbottens län", "Västerbotten County"),
+        ("25", "Norrbottens län", "Norrbotten County"),
+    ),
+    # --- the national instrument --------------------------------------------------------------
+    "instrument_status": _terms(
+        ("draft", "Utkast", "Draft"),
+        ("published", "Publicerad", "Published"),
+    ),
+    "indicator_type": _terms(
+        ("process", "Processindikator", "Process indicator"),
+        ("effect", "Effektindikator", "Effect indicator"),
+    ),
+    "indicator_level": _terms(
+        ("participant", "Deltagare", "Participant"),
+        ("staff", "Personal", "Staff"),
+        ("organisation", "Organisation", "Organisation"),
+        ("society", "Samhälle", "Society"),
+    ),
+    "point_source": _terms(
+        ("survey", "Enkät", "Survey"),
+        ("register", "Registerdata", "Register data"),
+    ),
+    "lineage_change": _terms(
+        ("same", "Oförändrad", "Unchanged"),
+        ("reworded", "Omformulerad", "Reworded"),
+        ("new", "Ny", "New"),
+        ("dropped", "Borttagen", "Dropped"),
+    ),
+    # --- the national layer -------------------------------------------------------------------
+    "snapshot_status": _terms(
+        ("running", "Pågår", "Running"),
+        ("failed", "Misslyckades", "Failed"),
+        ("published", "Publicerad", "Published"),
+    ),
+    "snapshot_part_status": _terms(
+        ("pending", "Väntar", "Pending"),
+        ("done", "Klar", "Done"),
+        ("failed", "Misslyckades", "Failed"),
+    ),
+    "report_kind": _terms(
+        ("reliability", "Reliabilitet", "Reliability"),
+        ("benchmark", "Jämförelser mot målnivåer", "Comparisons with target levels"),
+        ("validity", "Validitet", "Validity"),
+        ("association", "Ett förbunds resultat", "One association's results"),
+    ),
+    "signal": _terms(
+        ("green", "Nått", "Met"),
+        ("red", "Ej nått", "Not met"),
+        ("grey", "För få svar", "Too few answers"),
+    ),
+    "funnel_position": _terms(
+        ("inside", "inom gränserna", "within limits"),
+        ("above_95", "över övre 95 %-gränsen", "above the upper 95% limit"),
+        ("above_99.8", "över övre 99,8 %-gränsen", "above the upper 99.8% limit"),
+        ("below_95", "under nedre 95 %-gränsen", "below the lower 95% limit"),
+        ("below_99.8", "under nedre 99,8 %-gränsen", "below the lower 99.8% limit"),
+    ),
+    "clearly": _terms(
+        ("above", "tydligt över målnivån", "clearly above the target level"),
+        ("below", "tydligt under målnivån", "clearly below the target level"),
+    ),
+    "suppression": _terms(
+        ("n_below_k", "för få svar", "too few answers"),
+        ("complementary", "dold för att skydda en annan cell", "hidden to protect another cell"),
+    ),
+    "margin": _terms(("total", "Totalt", "Total")),
+    "scope": _terms(("pooled", "Samtliga förbund", "All associations")),
+    # --- researcher datasets ------------------------------------------------------------------
+    "dataset_status": _terms(
+        ("requested", "Begärd", "Requested"),
+        ("rejected", "Avslagen", "Rejected"),
+        ("building", "Byggs", "Building"),
+        ("ready", "Klar att hämta", "Ready to download"),
+        ("failed", "Misslyckades", "Failed"),
+    ),
+    "dataset_format": _terms(
+        ("csv", "CSV", "CSV"),
+        ("xlsx", "Excel (XLSX)", "Excel (XLSX)"),
+        ("sav", "SPSS (.sav)", "SPSS (.sav)"),
+        ("dta", "Stata (.dta)", "Stata (.dta)"),
+        ("parquet", "Parquet", "Parquet"),
+    ),
+    "dataset_layout": _terms(
+        ("wide", "En rad per enkät", "One row per questionnaire"),
+        ("long", "En rad per svar", "One row per answer"),
+    ),
+    "dataset_stage": _terms(
+        ("load", "Läser sammanställningen", "Reading the snapshot"),
+        ("build", "Bygger och skyddar data", "Building and protecting the data"),
+        ("write", "Skriver filer", "Writing files"),
+        ("zip", "Packar", "Packing"),
+        ("checksum", "Beräknar kontrollsumma", "Computing checksum"),
+        ("done", "Klar", "Done"),
+    ),
+}
