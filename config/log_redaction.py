@@ -35,6 +35,10 @@ class RedactingFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        # Django attaches the request object; a JSON formatter would print it with its path.
+        request = getattr(record, "request", None)
+        if request is not None and not isinstance(request, str):
+            record.request = redact(f"{getattr(request, 'method', '')} {request.path}")
         return True
 
 

@@ -43,6 +43,7 @@ SHARED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_prometheus",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -67,6 +68,7 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Security headers and HTTPS redirect, then static files, before any database work.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "config.middleware.NoStoreMiddleware",
     "config.middleware.SecondFactorMiddleware",
     "tenants.middleware.ActiveAssociationMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires: it turns a lockout into the Swedish lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -251,11 +254,30 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Prometheus scrape token for /metrics on the public host (config/metrics.py); unset: no endpoint.
+NNS_METRICS_TOKEN = env("NNS_METRICS_TOKEN", default="")
+
+# NNS_LOG_FORMAT=json: one JSON object per line (production default), no request objects.
+LOG_FORMAT = env("NNS_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Questionnaire tokens never reach a log line (config/log_redaction.py).
     "filters": {"redact": {"()": "config.log_redaction.RedactingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("NNS_LOG_LEVEL", "WARNING")},
 }

@@ -6,7 +6,7 @@ Django trusts the proxy's X-Forwarded-Proto; gunicorn is then reachable only fro
 
 from config.secrets import database_password_check, secret_read, secret_strong
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, env
+from config.settings.base import DATABASES, LOGGING, env
 
 DEBUG = False
 SECRET_KEY = secret_strong("DJANGO_SECRET_KEY", secret_read("DJANGO_SECRET_KEY"), min_length=50)
@@ -31,6 +31,9 @@ if env.bool("NNS_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+_console: dict[str, object] = LOGGING["handlers"]["console"]  # type: ignore[index]
+_console["formatter"] = env("NNS_LOG_FORMAT", default="json")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

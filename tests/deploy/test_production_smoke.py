@@ -33,6 +33,7 @@ REDIS_URL = os.environ.get("NNS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 HOST = "localhost"
 GUNICORN_ARGS = ["-c", "deploy/gunicorn.conf.py"]
 WORKER_ARGS = ["--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle"]
+METRICS_TOKEN = secrets.token_urlsafe(24)
 PROXY = {"Host": HOST, "X-Forwarded-Proto": "https"}  # what Caddy sends on
 
 
@@ -128,6 +129,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "REDIS_CACHE_URL": REDIS_URL,
         "CELERY_TASK_DEFAULT_QUEUE": f"nns-prod-{secrets.token_hex(4)}",
         "NNS_LOG_LEVEL": "INFO",
+        "NNS_METRICS_TOKEN": METRICS_TOKEN,
     }
     setup = _manage(env, "setup_platform", "--verbosity=0")
     assert setup.returncode == 0, setup.stderr
@@ -144,6 +146,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 "WEB_CONCURRENCY": "1",
                 "GUNICORN_THREADS": "4",
                 "GUNICORN_ACCESS_LOG": str(access_log),
+                "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prometheus"),
             },
         ),
         subprocess.Popen(
@@ -279,3 +282,16 @@ def test_questionnaire_tokens_never_reach_the_access_log(stack):
     log = stack.access_log.read_text()
     assert "/q/[redacted]/" in log
     assert secret not in log
+
+
+def test_metrics_from_every_gunicorn_process(stack):
+    stack.request("GET", "/login/")
+    assert stack.request("GET", "/metrics")[0] == 404
+    status, _, body = stack.request(
+        "GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+    )
+    text = body.decode()
+    assert status == 200
+    assert 'view="web:login"' in text and "django_http_requests_latency_seconds" in text
+    assert 'nns_snapshots{status="published"} 0.0' in text
+    assert "nns_celery_queue_length{" in text
