@@ -42,7 +42,7 @@ urlpatterns = [
     path("responses/", ResponseListView.as_view(), name="response-list"),
     path("response-rates/", ResponseRateView.as_view(), name="response-rates"),
     path("participants/", ParticipantListView.as_view(), name="participant-list"),
-    path("participants/<str:code>/exit/", ParticipantExitView.as_view(), name="participant-exit"),
+    path("participants/<path:code>/exit/", ParticipantExitView.as_view(), name="participant-exit"),
     path(
         "register/municipality-years/",
         MunicipalityYearListView.as_view(),

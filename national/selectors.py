@@ -41,16 +41,15 @@ def snapshot_report(*, snapshot: Snapshot, kind: str, association: str = "") -> 
 
 
 def association_report(*, snapshot: Snapshot, association: str) -> Any:
-    """An association's stored results with its funnels' national lines put back from the
-    snapshot's benchmark report (stored once there)."""
-    from national.reports import with_funnel_lines
+    """An association's stored results with its funnels' limit lines put back (computed from
+    the funnel's own fields, :func:`national.reports.with_funnel_lines`). Payloads stored
+    before the no-differencing rule (no ``min_associations``) have their national figures
+    and overdispersion withheld."""
+    from national.reports import with_funnel_lines, without_national_figures
 
     results = snapshot_report(snapshot=snapshot, kind="association", association=association)
     if results is None:
         return None
-    funnels = (
-        SnapshotReport.objects.filter(snapshot=snapshot, kind="benchmark", association="")
-        .values_list("payload__funnels", flat=True)
-        .first()
-    )
-    return with_funnel_lines(results, funnels or [])
+    if "min_associations" not in results:
+        results = without_national_figures(results)
+    return with_funnel_lines(results)

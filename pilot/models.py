@@ -351,3 +351,16 @@ class GoodExample(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class IdempotencyRecord(models.Model):
+    """A request stored under an ``Idempotency-Key``. The key is scoped to the user who sent it
+    (``scope_key`` is ``"<user id>:<key>"``) and remembers a hash of what was submitted, so the
+    same key with another body is refused instead of silently replaying the first batch."""
+
+    scope_key = models.CharField(max_length=100, unique=True)
+    request_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.scope_key

@@ -7,17 +7,17 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tenants.personal_numbers import (
+    PARTICIPANT_CODE,
+    looks_like_personal_number,
+    luhn_check_digit,
+    participant_code_errors,
+    personal_numbers_refuse,
+    refuse_personal_number,
+)
+
 _ORG_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
-
-
-def luhn_check_digit(digits: str) -> int:
-    """The Luhn (mod 10) check digit used by Swedish personal and organisation numbers."""
-    total = 0
-    for position, char in enumerate(digits):
-        product = int(char) * (2 if position % 2 == 0 else 1)
-        total += product // 10 + product % 10
-    return (10 - total % 10) % 10
 
 
 def normalise_org_number(value: str) -> str:
@@ -73,36 +73,15 @@ RESERVED_SCHEMAS = frozenset(
 RESERVED_HOST_LABELS = frozenset({"www", "api", "admin", "static", "media", "mail", "national"})
 
 
-# Six or eight digits of birth date, optional separator, four digits.
-_PERSONAL_NUMBER = re.compile(r"(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})\s?[-+]?\s?(\d{3})(\d)(?!\d)")
-
-
-def looks_like_personal_number(text: str) -> bool:
-    """True if ``text`` contains a Swedish personnummer or samordningsnummer with a valid
-    check digit (YYMMDD-NNNN or YYYYMMDDNNNN; samordningsnummer add 60 to the day)."""
-    for match in _PERSONAL_NUMBER.finditer(text):
-        _century, yy, mm, dd, serial, check = match.groups()
-        month, day = int(mm), int(dd)
-        if day > 60:
-            day -= 60  # samordningsnummer
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            continue
-        if luhn_check_digit(yy + mm + dd + serial) == int(check):
-            return True
-    return False
-
-
-def refuse_personal_number(value: object) -> None:
-    """Raise ValidationError if any string in ``value`` (recursively) holds a personal number."""
-    if isinstance(value, str):
-        if looks_like_personal_number(value):
-            raise ValidationError(
-                _("Personnummer och samordningsnummer får inte registreras. Använd deltagarkoden."),
-                code="personal_number",
-            )
-    elif isinstance(value, dict):
-        for item in value.values():
-            refuse_personal_number(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            refuse_personal_number(item)
+# The personal-number guard lives in its own module; these names stay importable from here.
+__all__ = [
+    "PARTICIPANT_CODE",
+    "looks_like_personal_number",
+    "luhn_check_digit",
+    "normalise_org_number",
+    "participant_code_errors",
+    "personal_numbers_refuse",
+    "refuse_personal_number",
+    "validate_association_slug",
+    "validate_org_number",
+]

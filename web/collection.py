@@ -196,13 +196,14 @@ class ImportPageView(_AdminPage):
             try:
                 result = responses_import(
                     filename=upload.name,
-                    content=upload.read(),
+                    content=upload.file,
                     form_code=form.cleaned_data["form_code"],
                     uploaded_by=request.user.get_username(),
                     actor=acting_user(request),
                 )
             except ImportRejected as exc:
                 context["cell_errors"] = exc.cell_errors
+                context["errors_total"] = exc.total
                 return render(request, self.template_name, context, status=400)
             except ValidationError as exc:
                 _errors_onto(form, exc)
@@ -228,13 +229,17 @@ class RegisterView(_AdminPage):
                 file = upload.cleaned_data["file"]
                 try:
                     count = municipality_years_import(
-                        filename=file.name, content=file.read(), actor=acting_user(request)
+                        filename=file.name, content=file.file, actor=acting_user(request)
                     )
                     messages.success(request, _("%(n)d rader är sparade.") % {"n": count})
                     return redirect("web:register")
                 except ImportRejected as exc:
                     return self._page(
-                        request, MunicipalityYearForm(), status=400, cell_errors=exc.cell_errors
+                        request,
+                        MunicipalityYearForm(),
+                        status=400,
+                        cell_errors=exc.cell_errors,
+                        errors_total=exc.total,
                     )
                 except ValidationError as exc:
                     _errors_onto(upload, exc)
@@ -256,12 +261,14 @@ class RegisterView(_AdminPage):
         status: int = 200,
         upload: forms.Form | None = None,
         cell_errors: object = None,
+        errors_total: int = 0,
     ) -> HttpResponse:
         context = {
             "form": form,
             "rows": MunicipalityYear.objects.all(),
             "upload": upload or RegisterImportForm(),
             "cell_errors": cell_errors,
+            "errors_total": errors_total,
         }
         return render(request, self.template_name, context, status=status)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -261,7 +262,12 @@ class ResultsView(RoleRequiredMixin, TemplateView):
                 (_flow_label("exit_outcome", r, lang), _flow_row(c, flow["columns"]))
                 for r, c in zip(flow["rows"], flow["counts"], strict=False)
             ]
+        withheld = [f for f in (pooled or {}).get("funnels", []) if f.get("national_share") is None]
         context.update(results=results, k=k, pooled=pooled is not None)
+        context["national_withheld"] = bool(withheld)
+        context["min_associations"] = (pooled or {}).get(
+            "min_associations", settings.NNS_NATIONAL_MIN_ASSOCIATIONS
+        )
         context["funnels"] = own_funnels[-6:]
         context["snapshot"] = snapshot
         return context

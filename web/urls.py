@@ -49,7 +49,7 @@ urlpatterns = [
     path("collect/register/", RegisterView.as_view(), name="register"),
     path("collect/participants/", ParticipantListView.as_view(), name="participants"),
     path(
-        "collect/participants/<str:code>/exit/",
+        "collect/participants/<path:code>/exit/",
         ParticipantExitView.as_view(),
         name="participant-exit",
     ),

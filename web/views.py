@@ -155,6 +155,11 @@ class _ServiceFormView(AssociationAdminMixin, FormView):
         messages.success(self.request, self.success_message)
         return super().form_valid(form)
 
+    def form_invalid(self, form: forms.Form) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400  # bad input is a 4xx, with the errors on the fields
+        return response
+
     def save(self, data: dict[str, Any]) -> None:
         raise NotImplementedError
 

@@ -33,6 +33,7 @@ from api.serializers.collection import (
 from pilot.models import Activity, Invitation, MunicipalityYear, Participant, Response
 from pilot.selectors import response_rates
 from pilot.services import (
+    IdempotencyKeyReused,
     NewParticipant,
     SubmissionInput,
     invitations_issue,
@@ -86,8 +87,9 @@ def _submissions_parse(data: object) -> list[SubmissionInput]:
 
 
 class ResponseListView(AssociationAPIView):
-    """Submit one or many questionnaires (JSON) atomically; an ``Idempotency-Key`` header makes
-    a retried request store nothing new."""
+    """Submit one or many questionnaires (JSON) atomically. An ``Idempotency-Key`` header
+    (scoped to the user) makes a retried request store nothing new and answer as the first
+    time; the same key with another body is refused with 409."""
 
     serializer_class = ResponseSerializer
     required_roles = ASSOCIATION_MEMBERS
@@ -116,7 +118,7 @@ class ResponseListView(AssociationAPIView):
 
     @extend_schema(
         request=SubmissionBatchSerializer,
-        responses={201: ResponseSerializer(many=True)},
+        responses={201: ResponseSerializer(many=True), 409: dict},
         parameters=[OpenApiParameter("Idempotency-Key", location="header")],
     )
     def post(self, request: Request) -> ApiResponse:
@@ -133,17 +135,25 @@ class ResponseListView(AssociationAPIView):
                 actor=acting_user(request),
                 idempotency_key=key,
             )
+        except IdempotencyKeyReused as exc:
+            return ApiResponse(
+                {"detail": exc.message, "errors": {"Idempotency-Key": [exc.message]}},
+                status=status.HTTP_409_CONFLICT,
+            )
         except ValidationError as exc:
             raise ValidationError(
                 {f"submissions.{k}": v for k, v in exc.message_dict.items()}
             ) from exc
-        return ApiResponse(
+        reply = ApiResponse(
             {
                 "created": stored.created,
                 "responses": [_RESPONSE_OUT.to_representation(r) for r in stored.responses],
             },
             status=status.HTTP_201_CREATED if stored.created else status.HTTP_200_OK,
         )
+        if key is not None and not stored.created:
+            reply["Idempotent-Replayed"] = "true"
+        return reply
 
 
 class ParticipantListView(AssociationAPIView):
@@ -282,7 +292,7 @@ class ImportView(AssociationAPIView):
         try:
             result = responses_import(
                 filename=upload.name,
-                content=upload.read(),
+                content=upload.file,
                 form_code=data.validated_data["form_code"],
                 actor=acting_user(request),
                 uploaded_by=acting_user(request).get_username(),
@@ -334,7 +344,7 @@ class MunicipalityYearImportView(AssociationAPIView):
         upload = data.validated_data["file"]
         try:
             count = municipality_years_import(
-                filename=upload.name, content=upload.read(), actor=acting_user(request)
+                filename=upload.name, content=upload.file, actor=acting_user(request)
             )
         except ImportRejected as exc:
             return _rejected(exc)
@@ -345,6 +355,7 @@ def _rejected(exc: ImportRejected) -> ApiResponse:
     return ApiResponse(
         {
             "detail": "Filen avvisades; inget har sparats.",
+            "errors_total": exc.total,
             "errors": {f"row {e.row}: {e.column}": [e.message] for e in exc.cell_errors},
             "rows": [
                 {"row": e.row, "column": e.column, "message": e.message} for e in exc.cell_errors

@@ -136,6 +136,12 @@ STATIC_ROOT = Path(env("NNS_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(env("NNS_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
 
+# File imports (questionnaires, register data): refused above these, with a message saying so.
+IMPORT_MAX_BYTES = env.int("NNS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("NNS_IMPORT_MAX_ROWS", default=50_000)
+IMPORT_MAX_CELL_CHARS = 10_000
+IMPORT_MAX_ERRORS = 1_000  # listed per refused file; the total is always reported
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous request gets 401 with a WWW-Authenticate header.
@@ -209,6 +215,11 @@ NNS_POOLING_HMAC_KEY = (
     if _hmac_file
     else env("NNS_POOLING_HMAC_KEY", default="dev-only-pooling-key-change-me")
 )
+
+# National figures (national n and share, funnels) are shown to an association only when at
+# least this many associations contribute n >= k each (docs/stats.md, "No differencing").
+# A deployment setting, never below 3 (stats.disclosure.national_release refuses less).
+NNS_NATIONAL_MIN_ASSOCIATIONS = max(3, env.int("NNS_NATIONAL_MIN_ASSOCIATIONS", default=3))
 
 CELERY_BEAT_SCHEDULE = {
     "national-pooling-monthly": {

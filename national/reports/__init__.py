@@ -58,6 +58,16 @@ Rules and choices
   therefore not protected in the table (it is already public).
   Limitation: an association that was chosen as a complement knows its own numbers, so the
   complement does not protect a small association against that one association.
+* No differencing (issue 14, :mod:`~national.reports.viewer`): an association knows its own
+  counts, so every national figure it is shown, minus its own, describes the others. Its
+  funnels show the national n and share only when at least ``min_associations`` (>= 3)
+  associations contribute n >= k each and, for this association, the others' counts are not
+  pinned by their bounds (all exactly k, successes 0 or all):
+  :func:`stats.disclosure.national_release`; otherwise they are None with
+  ``national_reason``. No overdispersion (p0, phi, tau^2) reaches an association (with the
+  national sums and an integer search they give the others' exact counts), and its limit lines
+  use an n grid from k and its own n only. The steering group's :func:`benchmark_report` keeps
+  everything. See docs/stats.md, "No differencing".
 * Reliability (pairwise missing data, psych's default): a group is computed only when its
   questionnaires number at least max(k, items + 1) and every item pair has at least k joint
   answers; otherwise it is suppressed (n shown when n >= k: reason ``"too_few_for_items"`` or
@@ -84,6 +94,7 @@ from national.reports.association import (
     association_results_all,
     with_funnel_lines,
     without_funnel_lines,
+    without_national_figures,
 )
 from national.reports.benchmark import benchmark_report
 from national.reports.inputs import (
@@ -119,4 +130,5 @@ __all__ = [
     "validity_report",
     "with_funnel_lines",
     "without_funnel_lines",
+    "without_national_figures",
 ]

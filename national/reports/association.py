@@ -35,6 +35,7 @@ from national.reports.targets import (
     stat_entry,
     unit_stats,
 )
+from national.reports.viewer import national_view, viewer_lines
 
 
 def association_results(
@@ -43,10 +44,12 @@ def association_results(
     targets: Sequence[Mapping[str, Any]],
     *,
     k: int = 5,
+    min_associations: int = 3,
 ) -> Json:
     """One association's results against the targets, for its social accounting report.
 
-    Returns ``{"association", "k", "results", "flow", "funnels", "skipped_targets"}``:
+    Returns ``{"association", "k", "min_associations", "results", "flow", "funnels",
+    "skipped_targets"}``:
 
     * ``results``: per target x half-year with data: the target fields, ``period``, ``n``, the
       statistics of :func:`benchmark_report`'s cells, ``text`` ("75 % (18/24)"; for means
@@ -54,23 +57,31 @@ def association_results(
       unknown: ``n``, ``successes``, ``share`` or ``mean``, ``text``, ``suppressed``).
     * ``flow``: per half-year, exits by outcome x gender with margins: ``rows`` (outcomes +
       "total"), ``columns`` (genders + "total"), ``counts`` (list of rows, None = suppressed).
-    * ``funnels``: per share/register target x half-year: the national lines and overdispersion
-      of :func:`benchmark_report`'s funnel, and ``own``: this association's ``n``, ``share`` and
-      positions (never another association's point or code).
+    * ``funnels``: per share/register target x half-year: ``national_n``, ``national_share``
+      (None with ``national_reason`` unless :mod:`national.reports.viewer` allows them for this
+      association: at least ``min_associations`` associations with n >= k each, nothing
+      differenced out), limit lines on the viewer's own n grid and ``own``: this association's
+      ``n``, ``share`` and positions (never another association's point, code or n; no
+      overdispersion).
     The suppression masks are the national ones (module docstring).
     """
     core = benchmark_core(snapshot, targets, k)
-    return _association_results(core, str(association), k, _Shared(core, k))
+    shared = _Shared(core, k, min_associations)
+    return _association_results(core, str(association), k, shared)
 
 
 def association_results_all(
-    snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], *, k: int = 5
+    snapshot: PooledSnapshot,
+    targets: Sequence[Mapping[str, Any]],
+    *,
+    k: int = 5,
+    min_associations: int = 3,
 ) -> dict[str, Json]:
     """:func:`association_results` for every association, sharing one computation of the
     national cells, masks and funnels (what publication stores), without the funnels' national
     lines (:func:`without_funnel_lines`)."""
     core = benchmark_core(snapshot, targets, k)
-    shared = _Shared(core, k)
+    shared = _Shared(core, k, min_associations)
     associations = sorted(str(a) for a in prepared_answers(snapshot)["association"].unique())
     return {a: _association_results(core, a, k, shared, lines=False) for a in associations}
 
@@ -79,9 +90,10 @@ class _Shared:
     """What every association's results share, computed once and looked up by association:
     each target's cells, per-gender statistics, funnels and the exits by association."""
 
-    def __init__(self, core: Core, k: int) -> None:
+    def __init__(self, core: Core, k: int, min_associations: int) -> None:
         self.core = core
         self.k = k
+        self.min_associations = min_associations
         self.cells: dict[int, dict[str, list[dict[str, Any]]]] = {}
         for t in core.targets:
             by_assoc: dict[str, list[dict[str, Any]]] = {}
@@ -89,7 +101,7 @@ class _Shared:
                 by_assoc.setdefault(str(row["association"]), []).append(row)
             self.cells[t.index] = by_assoc
         self._genders: dict[int, dict[tuple[str, str], list[dict[str, Any] | None]]] = {}
-        self.funnels: dict[tuple[int, str], tuple[Json, dict[str, Json]]] = {}
+        self.funnels: dict[tuple[int, str], tuple[dict[str, Json], dict[str, Json]]] = {}
         self.exits: dict[str, pd.DataFrame] = {
             str(a): grp for a, grp in core.exits.groupby("association", sort=False)
         }
@@ -127,13 +139,13 @@ def _association_results(
                 entry["by_gender"] = _by_gender(shared, t, assoc, period, k, reg_genders)
             results.append(entry)
             if t.kind in FUNNEL_KINDS:
-                funnel = _own_funnel(core, t, period, assoc, k, shared.funnels)
-                if not lines:
-                    funnel = {key: v for key, v in funnel.items() if key not in FUNNEL_LINES}
+                funnel = _own_funnel(shared, t, period, assoc)
+                if lines:
+                    funnel.update(viewer_lines(funnel, k))
                 funnels.append(funnel)
     return to_json(
-        {"association": assoc, "k": k, "results": results, "flow": flows, "funnels": funnels,
-         "skipped_targets": core.skipped}
+        {"association": assoc, "k": k, "min_associations": shared.min_associations,
+         "results": results, "flow": flows, "funnels": funnels, "skipped_targets": core.skipped}
     )  # fmt: skip
 
 
@@ -185,42 +197,53 @@ def _by_gender(
     return out
 
 
-def _own_funnel(
-    core: Core,
-    t: Target,
-    period: str,
-    assoc: str,
-    k: int,
-    cache: dict[tuple[int, str], tuple[Json, dict[str, Json]]],
-) -> Json:
-    """The national funnel's lines with only this association's point (``own``)."""
+def _own_funnel(shared: _Shared, t: Target, period: str, assoc: str) -> Json:
+    """This association's view of one national funnel (:mod:`national.reports.viewer`): the
+    national n and share it may see, and its own point; no lines (:func:`with_funnel_lines`)."""
     key = (t.index, period)
-    if key not in cache:
-        computed = target_funnel(core, t, period, k)
+    if key not in shared.funnels:
+        computed = target_funnel(shared.core, t, period, shared.k)
         points = {str(p["association"]): p for p in computed["points"]}
-        cache[key] = ({name: v for name, v in computed.items() if name != "points"}, points)
-    lines, points = cache[key]
+        view = national_view(shared.core, t, period, shared.k, shared.min_associations)
+        shared.funnels[key] = (view, points)
+    view, points = shared.funnels[key]
+    national = view.get(assoc) or {"min_associations": shared.min_associations,
+                                    "national_n": None, "national_share": None,
+                                    "national_reason": N_BELOW_K}  # fmt: skip
     point = points.get(assoc) or suppressed_copy({"n": None, "share": None}, (), N_BELOW_K)
-    return {**lines, "own": {name: v for name, v in point.items() if name != "association"}}
+    own = {name: v for name, v in point.items() if name != "association"}
+    if national["national_share"] is None and own.get("position_national") is not None:
+        own["position_national"] = None  # it would tell where the national share lies
+    return {**t.describe(), "period": period, **national, "own": own}
 
 
 FUNNEL_LINES = ("limits_target", "limits_national")
 
 
 def without_funnel_lines(results: Json) -> Json:
-    """An association's results with its funnels' national limit lines left out: they are the
-    same for every association and stored once, in the benchmark report (see
-    :func:`with_funnel_lines`); the lines were nine tenths of each stored payload."""
+    """An association's results with its funnels' limit lines left out: they follow from the
+    funnel's own fields (:func:`national.reports.viewer.viewer_lines`) and are put back when
+    read (:func:`with_funnel_lines`); the lines were nine tenths of each stored payload."""
     funnels = [{k: v for k, v in f.items() if k not in FUNNEL_LINES} for f in results["funnels"]]
     return {**results, "funnels": funnels}
 
 
-def with_funnel_lines(results: Json, benchmark_funnels: Sequence[Mapping[str, Any]]) -> Json:
-    """Put the national limit lines back into a stored association's funnels, from the
-    benchmark report's funnels of the same snapshot (matched on target and half-year)."""
-    lines = {(f["target_index"], f["period"]): f for f in benchmark_funnels}
+def with_funnel_lines(results: Json) -> Json:
+    """Put the limit lines back into a stored association's funnels, computed from each
+    funnel's target level, the national share it may see and its own n (never from other
+    associations' numbers)."""
+    k = int(results.get("k") or 5)
+    funnels = [{**f, **viewer_lines(f, k)} for f in results.get("funnels", [])]
+    return {**results, "funnels": funnels}
+
+
+def without_national_figures(results: Json) -> Json:
+    """A stored association payload from before the no-differencing rule with every national
+    figure and overdispersion taken out of its funnels (``national_reason`` ``"not_checked"``)."""
     funnels = []
     for f in results.get("funnels", []):
-        national = lines.get((f["target_index"], f["period"]), {})
-        funnels.append({**f, **{k: national.get(k, []) for k in FUNNEL_LINES}})
+        kept = {k: v for k, v in f.items() if k not in {"overdispersion", *FUNNEL_LINES}}
+        own = {**(f.get("own") or {}), "position_national": None}
+        funnels.append({**kept, "national_n": None, "national_share": None,
+                        "national_reason": "not_checked", "own": own})  # fmt: skip
     return {**results, "funnels": funnels}

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import yaml
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -254,7 +255,9 @@ def reports_compute(*, snapshot: Snapshot) -> dict[str, Any]:
         "benchmark": reports.benchmark_report(pooled, targets, k=k),
         "validity": reports.validity_report(pooled, k=k),
         # Each association's own results on the national masks and lines.
-        "association": reports.association_results_all(pooled, targets, k=k),
+        "association": reports.association_results_all(
+            pooled, targets, k=k, min_associations=settings.NNS_NATIONAL_MIN_ASSOCIATIONS
+        ),
     }
 
 

@@ -22,6 +22,7 @@ from pilot.services.participants import (
     participant_register,
 )
 from pilot.services.submissions import (
+    IdempotencyKeyReused,
     NewParticipant,
     StoredResponses,
     SubmissionInput,
@@ -31,6 +32,7 @@ from pilot.services.submissions import (
 )
 
 __all__ = [
+    "IdempotencyKeyReused",
     "InvitationUnusable",
     "NewParticipant",
     "StoredResponses",

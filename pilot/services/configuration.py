@@ -16,6 +16,7 @@ from instrument.targets import target_errors
 from pilot.models import Activity, LocalItem, LocalTarget, OccasionSchedule
 from tenants.audit import audit_record_here
 from tenants.models import User
+from tenants.personal_numbers import personal_numbers_refuse
 
 
 def _current_version() -> InstrumentVersion:
@@ -43,6 +44,7 @@ def activity_create(
     ends_on: dt.date | None = None,
     form_codes: Sequence[str] = (),
 ) -> Activity:
+    personal_numbers_refuse({"name": name, "description": description})
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": [_("Slutdatum kan inte ligga före startdatum.")]})
     activity = Activity(
@@ -125,6 +127,9 @@ def local_item_create(
     actor: User | None,
 ) -> LocalItem:
     """An association's own question. Likert items need 2–11 steps with one label per step."""
+    personal_numbers_refuse(
+        {"code": code, "text_sv": text_sv, "text_en": text_en, "scale_labels": list(scale_labels)}
+    )
     errors: dict[str, list[str]] = {}
     labels = list(scale_labels)
     if kind == LocalItem.Kind.LIKERT:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from pilot.models import Activity, GoodExample, LocalItem
 from tenants.audit import audit_record_here
 from tenants.models import User
-from tenants.validators import refuse_personal_number
+from tenants.personal_numbers import personal_numbers_refuse
 
 ALLOWED_ATTACHMENTS = {".pdf", ".docx", ".odt", ".txt", ".png", ".jpg", ".jpeg"}
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -32,12 +32,17 @@ def good_example_report(
     errors: dict[str, list[str]] = {}
     if local_item.kind != LocalItem.Kind.GOOD_EXAMPLE:
         errors["local_item"] = [_("Frågan är inte av typen gott exempel.")]
-    for name, value in {"title": title, "text": text}.items():
-        try:
-            refuse_personal_number(value)
-        except ValidationError as exc:
-            errors[name] = exc.messages
-    if attachment is not None:
+    try:
+        personal_numbers_refuse(
+            {
+                "title": title,
+                "text": text,
+                "attachment": attachment.name if attachment is not None else "",
+            }
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if attachment is not None and "attachment" not in errors:
         suffix = PurePath(attachment.name or "").suffix.lower()
         if suffix not in ALLOWED_ATTACHMENTS:
             errors["attachment"] = [

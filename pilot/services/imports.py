@@ -1,36 +1,58 @@
-"""Paper and bulk import: a template per form (CSV and XLSX) and its upload.
+"""Paper and bulk import of questionnaires: one file per form, all rows or none.
 
-The whole file is parsed and validated before anything is written; an invalid cell anywhere
-rejects the file with a list of (row, column, message). A valid file is stored in one
-transaction. The file's SHA-256 is remembered, so uploading the same file again stores nothing.
-Row numbers are the spreadsheet's: the header is row 1, the first data row is row 2.
+The file is read as a stream (``import_files``) and every problem is collected in one pass:
+the file's structure, each cell's format, and then every row against the database (unknown
+activity, participant, answer out of range ...), so the person uploading sees every error at
+once, as (row, column, message). Only a file without errors is stored, in one transaction.
+The file's SHA-256 is remembered, so uploading the same file again stores nothing. Row
+numbers are the spreadsheet's: the header is row 1, the first data row is row 2.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-import io
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instrument.models import Form
-from instrument.selectors import instrument_version_current
 from pilot.models import ImportBatch
+from pilot.services.import_files import CellError, ImportRejected, table_open
+from pilot.services.import_templates import (
+    COMMON_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    template_columns,
+    template_csv,
+    template_xlsx,
+)
 from pilot.services.submission_store import AuditEntry, responses_write
 from pilot.services.submissions import (
     PARTICIPANT_FORMS,
     NewParticipant,
     SubmissionInput,
+    submissions_validate,
 )
 from tenants.models import User
+from tenants.personal_numbers import PERSONAL_NUMBER_MESSAGE, looks_like_personal_number
 
-PARTICIPANT_COLUMNS = ["participant_code", "gender", "age_band", "started_on"]
-COMMON_COLUMNS = ["activity", "occasion", "answered_on"]
+__all__ = [
+    "CellError",
+    "ImportRejected",
+    "ImportResult",
+    "parse_date",
+    "responses_import",
+    "template_columns",
+    "template_csv",
+    "template_xlsx",
+]
+
+# Nothing the platform measures happened before this; earlier dates are typing errors
+# (0001-01-01 is what an empty date cell becomes in some tools).
+EARLIEST_DATE = dt.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -39,170 +61,100 @@ class ImportResult:
     created: bool  # False: the same file was uploaded before; nothing new stored
 
 
-@dataclass(frozen=True)
-class CellError:
-    row: int
-    column: str
-    message: str
-
-
-def _form(form_code: str) -> Form:
-    version = instrument_version_current()
-    form = Form.objects.filter(version=version, code=form_code).first()
-    if form is None:
-        raise ValidationError({"form_code": [_("Okänt formulär: %s") % form_code]})
-    return form
-
-
-def template_columns(*, form_code: str) -> list[str]:
-    form = _form(form_code)
-    items = [fi.item.code for fi in form.form_items.select_related("item")]
-    lead = PARTICIPANT_COLUMNS if form.code in PARTICIPANT_FORMS else []
-    return [*lead, *COMMON_COLUMNS, *items]
-
-
-def template_csv(*, form_code: str) -> bytes:
-    out = io.StringIO()
-    csv.writer(out).writerow(template_columns(form_code=form_code))
-    return out.getvalue().encode("utf-8-sig")  # BOM: Excel opens UTF-8 correctly
-
-
-def template_xlsx(*, form_code: str) -> bytes:
-    from openpyxl import Workbook
-
-    form = _form(form_code)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Svar"
-    sheet.append(template_columns(form_code=form_code))
-    help_sheet = book.create_sheet("Instruktioner")
-    help_sheet.append(["Kolumn", "Betydelse / tillåtna värden"])
-    help_sheet.append(["occasion", ", ".join(form.occasions)])
-    help_sheet.append(["answered_on", "ÅÅÅÅ-MM-DD"])
-    help_sheet.append(["gender", "woman, man, other, undisclosed"])
-    help_sheet.append(["age_band", "16-19, 20-24, 25-29, 30-39, 40-49, 50-64"])
-    for fi in form.form_items.select_related("item"):
-        help_sheet.append([fi.item.code, f"{fi.item.statement_sv} (1–5, dont_know, tomt)"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def rows_from_file(filename: str, content: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ValidationError({"file": [_("Filen kan inte läsas som XLSX.")]}) from exc
-        sheet = book.worksheets[0]
-        rows = [
-            ["" if v is None else _cell_text(v) for v in r]
-            for r in sheet.iter_rows(values_only=True)
-        ]
-    elif filename.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError({"file": [_("CSV-filen ska vara UTF-8.")]}) from exc
-        # Excel in Swedish locale writes semicolon-separated CSV.
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    else:
-        raise ValidationError({"file": [_("Filen ska vara .csv eller .xlsx.")]})
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
-        raise ValidationError({"file": [_("Filen är tom.")]})
-    header = [h.strip() for h in rows[0]]
-    return header, [dict(zip(header, [c.strip() for c in r], strict=False)) for r in rows[1:]]
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _parse_date(text: str) -> dt.date | None:
+def parse_date(text: str, *, latest: dt.date) -> tuple[dt.date | None, str]:
+    """(date, "") or (None, message) for an ISO date between EARLIEST_DATE and ``latest``."""
     try:
-        return dt.date.fromisoformat(text)
+        value = dt.date.fromisoformat(text[:10]) if len(text) in {10, 19} else None
     except ValueError:
-        return None
+        value = None
+    if value is None:
+        return None, _("Ogiltigt datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2024-03-15.")
+    if value < EARLIEST_DATE:
+        return None, _("Orimligt datum: %(d)s ligger före år 2000.") % {"d": text[:10]}
+    if value > latest:
+        return None, _("Orimligt datum: %(d)s ligger för långt fram i tiden.") % {"d": text[:10]}
+    return value, ""
 
 
 def responses_import(
-    *, filename: str, content: bytes, form_code: str, actor: User | None, uploaded_by: str = ""
+    *,
+    filename: str,
+    content: bytes | IO[bytes],
+    form_code: str,
+    actor: User | None,
+    uploaded_by: str = "",
 ) -> ImportResult:
-    """Validate the whole file, then store it atomically; the same file twice stores once."""
-    digest = hashlib.sha256(content).hexdigest()
-    existing = ImportBatch.objects.filter(sha256=digest).first()
+    """Check the whole file, then store it atomically; the same file twice stores once."""
+    if looks_like_personal_number(filename):
+        raise ImportRejected([CellError(0, _("filnamn"), str(PERSONAL_NUMBER_MESSAGE))])
+    expected = template_columns(form_code=form_code)
+    table = table_open(filename=filename, content=content)
+    existing = ImportBatch.objects.filter(sha256=table.sha256).first()
     if existing is not None:
         return ImportResult(existing, created=False)
 
-    expected = template_columns(form_code=form_code)
-    header, rows = rows_from_file(filename, content)
+    header = table.read_header()
     errors: list[CellError] = []
     for column in header:
-        if column not in expected:
+        if column and column not in expected:
             errors.append(CellError(1, column, _("Okänd kolumn (fråga eller fält).")))
-    for column in expected:
-        if column not in header and column not in set(expected) - set(
-            PARTICIPANT_COLUMNS + COMMON_COLUMNS
-        ):
-            errors.append(CellError(1, column, _("Kolumnen saknas.")))
+    required = [c for c in [*PARTICIPANT_COLUMNS, *COMMON_COLUMNS] if c in expected]
+    missing = {c for c in required if c not in header}
+    errors += [CellError(1, c, _("Kolumnen saknas.")) for c in required if c in missing]
+    answer_columns = [c for c in header if c in expected and c not in required]
 
+    today = timezone.localdate()
+    participant_form = form_code in PARTICIPANT_FORMS
     submissions: list[SubmissionInput] = []
     row_numbers: list[int] = []
-    participant_form = form_code in PARTICIPANT_FORMS
-    item_columns = [
-        c for c in header if c in expected and c not in PARTICIPANT_COLUMNS + COMMON_COLUMNS
-    ]
-    for index, row in enumerate(rows):
-        number = index + 2
-        answered_on = _parse_date(row.get("answered_on", ""))
-        if answered_on is None:
-            errors.append(CellError(number, "answered_on", _("Ogiltigt datum (ÅÅÅÅ-MM-DD).")))
+    for number, row in table.rows():
+        answered_on = today
+        if "answered_on" not in missing:
+            parsed, message = parse_date(row.get("answered_on", ""), latest=today)
+            if parsed is None:
+                errors.append(CellError(number, "answered_on", message))
+            answered_on = parsed or today
         new_participant = None
-        if participant_form:
-            started_on = _parse_date(row.get("started_on", ""))
-            if row.get("started_on") and started_on is None:
-                errors.append(CellError(number, "started_on", _("Ogiltigt datum (ÅÅÅÅ-MM-DD).")))
-            if row.get("gender") or row.get("age_band"):
-                new_participant = NewParticipant(
-                    gender=row.get("gender", ""),
-                    age_band=row.get("age_band", ""),
-                    started_on=started_on or answered_on or dt.date.min,
+        if participant_form and (row.get("gender") or row.get("age_band")):
+            started_on = answered_on
+            if row.get("started_on"):
+                parsed, message = parse_date(
+                    row["started_on"], latest=today + dt.timedelta(days=366)
                 )
-        if answered_on is None:
-            continue
+                if parsed is None:
+                    errors.append(CellError(number, "started_on", message))
+                started_on = parsed or answered_on
+            new_participant = NewParticipant(
+                gender=row.get("gender", ""),
+                age_band=row.get("age_band", ""),
+                started_on=started_on,
+            )
         submissions.append(
             SubmissionInput(
                 form_code=form_code,
                 occasion=row.get("occasion", ""),
                 activity=row.get("activity", ""),
                 answered_on=answered_on,
-                answers={c: row.get(c, "") for c in item_columns},
+                answers={c: row.get(c, "") for c in answer_columns},
                 participant_code=row.get("participant_code") or None,
                 new_participant=new_participant,
             )
         )
         row_numbers.append(number)
+    errors += table.errors
     if errors:
+        # Check the rows against the database too, so this one answer lists every error.
+        if submissions:
+            context = submissions_validate(submissions)
+            errors += _cell_errors(context.errors, row_numbers, skip=missing)
         raise ImportRejected(errors)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
-                sha256=digest,
+                sha256=table.sha256,
                 filename=filename[:255],
                 form_code=form_code,
-                rows=len(rows),
+                rows=len(submissions),
                 uploaded_by=uploaded_by,
             )
             responses_write(
@@ -216,27 +168,19 @@ def responses_import(
                 import_batch=batch,
             )
     except ValidationError as exc:
-        raise ImportRejected(_cell_errors(exc, row_numbers)) from exc
+        raise ImportRejected(_cell_errors(exc.message_dict, row_numbers)) from exc
     return ImportResult(batch, created=True)
 
 
-def _cell_errors(exc: ValidationError, row_numbers: list[int]) -> list[CellError]:
+def _cell_errors(
+    errors: Mapping[str, list[str]], row_numbers: list[int], skip: set[str] | None = None
+) -> list[CellError]:
     out = []
-    for key, messages in exc.message_dict.items():
-        index, _sep, field = key.partition(".")
+    for key, messages in errors.items():
+        index, _sep, name = key.partition(".")
         row = row_numbers[int(index)] if index.isdigit() else 0
-        column = field.removeprefix("answers.") if index.isdigit() else key
-        out += [CellError(row, column, m) for m in messages]
-    return sorted(out, key=lambda e: (e.row, e.column))
-
-
-class ImportRejected(ValidationError):
-    """The file was refused; ``cell_errors`` lists every (row, column, message)."""
-
-    def __init__(self, cell_errors: list[CellError]) -> None:
-        self.cell_errors = cell_errors
-        super().__init__(
-            {f"row {e.row}, {e.column}": [e.message] for e in cell_errors}
-            if cell_errors
-            else {"file": [_("Filen avvisades.")]}
-        )
+        column = name.removeprefix("answers.") if index.isdigit() else key
+        if skip and column in skip:
+            continue
+        out += [CellError(row, column, str(m)) for m in messages]
+    return out

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +15,12 @@ from instrument.targets import RegisterOutcome
 from pilot.models import Activity, MunicipalityYear, Participant
 from tenants.audit import audit_record_here
 from tenants.models import User
-from tenants.validators import looks_like_personal_number
+from tenants.personal_numbers import (
+    PERSONAL_NUMBER_MESSAGE,
+    looks_like_personal_number,
+    participant_code_errors,
+    personal_numbers_refuse,
+)
 
 
 @transaction.atomic
@@ -27,8 +34,8 @@ def participant_register(
     actor: User | None,
 ) -> Participant:
     code = code.strip()
-    if looks_like_personal_number(code):
-        raise ValidationError({"code": [_("Personnummer får inte användas som deltagarkod.")]})
+    if messages := participant_code_errors(code):
+        raise ValidationError({"code": messages})
     participant = Participant(
         code=code, gender=gender, age_band=age_band, activity=activity, started_on=started_on
     )
@@ -119,6 +126,7 @@ def _municipality_year_save(
     financial_assistance_fte: Decimal,
     population_20_64: int,
 ) -> MunicipalityYear:
+    personal_numbers_refuse({"municipality": municipality})
     if not 1990 <= year <= 2100:
         raise ValidationError({"year": [_("Orimligt år.")]})
     values: dict[str, Decimal | int] = {
@@ -146,39 +154,86 @@ MUNICIPALITY_COLUMNS = [
 ]
 
 
-def municipality_years_import(*, filename: str, content: bytes, actor: User | None) -> int:
-    """A file of municipality-year rows (CSV or XLSX, columns as MUNICIPALITY_COLUMNS): every
-    row is checked first; any error rejects the file with (row, column) messages."""
-    from pilot.services.imports import CellError, ImportRejected, rows_from_file
+# Model limits (numeric(10, 1), a positive integer): larger numbers are typing errors.
+_FTE_MAX = Decimal("999999999.9")
+_POPULATION_MAX = 2_147_483_647
+# Digits with an optional decimal comma or point; spaces as thousands separators. Refuses
+# exponents (1e30), NaN and infinity, which Decimal() would accept.
+_NUMBER = re.compile(r"^-?\d{1,15}(?:[.,]\d{1,6})?$")
+_SPACES = str.maketrans("", "", " \u00a0\u2009\u202f")
 
-    header, rows = rows_from_file(filename, content)
+
+def _register_number(column: str, text: str) -> tuple[Decimal | int | None, str]:
+    """(value, "") or (None, message) for one register cell."""
+    cleaned = text.translate(_SPACES)
+    if not _NUMBER.match(cleaned):
+        return None, _("Ange ett tal, t.ex. 1234,5 (inte %(text)s).") % {"text": text[:20]}
+    number = Decimal(cleaned.replace(",", "."))
+    if number < 0:
+        return None, _("Får inte vara negativt.")
+    if column in {"year", "population_20_64"}:
+        if number != number.to_integral_value():
+            return None, _("Ange ett heltal.")
+        if column == "year" and not 1990 <= number <= 2100:
+            return None, _("Orimligt år.")
+        if number > _POPULATION_MAX:
+            return None, _("Talet är orimligt stort.")
+        return int(number), ""
+    if number > _FTE_MAX:
+        return None, _("Talet är orimligt stort (högst 999 999 999,9).")
+    return number.quantize(Decimal("0.1")), ""
+
+
+def municipality_years_import(
+    *, filename: str, content: bytes | IO[bytes], actor: User | None
+) -> int:
+    """A file of municipality-year rows (CSV or XLSX, columns as MUNICIPALITY_COLUMNS): every
+    row is checked first and every error reported at once as (row, column, message); only a
+    file without errors is stored, in one transaction."""
+    from pilot.services.import_files import CellError, ImportRejected, table_open
+
+    if looks_like_personal_number(filename):
+        raise ImportRejected([CellError(0, _("filnamn"), str(PERSONAL_NUMBER_MESSAGE))])
+    table = table_open(filename=filename, content=content)
+    header = table.read_header()
     errors = [
         CellError(1, c, _("Kolumnen saknas.")) for c in MUNICIPALITY_COLUMNS if c not in header
     ]
     errors += [
         CellError(1, c, _("Okänd kolumn (fråga eller fält)."))
         for c in header
-        if c not in MUNICIPALITY_COLUMNS
+        if c and c not in MUNICIPALITY_COLUMNS
     ]
     parsed = []
-    for index, row in enumerate(rows):
-        number = index + 2
-        values: dict[str, object] = {"municipality": row.get("municipality", "").strip()}
-        if not values["municipality"]:
+    first_row: dict[tuple[str, object], int] = {}
+    for number, row in table.rows():
+        municipality = row.get("municipality", "")
+        values: dict[str, object] = {"municipality": municipality}
+        if not municipality:
             errors.append(CellError(number, "municipality", _("Ange kommun.")))
+        elif looks_like_personal_number(municipality):
+            errors.append(CellError(number, "municipality", str(PERSONAL_NUMBER_MESSAGE)))
+        elif len(municipality) > 100:
+            errors.append(CellError(number, "municipality", _("Högst 100 tecken.")))
         for column in MUNICIPALITY_COLUMNS[1:]:
-            text = row.get(column, "").replace(",", ".").replace(" ", "")
-            try:
-                number_value = Decimal(text)
-            except (InvalidOperation, ValueError):
-                errors.append(CellError(number, column, _("Ange ett tal.")))
+            if column not in header:
                 continue
-            if number_value < 0:
-                errors.append(CellError(number, column, _("Får inte vara negativt.")))
-            values[column] = (
-                int(number_value) if column in {"year", "population_20_64"} else number_value
+            value, message = _register_number(column, row.get(column, ""))
+            if message:
+                errors.append(CellError(number, column, message))
+            values[column] = value
+        pair = (municipality.casefold(), values.get("year"))
+        if pair in first_row and municipality and values.get("year") is not None:
+            errors.append(
+                CellError(
+                    number,
+                    "year",
+                    _("Samma kommun och år finns redan på rad %d.") % first_row[pair],
+                )
             )
+        first_row.setdefault(pair, number)
         parsed.append(values)
+    errors += table.errors
     if errors:
         raise ImportRejected(errors)
     with transaction.atomic():

@@ -20,7 +20,7 @@ from pilot.services.submission_inputs import (
     PARTICIPANT_FORMS,
     SubmissionInput,
 )
-from tenants.validators import looks_like_personal_number
+from tenants.personal_numbers import looks_like_personal_number, participant_code_errors
 
 
 def _answer_rows(
@@ -122,7 +122,9 @@ def submissions_check(ctx: SubmissionContext, submissions: Sequence[SubmissionIn
                 row, "occasion", _("Formuläret används inte vid mättillfället %s.") % sub.occasion
             )
         activity = ctx.activities.get(str(sub.activity))
-        if activity is None:
+        if activity is None and looks_like_personal_number(str(sub.activity)):
+            ctx.add(row, "activity", _("Personnummer får inte registreras."))
+        elif activity is None:
             ctx.add(row, "activity", _("Okänd insats: %s") % sub.activity)
         elif form.code not in activity.form_codes:
             ctx.add(
@@ -143,6 +145,9 @@ def submissions_check(ctx: SubmissionContext, submissions: Sequence[SubmissionIn
                 )
             elif code not in ctx.participants and sub.new_participant is None:
                 ctx.add(row, "participant_code", _("Okänd deltagare: %s") % code)
+            elif code not in ctx.participants and (messages := participant_code_errors(code)):
+                for message in messages:
+                    ctx.add(row, "participant_code", message)
             elif sub.new_participant is not None:
                 new = sub.new_participant
                 if new.gender not in GENDER_CODES:

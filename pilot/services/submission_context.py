@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from instrument.models import Form, InstrumentVersion, Item
 from instrument.selectors import form_catalogue
-from pilot.models import Activity, LocalItem, Participant, Response
+from pilot.models import Activity, IdempotencyRecord, LocalItem, Participant, Response
 from pilot.services.submission_inputs import LOCAL_PREFIX, SubmissionInput
 
 ParsedAnswer = tuple[Item | None, LocalItem | None, int | None, bool, str, Decimal | None]
@@ -40,8 +40,8 @@ class SubmissionContext:
     # (participant code, form, occasion, date) already stored for the batch's participants.
     seen: set[tuple[str | None, str, str, dt.date]] = field(default_factory=set)
     taken_keys: set[str] = field(default_factory=set)
-    # Ids of the responses stored the first time under the batch's idempotency key.
-    replayed: list[int] = field(default_factory=list)
+    # The request hash stored under the batch's (user-scoped) idempotency key, if any.
+    replayed: list[str] = field(default_factory=list)
     # Ids taken from the sequences for the rows about to be written.
     response_ids: list[int] = field(default_factory=list)
     participant_ids: list[int] = field(default_factory=list)
@@ -163,11 +163,12 @@ def context_read(
             )
         )
     if idempotency_key:
-        # Every batch stored under a key has its row 0: one probe of the unique index.
+        # ``idempotency_key`` is already scoped to the user: one probe of the unique index.
         statements.append(
             (
-                f'SELECT "id" FROM "{Response._meta.db_table}" WHERE "idempotency_key" = %s',
-                [f"{idempotency_key}#0"],
+                f'SELECT "request_sha256" FROM "{IdempotencyRecord._meta.db_table}" '
+                'WHERE "scope_key" = %s',
+                [idempotency_key],
             )
         )
     new_codes = {

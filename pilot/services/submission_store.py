@@ -7,6 +7,8 @@ COPY in one transaction. The audit row is part of the same write either way.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,9 +16,17 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pilot.bulk import rows_copy
-from pilot.models import Answer, ImportBatch, Invitation, Participant, Response
+from pilot.models import (
+    Answer,
+    IdempotencyRecord,
+    ImportBatch,
+    Invitation,
+    Participant,
+    Response,
+)
 from pilot.services import submission_context
 from pilot.services.submission_checks import submission_errors_raise, submissions_check
 from pilot.services.submission_inputs import SubmissionInput
@@ -72,6 +82,46 @@ class StoredResponses:
         return self._responses
 
 
+class IdempotencyKeyReused(Exception):
+    """The user already sent another request under this ``Idempotency-Key``."""
+
+    def __init__(self) -> None:
+        self.message = _(
+            "Nyckeln i Idempotency-Key har redan använts för en annan begäran. "
+            "Skicka nya uppgifter med en ny nyckel; inget har sparats."
+        )
+        super().__init__(self.message)
+
+
+def request_digest(submissions: Sequence[SubmissionInput]) -> str:
+    """SHA-256 of what a batch submits, independent of JSON spacing and key order."""
+    digest = hashlib.sha256()
+    for sub in submissions:
+        new = sub.new_participant
+        digest.update(
+            json.dumps(
+                [
+                    sub.form_code,
+                    sub.occasion,
+                    str(sub.activity),
+                    sub.answered_on.isoformat(),
+                    sorted((str(k), repr(v)) for k, v in sub.answers.items()),
+                    sub.participant_code,
+                    [new.gender, new.age_band, new.started_on.isoformat()] if new else None,
+                    sub.key,
+                ],
+                ensure_ascii=False,
+            ).encode()
+        )
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def idempotency_scope(key: str, actor: User | None) -> str:
+    """The stored form of a key: the same key from two users are two keys."""
+    return f"{actor.pk if actor is not None else 0}:{key}"
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     """The audit row a write carries: who, what, and details beside the stored count."""
@@ -92,12 +142,17 @@ def responses_write(
 ) -> StoredResponses:
     """Validate all, then write all with one audit row; a replay writes (and audits) nothing.
 
+    An ``idempotency_key`` is scoped to ``audit.actor`` and bound to a hash of the batch:
+    the same user, key and batch again returns the first result; the same key with another
+    batch raises ``IdempotencyKeyReused`` and stores nothing.
+
     A concurrent request may store the same key, idempotency key or new participant code
     between our read and our write (nothing of ours is then written): the batch is read
     again, so a replay is returned, a duplicate refused with its row error, and a participant
     registered meanwhile reused.
     """
-    args = (submissions, source, audit, idempotency_key, import_batch, invitation)
+    scoped = idempotency_scope(idempotency_key, audit.actor) if idempotency_key else None
+    args = (submissions, source, audit, scoped, import_batch, invitation)
     try:
         return _store(*args)
     except IntegrityError:
@@ -113,8 +168,11 @@ def _store(
     invitation: Invitation | None,
 ) -> StoredResponses:
     ctx = submission_context.context_read(submissions, idempotency_key, reserve=True)
+    digest = request_digest(submissions) if idempotency_key else ""
     if ctx.replayed:
         assert idempotency_key
+        if ctx.replayed[0] != digest:
+            raise IdempotencyKeyReused()
         return StoredResponses(created=False, responses=_replayed(idempotency_key))
     submissions_check(ctx, submissions)
     submission_errors_raise(ctx)
@@ -190,6 +248,14 @@ def _store(
         "new_participants": len(participant_rows),
         **audit.details,
     }
+    if response_rows and idempotency_key:
+        writes.append(
+            (
+                IdempotencyRecord._meta.db_table,
+                ["scope_key", "request_sha256", "created_at"],
+                [(idempotency_key, digest, now)],
+            )
+        )
     if response_rows and len(submissions) <= SMALL_BATCH:
         # The audit row rides in the same statement: stored together or not at all.
         writes.append(

@@ -33,13 +33,19 @@ from pilot.services.submission_inputs import (
     NewParticipant,
     SubmissionInput,
 )
-from pilot.services.submission_store import AuditEntry, StoredResponses, responses_write
+from pilot.services.submission_store import (
+    AuditEntry,
+    IdempotencyKeyReused,
+    StoredResponses,
+    responses_write,
+)
 from tenants.models import User
 
 __all__ = [
     "DONT_KNOW",
     "LOCAL_PREFIX",
     "PARTICIPANT_FORMS",
+    "IdempotencyKeyReused",
     "NewParticipant",
     "StoredResponses",
     "SubmissionInput",
@@ -67,7 +73,9 @@ def responses_store(
 ) -> list[Response]:
     """Validate all, then write all: participants, responses and answers, all or nothing.
 
-    With an ``idempotency_key`` a repeated call returns the responses stored the first time.
+    With an ``idempotency_key`` (scoped to ``actor``) a repeated call with the same batch
+    returns the responses stored the first time; another batch under the same key raises
+    ``IdempotencyKeyReused``.
     """
     return responses_submit(
         submissions=submissions,

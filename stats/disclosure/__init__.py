@@ -21,11 +21,21 @@ span of the published ones (:func:`determined`).
   always or with one table cell: complements are added until no protected cell is determined
   by everything published.
 
+National aggregates shown to the units pooled into them: :func:`national_release` (in
+:mod:`stats.disclosure.differencing`) decides per viewer whether a national n and share may be
+shown without letting that viewer difference out another unit's counts.
+
 Microdata: a table is k-anonymous on named quasi-identifiers when every combination of their
 values is shared by at least k records; :func:`generalise` coarsens age into bands and merges
 categories so that it becomes so.
 """
 
+from stats.disclosure.differencing import (
+    DIFFERENCING,
+    TOO_FEW_UNITS,
+    NationalRelease,
+    national_release,
+)
 from stats.disclosure.kanon import (
     Generalisation,
     KAnonymised,
@@ -55,10 +65,13 @@ from stats.disclosure.suppression import (
 
 __all__ = [
     "ALWAYS",
+    "DIFFERENCING",
+    "TOO_FEW_UNITS",
     "TOTAL",
     "Generalisation",
     "KAnonymised",
     "KAnonymity",
+    "NationalRelease",
     "SuppressedTable",
     "age_bands",
     "categorical_from_labels",
@@ -71,6 +84,7 @@ __all__ = [
     "k_anonymity",
     "line_mask",
     "merged",
+    "national_release",
     "protect_table",
     "recode_column",
     "suppress_table",
