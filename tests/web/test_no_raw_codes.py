@@ -42,7 +42,7 @@ NOT_PAGES = {
     "swagger-ui": "Swagger UI, a third-party English tool for programmers",
     "web:logout": "POST only: logs out and redirects",
     "web:dataset-download": "a file download (exports are labelled separately)",
-    "metrics": "Prometheus text for the scraper, behind a token (tests/config/test_observability.py)",
+    "metrics": "Prometheus text for the scraper, behind a token",
 }
 SKIPPED_PREFIXES = (
     "admin/",  # Django's admin: the platform administrators' tool, translated by Django itself
