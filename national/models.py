@@ -194,7 +194,18 @@ class DatasetRequest(models.Model):
         choices=DatasetLayout.choices,
         default="wide",
     )
-    fmt = models.CharField(_("format"), max_length=8, choices=Format.choices, default="csv")
+    # one or more of DatasetFormat's codes, in the order asked for
+    formats = models.JSONField(_("format"), default=list)
+    # "sv"/"en" are language codes, not domain codes (and "en" is a Swedish word): labelled
+    # by the project's translations, not the vocabulary.
+    language = models.CharField(
+        _("etiketternas språk"),
+        max_length=2,
+        choices=[("sv", _("Svenska")), ("en", _("Engelska"))],
+        default="sv",
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    ethics_dnr = models.CharField(_("etikprövningens diarienummer"), max_length=40, blank=True)
     association_names = models.BooleanField(
         _("förbundens namn"),
         default=False,
@@ -215,6 +226,7 @@ class DatasetRequest(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     progress_stage = models.CharField(max_length=16, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

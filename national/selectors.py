@@ -53,3 +53,66 @@ def association_report(*, snapshot: Snapshot, association: str) -> Any:
     if "min_associations" not in results:
         results = without_national_figures(results)
     return with_funnel_lines(results)
+
+
+_COVERAGE_SQL = """
+SELECT to_char(period, 'YYYY') || 'H' || CASE WHEN extract(month FROM period) <= 6
+         THEN '1' ELSE '2' END AS half, count(DISTINCT association), count(*)
+FROM national_pooledresponse WHERE snapshot_id = %s GROUP BY half ORDER BY half
+"""
+
+
+def snapshot_coverage(*, snapshot: Snapshot) -> dict[str, dict[str, int]]:
+    """Per half-year (``"2016H1"``): the associations and questionnaires the snapshot holds.
+    A published snapshot never changes, so the counts are cached by its id."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    key = f"national:coverage:{snapshot.pk}"
+    found = cache.get(key)
+    if found is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_COVERAGE_SQL, [snapshot.pk])
+            found = {h: {"associations": a, "answers": n} for h, a, n in cursor.fetchall()}
+        cache.set(key, found, None if snapshot.status == Snapshot.Status.PUBLISHED else 5)
+    return dict(found)
+
+
+def point_catalogue(*, version: str = "") -> dict[int, dict[str, Any]]:
+    """Per point number: its indicator (number, short name, title) and statement, in both
+    languages, from ``version`` (the current version when blank)."""
+    from instrument.models import Point
+    from instrument.selectors import instrument_version_current
+
+    current = instrument_version_current()
+    code = version or (current.code if current else "")
+    points = Point.objects.filter(version__code=code).select_related("indicator")
+    return {
+        p.number: {
+            "indicator": p.indicator.number,
+            "short_sv": p.indicator.short_sv,
+            "short_en": p.indicator.short_en,
+            "title_sv": p.indicator.title_sv,
+            "title_en": p.indicator.title_en,
+            "statement_sv": p.statement_sv,
+            "statement_en": p.statement_en,
+        }
+        for p in points
+    }
+
+
+def national_targets_by_point(*, on: Any = None) -> dict[int, Any]:
+    """The national target in force per point number (the first when several)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from instrument.models import NationalTarget
+
+    day = on or timezone.localdate()
+    targets = NationalTarget.objects.select_related("point").filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
+    )
+    out: dict[int, Any] = {}
+    for t in targets.order_by("valid_from"):
+        out.setdefault(t.point.number, t)
+    return out

@@ -5,7 +5,7 @@ keeps its tasks with it. Task names are stable (``national.pool_association``,
 
 from __future__ import annotations
 
-from national.datasets.tasks import dataset_build_task
+from national.datasets.tasks import dataset_build_task, dataset_releases_expire_task
 from national.pooling.tasks import (
     pool_association,
     publish_snapshot,
@@ -15,6 +15,7 @@ from national.pooling.tasks import (
 
 __all__ = [
     "dataset_build_task",
+    "dataset_releases_expire_task",
     "pool_association",
     "publish_snapshot",
     "publish_snapshot_after_failure",

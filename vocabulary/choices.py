@@ -178,6 +178,7 @@ class DatasetStatus(models.TextChoices):
     BUILDING = "building", _l("dataset_status", "building")
     READY = "ready", _l("dataset_status", "ready")
     FAILED = "failed", _l("dataset_status", "failed")
+    EXPIRED = "expired", _l("dataset_status", "expired")
 
 
 class DatasetFormat(models.TextChoices):

@@ -84,7 +84,11 @@ TERMS: dict[str, tuple[Term, ...]] = {
             "Partner management group – half-yearly",
         ),
     ),
-    "missing": _terms(("dont_know", "Vet inte / ej aktuellt", "Don't know / not applicable")),
+    "missing": _terms(
+        ("dont_know", "Vet inte / ej aktuellt", "Don't know / not applicable"),
+        ("not_answered", "Ej besvarad", "Not answered"),
+        ("not_asked", "Ej ställd (inte på enkäten)", "Not asked (not on the form)"),
+    ),
     "response_source": _terms(
         ("web", "Webb", "Web"),
         ("paper", "Papper", "Paper"),
@@ -220,6 +224,51 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ("n_below_k", "för få svar", "too few answers"),
         ("complementary", "dold för att skydda en annan cell", "hidden to protect another cell"),
     ),
+    # Reliability: what a reader must know about a scale (national.reports.reliability) and
+    # about its items (stats.item_review).
+    "scale_flag": _terms(
+        (
+            "few_items",
+            "Färre än tre frågor: α säger lite om skalan",
+            "Fewer than three items: alpha says little about the scale",
+        ),
+        (
+            "negative_alpha",
+            "Negativt α: frågorna hänger inte ihop (kontrollera omvända frågor)",
+            "Negative alpha: the items do not hang together (check reversed items)",
+        ),
+        ("low_alpha", "Mycket lågt α (under 0,50)", "Very low alpha (below 0.50)"),
+        ("small_n", "Få svar (under 30): talen är osäkra", "Few answers (under 30): uncertain"),
+    ),
+    "item_flag": _terms(
+        ("zero_variance", "alla har svarat samma", "everyone gave the same answer"),
+        ("few_answers", "färre än 30 svar", "fewer than 30 answers"),
+        (
+            "low_item_rest_r",
+            "hänger svagt ihop med de andra frågorna (r under 0,30)",
+            "weak link with the other items (r below 0.30)",
+        ),
+        (
+            "alpha_rises_if_dropped",
+            "α blir högre utan frågan",
+            "alpha is higher without the item",
+        ),
+        ("floor_effect", "många svar på lägsta steget", "many answers on the lowest step"),
+        ("ceiling_effect", "många svar på högsta steget", "many answers on the highest step"),
+        ("many_dont_know", "många svarar ”vet inte”", "many answer ”don't know”"),
+        ("high_missing", "många lämnar frågan tom", "many leave the item blank"),
+        ("low_loading", "låg faktorladdning (under 0,40)", "low factor loading (below 0.40)"),
+        (
+            "non_invariant_loading",
+            "laddningen skiljer mellan grupper",
+            "the loading differs between groups",
+        ),
+        (
+            "non_invariant_intercept",
+            "nivån skiljer mellan grupper",
+            "the intercept differs between groups",
+        ),
+    ),
     "margin": _terms(("total", "Totalt", "Total")),
     "scope": _terms(("pooled", "Samtliga förbund", "All associations")),
     # --- researcher datasets ------------------------------------------------------------------
@@ -229,6 +278,7 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ("building", "Byggs", "Building"),
         ("ready", "Klar att hämta", "Ready to download"),
         ("failed", "Misslyckades", "Failed"),
+        ("expired", "Utgången, filerna raderade", "Expired, files deleted"),
     ),
     "dataset_format": _terms(
         ("csv", "CSV", "CSV"),
@@ -240,6 +290,54 @@ TERMS: dict[str, tuple[Term, ...]] = {
     "dataset_layout": _terms(
         ("wide", "En rad per enkät", "One row per questionnaire"),
         ("long", "En rad per svar", "One row per answer"),
+    ),
+    # Variables of a researcher dataset (items are labelled by the instrument's statements).
+    "dataset_variable": _terms(
+        (
+            "response",
+            "Enkätsvar (löpnummer i sammanställningen)",
+            "Questionnaire (sequence number in the snapshot)",
+        ),
+        (
+            "pseudonym",
+            "Pseudonym för deltagaren (saknas för personalens enkäter)",
+            "Participant pseudonym (missing for staff-level questionnaires)",
+        ),
+        ("association", "Samordningsförbund", "Coordination association"),
+        ("county", "Län", "County"),
+        (
+            "period",
+            "Period (ÅÅÅÅ-MM, ÅÅÅÅ-H1/H2 eller ÅÅÅÅ)",
+            "Period (YYYY-MM, YYYY-H1/H2 or YYYY)",
+        ),
+        ("instrument_version", "Instrumentversion", "Instrument version"),
+        ("form_code", "Enkät", "Questionnaire form"),
+        ("occasion", "Mättillfälle", "Occasion"),
+        ("respondent", "Svarande", "Respondent group"),
+        ("gender", "Kön", "Gender"),
+        ("age_band", "Åldersgrupp", "Age band"),
+        ("exit_outcome", "Utfall vid avslut (register)", "Exit outcome (register)"),
+        ("subsidised_work", "Subventionerat arbete (register)", "Subsidised work (register)"),
+        (
+            "exit_month",
+            "Avslutsmånad (ÅÅÅÅ-MM, ÅÅÅÅ-H1/H2 eller ÅÅÅÅ)",
+            "Exit month (YYYY-MM, YYYY-H1/H2 or YYYY)",
+        ),
+        ("item_code", "Fråga (kod)", "Item (code)"),
+        ("value", "Svar (1–5)", "Answer (1–5)"),
+        ("missing_reason", "Orsak till bortfall", "Reason for missing value"),
+    ),
+    # Values a researcher dataset writes besides the codes of other kinds.
+    "dataset_value": _terms(
+        ("region unknown", "Län ej angivet (röjandeskydd)", "County withheld (disclosure control)"),
+        ("association_code", "Förbund", "Association"),
+        ("true", "Ja", "Yes"),
+        ("false", "Nej", "No"),
+    ),
+    "dataset_measure": _terms(
+        ("nominal", "Nominal", "Nominal"),
+        ("ordinal", "Ordinal", "Ordinal"),
+        ("scale", "Kvot/intervall", "Scale"),
     ),
     "dataset_stage": _terms(
         ("load", "Läser sammanställningen", "Reading the snapshot"),

@@ -22,6 +22,7 @@ def funnel_svg(
     title: str,
     highlight: str | None = None,
     show_others: bool = True,
+    line_labels: Mapping[str, str] | None = None,
 ) -> str:
     """Funnel plot: share against n, with 95 % and 99.8 % limits around the target (solid)
     and the national share (dashed); one dot per association (only ``highlight`` is labelled
@@ -77,6 +78,17 @@ def funnel_svg(
             ("high_99.8", "l998"),
         ):
             polyline(rows, key, f"limit {css} {width}")
+    # the target's limits labelled where they are furthest apart (a quarter along the grid)
+    labelled = [r for r in target_lines if r.get("high_95") is not None]
+    if line_labels and labelled:
+        at = labelled[len(labelled) // 4]
+        for key, text_key in (("high_99.8", "l998"), ("high_95", "l95"),
+                              ("low_95", "l95"), ("low_99.8", "l998")):  # fmt: skip
+            if at.get(key) is not None and line_labels.get(text_key):
+                parts.append(
+                    f'<text x="{x(at["n"]) + 4:.1f}" y="{y(at[key]) - 3:.1f}" '
+                    f'class="line-label">{escape(line_labels[text_key])}</text>'
+                )
     if funnel.get("target_level") is not None:
         level = float(funnel["target_level"])
         parts.append(

@@ -1,27 +1,71 @@
-"""Researcher datasets on the national host: request, review, download."""
+"""Researcher datasets on the national host: the codebook to browse, request, review (with
+every release, its requester and downloads for the steering group), download."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+import yaml
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
-from national.datasets import dataset_download_open, dataset_request_create, dataset_request_decide
+from instrument.services import BUNDLED_VERSION_FILE
+from national.datasets import (
+    dataset_download_open,
+    dataset_request_create,
+    dataset_request_decide,
+)
+from national.datasets.catalogue import dataset_catalogue
 from national.models import DatasetRequest
 from tenants.models import User
 from tenants.roles import Role
 from web.mixins import RoleRequiredMixin
 
 
+class ItemsField(forms.MultipleChoiceField):
+    """Items from the codebook as checkboxes; also takes codes typed as one text ("p1 p3").
+    Which codes exist is checked by the service (one rule, naming every unknown code)."""
+
+    def to_python(self, value: Any) -> list[str]:
+        values = [value] if isinstance(value, str) else list(value or [])
+        return [c for v in values for c in re.split(r"[\s,;]+", str(v)) if c]
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+def _item_choices() -> list[tuple[str, str]]:
+    with BUNDLED_VERSION_FILE.open(encoding="utf-8") as fh:
+        catalogue = dataset_catalogue(yaml.safe_load(fh))
+    lang = get_language() or "sv"
+    return [(e.name, f"{e.name} – {e.label(lang)}") for e in catalogue if e.item]
+
+
 class DatasetRequestForm(forms.Form):
-    purpose = forms.CharField(label=_lazy("Syfte"), widget=forms.Textarea(attrs={"rows": 4}))
-    variables = forms.CharField(
-        label=_lazy("Variabler (frågekoder, t.ex. p1 p2; tomt = alla)"), required=False
+    purpose = forms.CharField(
+        label=_lazy("Syfte"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_lazy("Inga personnummer eller andra personuppgifter."),
+    )
+    organisation = forms.CharField(label=_lazy("Organisation"), max_length=200)
+    ethics_dnr = forms.CharField(
+        label=_lazy("Etikprövningsmyndighetens diarienummer"),
+        max_length=40,
+        help_text=_lazy("T.ex. 2024-01234-01."),
+    )
+    variables = ItemsField(
+        label=_lazy("Frågor (tomt = alla; se kodboken)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     period_from = forms.DateField(
         label=_lazy("Från"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -33,13 +77,25 @@ class DatasetRequestForm(forms.Form):
         label=_lazy("Form"),
         choices=DatasetRequest.Layout.choices,
     )
-    fmt = forms.ChoiceField(label=_lazy("Format"), choices=DatasetRequest.Format.choices)
+    formats = forms.MultipleChoiceField(
+        label=_lazy("Format (ett eller flera)"),
+        choices=DatasetRequest.Format.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _lazy("Välj minst ett format.")},
+    )
+    language = forms.ChoiceField(
+        label=_lazy("Etiketternas språk"),
+        choices=[("sv", _lazy("Svenska")), ("en", _lazy("Engelska"))],
+    )
     association_names = forms.BooleanField(
         label=_lazy("Förbundens namn (annars koder)"), required=False
     )
 
-    def clean_variables(self) -> list[str]:
-        return [v for v in self.cleaned_data["variables"].replace(",", " ").split() if v]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        variables = self.fields["variables"]
+        assert isinstance(variables, ItemsField)
+        variables.choices = _item_choices()
 
 
 def _user(request: HttpRequest) -> User:
@@ -68,9 +124,33 @@ class DatasetListView(RoleRequiredMixin, View):
 
     def _page(self, request: HttpRequest, form: forms.Form, status: int = 200) -> HttpResponse:
         mine = DatasetRequest.objects.filter(requester=_user(request)).select_related("snapshot")
+        if status == 400:
+            messages.error(request, _("Begäran är inte skickad: rätta de markerade fälten."))
         return render(
             request, "web/datasets/list.html", {"form": form, "requests": mine}, status=status
         )
+
+
+class DatasetCodebookView(RoleRequiredMixin, View):
+    """The variables one can ask for, with labels and values, before asking."""
+
+    host_scope = "national"
+    required_roles = frozenset({Role.RESEARCHER, Role.STEERING_GROUP})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        with BUNDLED_VERSION_FILE.open(encoding="utf-8") as fh:
+            catalogue = dataset_catalogue(yaml.safe_load(fh))
+        lang = "en" if (get_language() or "sv").startswith("en") else "sv"
+        rows = [
+            {
+                "name": e.name,
+                "label": e.label(lang),
+                "item": e.item,
+                "values": [(c, en if lang == "en" else sv) for c, sv, en in e.values],
+            }
+            for e in catalogue
+        ]
+        return render(request, "web/datasets/codebook.html", {"rows": rows})
 
 
 class DatasetReviewView(RoleRequiredMixin, View):
@@ -79,16 +159,20 @@ class DatasetReviewView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         pending = DatasetRequest.objects.filter(status=DatasetRequest.Status.REQUESTED)
-        decided = DatasetRequest.objects.exclude(status=DatasetRequest.Status.REQUESTED)[:50]
+        releases = (
+            DatasetRequest.objects.exclude(status=DatasetRequest.Status.REQUESTED)
+            .select_related("requester", "decided_by", "snapshot")
+            .prefetch_related("downloads__user")
+        )
         return render(
             request,
             "web/datasets/review.html",
-            {"pending": pending.select_related("requester"), "decided": decided},
+            {"pending": pending.select_related("requester"), "releases": releases},
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        raw = request.POST.get("request", "")
-        item = DatasetRequest.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        pk = request.POST.get("request", "")
+        item = DatasetRequest.objects.filter(pk=pk).first() if pk.isdigit() else None
         if item is None:
             raise Http404
         try:
@@ -108,10 +192,15 @@ class DatasetDownloadView(RoleRequiredMixin, View):
     host_scope = "national"
     required_roles = frozenset({Role.RESEARCHER})
 
-    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
         item = DatasetRequest.objects.filter(pk=pk).first()
         if item is None:
             raise Http404
-        path, name = dataset_download_open(request=item, user=_user(request))
+        try:
+            path, name = dataset_download_open(request=item, user=_user(request))
+        except PermissionDenied as exc:
+            # Refused (and audited): the researcher's page says why.
+            messages.error(request, " ".join(str(a) for a in exc.args))
+            return render(request, "web/datasets/refused.html", {"item": item}, status=403)
         # Streamed from disk in blocks, never read whole into memory.
         return FileResponse(path.open("rb"), as_attachment=True, filename=name)

@@ -25,13 +25,14 @@ from national.selectors import (
     snapshot_list,
     snapshot_progress,
     snapshot_published_latest,
-    snapshot_report,
 )
 from tenants.models import Association, User
 from tenants.permissions import current_association
 from tenants.roles import ASSOCIATION_ROLES, Role
 from vocabulary import half_year_label, label
 from web.charts import funnel_svg
+from web.dashboard import dashboard_read
+from web.dashboard_views import dashboard_context
 from web.mixins import RoleRequiredMixin
 
 
@@ -103,107 +104,10 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         context["snapshot"] = snapshot
         if snapshot is None:
             return context
-        bench = snapshot_report(snapshot=snapshot, kind="benchmark") or {}
-        reliability = snapshot_report(snapshot=snapshot, kind="reliability") or []
-        counties = dict(Association.objects.values_list("slug", "county"))
-        periods = sorted({c["period"] for c in bench.get("cells", [])})
-        period = self.request.GET.get("period") or (periods[-1] if periods else "")
-        county = self.request.GET.get("county", "")
-        form_filter = self.request.GET.get("form", "")
-        # Reliability is computed per instrument version; point results pool the versions
-        # (items map to the same points through the crosswalk), so the version filter applies
-        # to the reliability tables.
-        versions = sorted({str(r.get("instrument_version")) for r in reliability})
-        version = self.request.GET.get("version", "")
-        form_points = _form_points()
-        allowed = form_points.get(form_filter)
-        cells = [
-            c
-            for c in bench.get("cells", [])
-            if c["period"] == period
-            and (not county or counties.get(c["association"]) == county)
-            and (allowed is None or c["point"] in allowed)
-        ]
-        points = sorted({c["point"] for c in cells})
-        grid: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
-        for c in cells:
-            grid[c["association"]][c["point"]] = {
-                "signal": c.get("signal") or "grey",
-                "text": "–"
-                if c.get("suppressed")
-                else _percent(c.get("share"))
-                if c.get("share") is not None
-                else f"{c.get('mean') or 0:.1f}",
-                "n": c.get("n"),
-            }
-        matrix = [
-            {"association": names.get(a, a), "cells": [grid[a].get(p) for p in points]}
-            for a in sorted(grid, key=lambda s: names.get(s, s))
-        ]
-        funnel_points = sorted(
-            {f["point"] for f in bench.get("funnels", []) if f["period"] == period}
+        data = dashboard_read(
+            snapshot=snapshot, query=self.request.GET, lang=get_language() or "sv"
         )
-        raw_point = self.request.GET.get("point", "")
-        if raw_point and not raw_point.isdigit():
-            messages.error(self.request, _("Mätpunkten finns inte; visar den första."))
-        chosen = (
-            int(raw_point) if raw_point.isdigit() else (funnel_points[0] if funnel_points else 0)
-        )
-        funnel = next(
-            (f for f in bench.get("funnels", []) if f["point"] == chosen and f["period"] == period),
-            None,
-        )
-        trend: dict[int, dict[str, str]] = defaultdict(dict)
-        for row in bench.get("national", []):
-            trend[row["point"]][row["period"]] = (
-                "–" if row.get("suppressed") else _percent(row.get("share"))
-            )
-        context.update(
-            periods=periods,
-            period=period,
-            county=county,
-            points=points,
-            matrix=matrix,
-            counties=sorted({v for v in counties.values() if v}),
-            funnel=funnel,
-            funnel_points=funnel_points,
-            chosen_point=chosen,
-            funnel_svg=mark_safe(
-                funnel_svg(
-                    _named(funnel, names),
-                    title=_("Trattdiagram för mätpunkt %(p)d, %(per)s")
-                    % {"p": chosen, "per": half_year_label(period, get_language())},
-                )
-            )
-            if funnel
-            else "",
-            funnel_rows=sorted(
-                (
-                    {
-                        **p,
-                        "name": names.get(p.get("association"), p.get("association")),
-                        "share_text": _percent(p.get("share")),
-                    }
-                    for p in (funnel or {}).get("points", [])
-                ),
-                key=lambda p: p["name"] or "",
-            ),
-            trend=[(p, [trend[p].get(per, "–") for per in periods]) for p in sorted(trend)],
-            reliability=[
-                r
-                for r in reliability
-                if r.get("scope") == "pooled"
-                and (
-                    r.get("indicator") is None if not form_filter else r.get("form") == form_filter
-                )
-                and (not version or r.get("instrument_version") == version)
-            ],
-            versions=versions,
-            version=version,
-            forms=sorted(form_points),
-            form_filter=form_filter,
-            k=snapshot.small_cell_k,
-        )
+        context.update(dashboard_context(data))
         return context
 
 

@@ -10,7 +10,13 @@ from web.collection import (
     ParticipantListView,
     RegisterView,
 )
-from web.datasets import DatasetDownloadView, DatasetListView, DatasetReviewView
+from web.dashboard_views import DashboardCellView, DashboardExportView
+from web.datasets import (
+    DatasetCodebookView,
+    DatasetDownloadView,
+    DatasetListView,
+    DatasetReviewView,
+)
 from web.national import DashboardView, ResultsView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.security import LoginView, SecondFactorEnrolView, SecondFactorVerifyView
@@ -35,8 +41,19 @@ urlpatterns = [
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
     path("national/", DashboardView.as_view(), name="dashboard"),
+    path(
+        "national/cell/<slug:association>/<int:point>/",
+        DashboardCellView.as_view(),
+        name="dashboard-cell",
+    ),
+    path(
+        "national/export/<slug:table>.<slug:fmt>",
+        DashboardExportView.as_view(),
+        name="dashboard-export",
+    ),
     path("datasets/", DatasetListView.as_view(), name="datasets"),
     path("datasets/review/", DatasetReviewView.as_view(), name="dataset-review"),
+    path("datasets/codebook/", DatasetCodebookView.as_view(), name="dataset-codebook"),
     path("datasets/<int:pk>/download/", DatasetDownloadView.as_view(), name="dataset-download"),
     path("results/", ResultsView.as_view(), name="results"),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),

@@ -21,13 +21,22 @@ from tenants.roles import Role
 
 
 class DatasetRequestInput(serializers.Serializer):
+    """Shapes only; what the values may be (known items, formats, ethics number, no personal
+    identity numbers in the purpose) is checked by the service, with field errors."""
+
     purpose = serializers.CharField()
-    fmt = serializers.ChoiceField(choices=DatasetRequest.Format.choices)
-    layout = serializers.ChoiceField(choices=["wide", "long"], default="wide")
-    variables = serializers.ListField(child=serializers.CharField(max_length=10), default=list)
+    formats = serializers.ListField(
+        child=serializers.CharField(max_length=16), required=False, allow_empty=True
+    )
+    fmt = serializers.CharField(max_length=16, required=False, help_text="One format (shorthand).")
+    layout = serializers.CharField(max_length=8, default="wide")
+    variables = serializers.ListField(child=serializers.CharField(max_length=40), default=list)
     period_from = serializers.DateField(required=False, allow_null=True, default=None)
     period_to = serializers.DateField(required=False, allow_null=True, default=None)
     association_names = serializers.BooleanField(default=False)
+    organisation = serializers.CharField(allow_blank=True, default="", max_length=400)
+    ethics_dnr = serializers.CharField(allow_blank=True, default="", max_length=80)
+    language = serializers.CharField(max_length=8, default="sv")
 
 
 class DecisionInput(serializers.Serializer):
@@ -84,5 +93,5 @@ class DatasetDownloadView(NationalAPIView):
         item = DatasetRequest.objects.filter(pk=pk).first()
         if item is None:
             raise Http404
-        path, name = dataset_download_open(request=item, user=acting_user(request))
+        path, name = dataset_download_open(request=item, user=acting_user(request))  # audits
         return FileResponse(path.open("rb"), as_attachment=True, filename=name)

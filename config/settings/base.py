@@ -225,7 +225,12 @@ CELERY_BEAT_SCHEDULE = {
     "national-pooling-monthly": {
         "task": "national.snapshot_scheduled",
         "schedule": 30 * 24 * 3600,
-    }
+    },
+    # Researcher releases past their end date lose their files (issue 15).
+    "national-dataset-releases-expire": {
+        "task": "national.dataset_releases_expire",
+        "schedule": 24 * 3600,
+    },
 }
 
 # --- Hardening (ADR 0014) -------------------------------------------------------------------

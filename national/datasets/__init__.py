@@ -29,7 +29,7 @@ from national.datasets.spec import (
     BuiltDataset,
     DatasetSpec,
 )
-from national.datasets.writers import dataset_write
+from national.datasets.writers import dataset_write, dataset_write_many
 
 if TYPE_CHECKING:
     from national.datasets.releases import (
@@ -38,8 +38,11 @@ if TYPE_CHECKING:
         dataset_build_failed,
         dataset_build_run,
         dataset_download_open,
+        dataset_item_codes,
         dataset_progress_set,
         dataset_release_purge,
+        dataset_releases_expire,
+        dataset_request_check,
         dataset_request_create,
         dataset_request_decide,
         dataset_request_summary,
@@ -55,6 +58,9 @@ _RELEASES = frozenset(
         "dataset_download_open",
         "dataset_progress_set",
         "dataset_release_purge",
+        "dataset_releases_expire",
+        "dataset_request_check",
+        "dataset_item_codes",
         "dataset_request_create",
         "dataset_request_decide",
         "dataset_request_summary",
@@ -76,12 +82,16 @@ __all__ = [
     "dataset_build_failed",
     "dataset_build_run",
     "dataset_download_open",
+    "dataset_item_codes",
     "dataset_progress_set",
     "dataset_release_purge",
+    "dataset_releases_expire",
+    "dataset_request_check",
     "dataset_request_create",
     "dataset_request_decide",
     "dataset_request_summary",
     "dataset_write",
+    "dataset_write_many",
     "releases_dir",
 ]
 

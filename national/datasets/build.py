@@ -14,24 +14,26 @@ into an items × questionnaires Int16 block. Pure: no Django.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from national.datasets.anonymise import coarsen_month, disclosure_control
+from national.datasets.anonymise import disclosure_control
 from national.datasets.codebook import codebook_build
 from national.datasets.columns import as_categorical, month_labels, take
 from national.datasets.spec import (
     CONTEXT_COLUMNS,
     DONT_KNOW_CODE,
+    NOT_ANSWERED_CODE,
+    OUTCOME_COLUMNS,
     BuiltDataset,
     DatasetSpec,
     instrument_items,
 )
-from stats.disclosure import Generalisation, categorical_recode
+from stats.disclosure import categorical_recode
 
 
 def _association_codes(slugs: Iterable[object]) -> dict[str, str]:
@@ -57,11 +59,10 @@ def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, np.searchsorted(keys[first], keys)
 
 
-def _outcome_columns(
-    outcomes: pd.DataFrame, pseudonyms: pd.Categorical, applied: Sequence[Generalisation]
-) -> dict[str, Any]:
-    """Register outcomes for each row's pseudonym (first outcome row per pseudonym), exit month
-    coarsened like the period; rows without a pseudonym or outcome row get missing values."""
+def _outcome_columns(outcomes: pd.DataFrame, pseudonyms: pd.Categorical) -> dict[str, Any]:
+    """Register outcomes for each row's pseudonym (first outcome row per pseudonym); rows
+    without a pseudonym or outcome row get missing values. Joined before disclosure control:
+    exit outcome and exit month are quasi-identifiers."""
     has = np.flatnonzero(outcomes["pseudonym"].notna().to_numpy())
     keys = pd.Series(np.asarray(outcomes["pseudonym"].take(has), dtype=object), dtype="str")
     once = ~keys.duplicated().to_numpy()
@@ -72,7 +73,6 @@ def _outcome_columns(
     pos = at_category[codes] if len(at_category) else np.full(len(codes), -1)
     pos = np.where(codes >= 0, pos, -1)
     exit_month = month_labels(outcomes["exit_month"].take(has))
-    exit_month = categorical_recode(exit_month, lambda v: coarsen_month(v, applied))
     work = outcomes["subsidised_work"].take(has).astype("boolean").array
     work_values = work.to_numpy(dtype=bool, na_value=False)
     work_missing = np.asarray(work.isna())
@@ -155,14 +155,16 @@ def dataset_build(
             contexts["association"].array, lambda v: coding.get(str(v))
         )
 
+    for col, values in _outcome_columns(outcomes, contexts["pseudonym"].array).items():
+        contexts[col] = values
+
     released, changes, applied = disclosure_control(contexts, spec.quasi_identifiers, spec.k)
     # Row of each questionnaire in ``released`` (-1: suppressed), by group number.
     released_at = np.full(len(contexts), -1, dtype=np.int64)
     n = len(released)
     released_at[released.index.to_numpy()] = np.arange(n)
     released = released.reset_index(drop=True)
-    columns: dict[str, Any] = {c: released[c].array for c in CONTEXT_COLUMNS}
-    columns.update(_outcome_columns(outcomes, released["pseudonym"].array, applied))
+    columns: dict[str, Any] = {c: released[c].array for c in (*CONTEXT_COLUMNS, *OUTCOME_COLUMNS)}
 
     # Answers of the released questionnaires: row position in ``released`` per answer.
     pos = released_at[group]
@@ -172,8 +174,14 @@ def dataset_build(
     value = answers["value"].to_numpy(dtype=np.float64, na_value=np.nan)[answer_rows]
     dont_know = answers["dont_know"].to_numpy(dtype=bool, na_value=False)[answer_rows]
     del answer_rows
-    missing = np.isnan(value) & ~dont_know
-    coded = np.where(dont_know, DONT_KNOW_CODE, np.nan_to_num(value)).astype(np.int16)
+    # Every answer row is coded: 1–5, don't know (-9) or not answered (-8); a questionnaire
+    # without a row for an item (not on its form) stays NA. Writers map the codes to each
+    # format's missing values (:mod:`national.datasets.missing`).
+    skipped = np.isnan(value) & ~dont_know
+    coded = np.where(
+        dont_know, DONT_KNOW_CODE, np.where(skipped, NOT_ANSWERED_CODE, np.nan_to_num(value))
+    ).astype(np.int16)
+    missing = np.zeros(len(coded), dtype=bool)
 
     if spec.layout == "wide":
         # The first answer per (questionnaire, item), scattered into an items × rows block.
@@ -210,5 +218,6 @@ def dataset_build(
         frame=frame,
         spec=spec,
         changes=changes,
+        applied=[(g.column, g.description) for g in applied],
     )
     return BuiltDataset(frame=frame, changes=changes, codebook=codebook)

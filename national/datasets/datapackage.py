@@ -11,14 +11,19 @@ from typing import Any
 import numpy as np
 
 from national.datasets.codebook import codebook_variables
-from national.datasets.spec import DONT_KNOW_CODE, BuiltDataset
+from national.datasets.spec import BuiltDataset
 
 _FRICTIONLESS_TYPE = {"integer": "integer", "string": "string", "boolean": "boolean"}
 
 
-def _schema(dataset: BuiltDataset) -> dict[str, Any]:
+def _schema(dataset: BuiltDataset, fmt: str) -> dict[str, Any]:
+    """The data resource's fields as the file has them: in csv/xlsx/parquet the answers are
+    empty when missing and each has a reason column; in .sav/.dta the codes -9/-8 are kept
+    (declared missing there; here listed in ``missingValues``)."""
     fields = []
-    for v in codebook_variables(dataset):
+    text = fmt in ("csv", "xlsx", "parquet")
+    reasons = dataset.codebook.get("reason_variables", []) if text else []
+    for v in [*codebook_variables(dataset), *reasons]:
         f: dict[str, Any] = {
             "name": v["name"],
             "type": _FRICTIONLESS_TYPE[v["type"]],
@@ -37,10 +42,15 @@ def _schema(dataset: BuiltDataset) -> dict[str, Any]:
         if v.get("missing_values"):
             f["missingValueLabels"] = v["missing_values"]
             f["constraints"] = {"minimum": 1, "maximum": 5}
+            if text:
+                f["missingReasonField"] = f"{v['name']}_missing"
+        if v.get("reason_of"):
+            f["constraints"] = {"enum": list(v["value_labels"])}
+        if v.get("measure"):
+            f["measure"] = v["measure"]
         fields.append(f)
-    # "-9" (don't know) is declared missing so the 1–5 constraints validate; its label is in
-    # missingValueLabels on each item field.
-    return {"fields": fields, "missingValues": ["", str(DONT_KNOW_CODE)]}
+    codes = [] if text else [c for c in dataset.codebook.get("missing_values", {}) if c]
+    return {"fields": fields, "missingValues": ["", *codes]}
 
 
 def datapackage(
@@ -54,7 +64,7 @@ def datapackage(
         "title": cb["title_en"],
         "description": f"{cb['title_sv']} / {cb['title_en']} ({cb['layout']} layout)",
         "format": fmt,
-        "schema": _schema(dataset),
+        "schema": _schema(dataset, fmt),
     }
     if fmt == "csv":
         resource.update(mediatype="text/csv", encoding="utf-8")
@@ -87,7 +97,13 @@ def datapackage(
         "instrument_version": cb["instrument_version"],
         "snapshot": cb["snapshot"],
         "citation": cb["citation"],
-        "k_anonymity": {"k": cb["k"], "quasi_identifiers": cb["quasi_identifiers"]},
+        "k_anonymity": {
+            "k": cb["k"],
+            "unit": cb.get("k_unit", "persons"),
+            "quasi_identifiers": cb["quasi_identifiers"],
+            "generalisations": cb.get("disclosure", []),
+        },
+        "notes": cb.get("notes", []),
         "disclosure_changes": cb["changes"],
         "missing_value_codes": cb["missing_values"],
         "resources": resources,
@@ -106,19 +122,31 @@ def codebook_html(dataset: BuiltDataset) -> str:
         )
 
     rows = "\n".join(
-        f"<tr><td><code>{e(v['name'])}</code></td><td>{e(v['type'])}</td>"
+        f"<tr><td><code>{e(v['name'])}</code></td><td>{e(v['type'])} "
+        f"({e(v.get('measure', ''))})</td>"
         f"<td lang='sv'>{e(v['label_sv'])}</td><td lang='en'>{e(v['label_en'])}</td>"
         f"<td>{labels_list(v.get('value_labels'))}</td>"
         f"<td>{labels_list(v.get('missing_values'))}</td></tr>"
-        for v in cb["variables"]
+        for v in [*cb["variables"], *cb.get("reason_variables", [])]
     )
     changes = (
         "".join(f"<li>{e(c)}</li>" for c in cb["changes"])
         or "<li>None needed / Inga ändringar behövdes</li>"
     )
+    stata = cb.get("stata_missing", {})
     missing = "".join(
-        f"<li><code>{e(k) or '(empty / NA)'}</code>: {e(v['sv'])} / {e(v['en'])}</li>"
+        f"<li><code>{e(k) or '(tomt / NA)'}</code>"
+        f"{' = Stata <code>' + e(stata[k]) + '</code>' if k in stata else ''}: "
+        f"{e(v['sv'])} / {e(v['en'])}</li>"
         for k, v in cb["missing_values"].items()
+    )
+    quasi = "".join(
+        f"<li><code>{e(q['name'])}</code> {e(q['label_sv'])} / {e(q['label_en'])}: "
+        f"{e('; '.join(q['generalisations']) or 'ingen generalisering / not generalised')}</li>"
+        for q in cb.get("disclosure", [])
+    )
+    notes = "".join(
+        f"<li>{e(n['sv'])}<br><span lang='en'>{e(n['en'])}</span></li>" for n in cb.get("notes", [])
     )
     return f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8"><title>{e(cb["title_sv"])}</title>
@@ -133,9 +161,18 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em;verti
 <dt>Period</dt><dd>{e(str(cb["period_from"] or "–"))} – {e(str(cb["period_to"] or "–"))}</dd>
 <dt>Associations / Förbund</dt><dd>{e(cb["association_codes"])}</dd></dl>
 <h2>Missing-value codes / Koder för bortfall</h2><ul>{missing}</ul>
+<p>SPSS: -9 och -8 är deklarerade som saknade värden (user-missing). Stata: .a och .b.
+CSV, Excel och Parquet: tom cell, och kolumnen <code>&lt;fråga&gt;_missing</code> anger orsaken
+(dont_know, not_answered, not_asked). / SPSS: -9 and -8 are user-missing; Stata: .a and .b;
+CSV, Excel and Parquet: empty, with the reason in <code>&lt;item&gt;_missing</code>.</p>
 <h2>Disclosure control / Röjandekontroll</h2>
-<p>k = {cb["k"]} on {e(", ".join(cb["quasi_identifiers"]))}, counted per questionnaire.</p>
+<p>Varje kombination av bakgrundsvariablerna nedan delas av minst k = {cb["k"]} olika personer
+(pseudonymer). / Every combination of the quasi-identifiers below is shared by at least
+k = {cb["k"]} distinct persons (pseudonyms).</p>
+<h3>Bakgrundsvariabler och generaliseringar / Quasi-identifiers and generalisations</h3>
+<ul>{quasi}</ul>
 <ul>{changes}</ul>
+<h2>Anmärkningar / Notes</h2><ul>{notes or "<li>–</li>"}</ul>
 <h2>Variables / Variabler</h2>
 <table><tr><th>Name</th><th>Type</th><th>Etikett (sv)</th><th>Label (en)</th>
 <th>Value labels</th><th>Missing</th></tr>

@@ -12,6 +12,8 @@ from typing import Any, Literal
 import pandas as pd
 
 DONT_KNOW_CODE = -9
+NOT_ANSWERED_CODE = -8  # an answer row without a value: the item was skipped
+MISSING_CODES: dict[int, str] = {DONT_KNOW_CODE: "dont_know", NOT_ANSWERED_CODE: "not_answered"}
 REGION_UNKNOWN = "region unknown"
 OTHER_OR_UNDISCLOSED = "other_or_undisclosed"
 AGE_MERGE: dict[str, str] = {
@@ -29,6 +31,8 @@ DEFAULT_QUASI_IDENTIFIERS: tuple[str, ...] = (
     "gender",
     "age_band",
     "period",
+    "exit_outcome",
+    "exit_month",
 )
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "sav", "dta", "parquet")
 
@@ -48,6 +52,7 @@ CONTEXT_COLUMNS: tuple[str, ...] = (
 OUTCOME_COLUMNS: tuple[str, ...] = ("exit_outcome", "subsidised_work", "exit_month")
 
 Layout = Literal["wide", "long"]
+Language = Literal["sv", "en"]
 AssociationCodes = Literal["names", "coded"]
 
 
@@ -72,6 +77,7 @@ class DatasetSpec:
     k: int = 5
     snapshot_number: int | None = None
     citation: str = ""
+    language: Language = "sv"
 
     def __post_init__(self) -> None:
         if self.layout not in ("wide", "long"):
@@ -80,7 +86,9 @@ class DatasetSpec:
             raise ValueError("association_codes must be 'names' or 'coded'")
         if self.k < 1:
             raise ValueError("k must be at least 1")
-        unknown = set(self.quasi_identifiers) - set(CONTEXT_COLUMNS)
+        if self.language not in ("sv", "en"):
+            raise ValueError("language must be 'sv' or 'en'")
+        unknown = set(self.quasi_identifiers) - set(CONTEXT_COLUMNS) - set(OUTCOME_COLUMNS)
         if unknown:
             raise ValueError(f"unknown quasi-identifiers: {sorted(unknown)}")
         # Accept lists from callers while keeping the dataclass hashable.

@@ -1,5 +1,6 @@
-"""Celery task of researcher releases: thin, takes an id, idempotent; queued on commit by
-:func:`national.datasets.releases.dataset_request_decide` under its stable name."""
+"""Celery tasks of researcher releases: thin and idempotent. The build is queued on commit by
+:func:`national.datasets.releases.dataset_request_decide` under its stable name; the purge of
+expired releases runs daily from the beat schedule (``CELERY_BEAT_SCHEDULE``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from celery import Task, shared_task
 
 from national.datasets.releases import (
     BUILD_TASK,
+    EXPIRE_TASK,
     dataset_build_failed,
     dataset_build_run,
     dataset_progress_set,
+    dataset_releases_expire,
 )
 
 logger = logging.getLogger(__name__)
@@ -40,3 +43,12 @@ def dataset_build_task(self: Task, request_id: int) -> str:
     except Exception as exc:
         dataset_build_failed(request_id=request_id, error=repr(exc))
         raise
+
+
+@shared_task(name=EXPIRE_TASK)
+def dataset_releases_expire_task() -> list[int]:
+    """Delete the files of every release past its end date (each purge audited)."""
+    purged = dataset_releases_expire()
+    if purged:
+        logger.info("expired dataset releases purged: %s", purged)
+    return purged

@@ -108,7 +108,7 @@ from national.reports.inputs import (
     mean_text,
     share_text,
 )
-from national.reports.reliability import reliability_report
+from national.reports.reliability import reliability_flags, reliability_report
 from national.reports.validity import convergent_pairs, validity_report
 
 __all__ = [
@@ -125,6 +125,7 @@ __all__ = [
     "half_year",
     "instrument_map_from_yaml",
     "mean_text",
+    "reliability_flags",
     "reliability_report",
     "share_text",
     "validity_report",

@@ -15,6 +15,7 @@ from stats import (
     reliability_grouped,
 )
 from stats.grouped import wide_from_long
+from stats.item_review import item_review
 
 _SCALE_KEYS = ("alpha_raw", "alpha_std", "ci_feldt_low", "ci_feldt_high", "omega_total",
                "omega_total_std", "average_r", "mean", "sd")  # fmt: skip
@@ -195,3 +196,38 @@ def _reliability_call(
         base["reason"] = None
         out.append(base)
     return out
+
+
+#: scale flags (codes of the vocabulary kind ``scale_flag``), in display order
+SCALE_FLAGS = ("few_items", "negative_alpha", "low_alpha", "small_n")
+MIN_ITEMS, LOW_ALPHA, SMALL_N = 3, 0.50, 30
+
+
+def reliability_flags(row: Json) -> tuple[list[str], list[tuple[str, str]]]:
+    """What a reader must know about one reliability row: scale flags (``few_items``: fewer
+    than 3 items; ``negative_alpha``; ``low_alpha``: below 0.50; ``small_n``: fewer than 30
+    questionnaires) and item flags ``(item, code)`` from :func:`stats.item_review` on the
+    row's item table (``low_item_rest_r``, ``alpha_rises_if_dropped``, ...)."""
+    scale: list[str] = []
+    if len(row.get("items") or []) < MIN_ITEMS:
+        scale.append("few_items")
+    alpha = row.get("alpha_raw")
+    if alpha is not None and alpha < 0:
+        scale.append("negative_alpha")
+    elif alpha is not None and alpha < LOW_ALPHA:
+        scale.append("low_alpha")
+    if row.get("n") is not None and int(row["n"]) < SMALL_N:
+        scale.append("small_n")
+    items: list[tuple[str, str]] = []
+    stats = row.get("item_stats") or []
+    if stats and alpha is not None:
+        table = pd.DataFrame(stats)
+        for column in ("n", "sd", "r_drop", "alpha_raw_if_dropped"):
+            if column not in table.columns:
+                table[column] = np.nan
+        table = table.astype({c: np.float64 for c in ("sd", "r_drop", "alpha_raw_if_dropped")})
+        flags = item_review(table, alpha=float(alpha)).flags
+        # "few answers" is said once for the scale
+        kept = flags[flags["code"] != "few_answers"]
+        items = [(str(i), str(c)) for i, c in zip(kept["item"], kept["code"], strict=True)]
+    return scale, items

@@ -48,6 +48,7 @@ from stats.disclosure.kanon import (
     generalise_until_k_anonymous,
     k_anonymity,
     merged,
+    persons_per_class,
     recode_column,
 )
 from stats.disclosure.suppression import (
@@ -85,6 +86,7 @@ __all__ = [
     "line_mask",
     "merged",
     "national_release",
+    "persons_per_class",
     "protect_table",
     "recode_column",
     "suppress_table",

@@ -1,4 +1,8 @@
-"""k-anonymity for microdata: class sizes on one integer key, generalisation, suppression."""
+"""k-anonymity for microdata: class sizes on one integer key, generalisation, suppression.
+
+A class's size is the number of distinct *persons* in it when a ``person`` column is named
+(several records of one person count once; a record without a person counts as a person of
+its own), otherwise the number of records."""
 
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ class KAnonymity:
     """k-anonymity of ``data`` on ``quasi_identifiers``: each combination of their values
     (missing is a value of its own) is an equivalence class; records in classes smaller than k
     are at risk. ``at_risk``: boolean per record, in the data's row order. ``classes`` /
-    ``risky``: each combination with its record count ``n`` (all, and those smaller than k)."""
+    ``risky``: each combination with its size ``n`` (all, and those smaller than k). With a
+    ``person`` column, sizes count distinct persons (``unit`` "persons"), otherwise records."""
 
     k: int
     quasi_identifiers: tuple[str, ...]
@@ -36,6 +41,7 @@ class KAnonymity:
     class_ids: NDArray[np.intp] = field(repr=False)
     class_sizes: NDArray[np.intp] = field(repr=False)
     data: pd.DataFrame = field(repr=False)
+    person: str | None = None
 
     @property
     def satisfied(self) -> bool:
@@ -85,13 +91,39 @@ def class_sizes(
     return ids, np.bincount(ids, minlength=len(uniques))
 
 
-def k_anonymity(data: pd.DataFrame, quasi_identifiers: Sequence[str], *, k: int = 5) -> KAnonymity:
+def persons_per_class(
+    ids: NDArray[np.intp], persons: pd.Series, n_classes: int
+) -> NDArray[np.intp]:
+    """Distinct persons in each class: ``ids`` the class of each record, ``persons`` the
+    person of each record (missing: a person of its own). One hash pass over (class, person)
+    pairs, no loop over records."""
+    codes, uniques = pd.factorize(persons)
+    codes = codes.astype(np.int64)
+    lonely = codes < 0
+    codes[lonely] = len(uniques) + np.arange(int(lonely.sum()))
+    span = max(int(codes.max()) + 1 if len(codes) else 1, 1)
+    pairs = np.asarray(ids, dtype=np.int64) * span + codes
+    first = ~pd.Series(pairs).duplicated().to_numpy()
+    return np.bincount(np.asarray(ids)[first], minlength=n_classes)
+
+
+def k_anonymity(
+    data: pd.DataFrame,
+    quasi_identifiers: Sequence[str],
+    *,
+    k: int = 5,
+    person: str | None = None,
+) -> KAnonymity:
     """Check k-anonymity: every combination of quasi-identifier values (missing is a value)
-    must occur in at least k records."""
+    must be shared by at least k persons (distinct values of the ``person`` column; a record
+    without one is a person of its own) or, without ``person``, k records."""
     qi = tuple(quasi_identifiers)
     ids, sizes = class_sizes(data, qi)
+    if person is not None:
+        sizes = persons_per_class(ids, data[person], len(sizes))
     small = sizes < k
-    at_risk = int(sizes[small].sum())
+    risky = small[ids]
+    at_risk = int(risky.sum())  # records (not persons) in small classes
     return KAnonymity(
         k=k,
         quasi_identifiers=qi,
@@ -99,10 +131,11 @@ def k_anonymity(data: pd.DataFrame, quasi_identifiers: Sequence[str], *, k: int 
         records_at_risk=at_risk,
         classes_at_risk=int(small.sum()),
         share_at_risk=at_risk / len(data) if len(data) else 0.0,
-        at_risk=small[ids],
+        at_risk=risky,
         class_ids=ids,
         class_sizes=sizes,
         data=data,
+        person=person,
     )
 
 
@@ -190,6 +223,7 @@ def generalise_until_k_anonymous(
     k: int = 5,
     steps: Sequence[Generalisation] = (),
     unit: str = "records",
+    person: str | None = None,
 ) -> KAnonymised:
     """Make ``data`` k-anonymous on ``quasi_identifiers``: global recoding, then local
     suppression.
@@ -197,36 +231,64 @@ def generalise_until_k_anonymous(
     Each step is tried on top of the steps kept so far and kept only if it lowers the number
     of records at risk (a step that helps nobody costs information for nothing); it stops as
     soon as the data are k-anonymous. Records still in classes smaller than k are then dropped.
-    ``unit`` names a record in ``changes`` ("questionnaires")."""
+    ``unit`` names a record in ``changes`` ("questionnaires"). With ``person``, a class must
+    hold k distinct persons (:func:`k_anonymity`); dropping whole classes never shrinks
+    another class, so the result holds k persons in every class."""
     qi = list(quasi_identifiers)
-    check = k_anonymity(data, qi, k=k)
+    who = f" (class size: distinct persons, {person})" if person else ""
+    check = k_anonymity(data, qi, k=k, person=person)
     if not qi or data.empty or check.satisfied:
         return KAnonymised(data, check, (), (), 0)
     changes = [
         f"{check.records_at_risk} of {len(data)} {unit} were in {check.classes_at_risk} "
-        f"equivalence classes smaller than k={k} on {', '.join(qi)}"
+        f"equivalence classes smaller than k={k} on {', '.join(qi)}{who}"
     ]
     applied: list[Generalisation] = []
     current = data
+
+    def recoded(frame: pd.DataFrame, chosen: Sequence[Generalisation]) -> pd.DataFrame:
+        out = frame.copy(deep=False)
+        for g in chosen:
+            out[g.column] = recode_column(out[g.column], g.recode)
+        return out
+
+    # Steps that help nobody alone are held back; a later step is then also tried together
+    # with them (some recodings only help jointly, e.g. exit month and exit outcome), and of
+    # such a combination only the held-back steps it needs are kept.
+    held: list[Generalisation] = []
     for step in steps:
-        trial = current.copy(deep=False)
-        trial[step.column] = recode_column(current[step.column], step.recode)
-        trial_check = k_anonymity(trial, qi, k=k)
+        chosen = [step]
+        trial = recoded(current, chosen)
+        trial_check = k_anonymity(trial, qi, k=k, person=person)
+        if trial_check.records_at_risk >= check.records_at_risk and held:
+            chosen = [*held, step]
+            trial = recoded(current, chosen)
+            trial_check = k_anonymity(trial, qi, k=k, person=person)
+            for extra in list(chosen[:-1]):
+                fewer = [g for g in chosen if g is not extra]
+                fewer_check = k_anonymity(recoded(current, fewer), qi, k=k, person=person)
+                if fewer_check.records_at_risk <= trial_check.records_at_risk:
+                    chosen, trial_check = fewer, fewer_check
+            trial = recoded(current, chosen)
         if trial_check.records_at_risk < check.records_at_risk:
             current, check = trial, trial_check
-            applied.append(step)
-            changes.append(
-                f"generalised: {step.description}; {check.records_at_risk} {unit} still at risk"
-            )
+            held = [g for g in held if g not in chosen]
+            for g in chosen:
+                applied.append(g)
+                changes.append(
+                    f"generalised: {g.description}; {check.records_at_risk} {unit} still at risk"
+                )
+        else:
+            held.append(step)
         if check.satisfied:
             break
     suppressed = 0
     if not check.satisfied:
         changes.append(
             f"suppressed: {check.records_at_risk} {unit} in {check.classes_at_risk} "
-            f"equivalence classes still smaller than k={k} were removed"
+            f"equivalence classes still smaller than k={k}{who} were removed"
         )
         suppressed = check.records_at_risk
         current = current[~check.at_risk]
-        check = k_anonymity(current, qi, k=k)
+        check = k_anonymity(current, qi, k=k, person=person)
     return KAnonymised(current, check, tuple(applied), tuple(changes), suppressed)

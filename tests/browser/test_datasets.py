@@ -14,12 +14,34 @@ def test_request_approve_download(new_page, live_platform, tmp_path):
     base = live_platform.base_url()
     researcher = new_page()
     login(researcher, base, "forskare", live_platform.password)
+    researcher.goto(f"{base}/datasets/codebook/")
+    expect(researcher.locator("#var-p1")).to_contain_text("till nytta för mig")
+    screenshot(researcher, "dataset-codebook")
     researcher.goto(f"{base}/datasets/")
-    researcher.get_by_label("Syfte").fill(
+    # a request naming an unknown item is refused on the page, naming it
+    researcher.locator("#id_purpose").fill(
+        "Kort test av ett felaktigt val av variabler i pilotdata."
+    )
+    researcher.locator("#id_organisation").fill("Örebro universitet")
+    researcher.locator("#id_ethics_dnr").fill("2024-01234-01")
+    researcher.locator("input[name=formats][value=csv]").check()
+    researcher.evaluate(
+        "() => { const i = document.createElement('input'); i.type = 'hidden';"
+        " i.name = 'variables'; i.value = 'p99 kön'; document.querySelector('#main form')"
+        ".appendChild(i); }"
+    )
+    researcher.get_by_role("button", name="Spara").click()
+    expect(researcher.locator("#id_variables-errors")).to_contain_text("p99, kön")
+    screenshot(researcher, "dataset-request-refused")
+    researcher.locator("#id_purpose").fill(
         "Test av instrumentets reliabilitet i deltagarformulären under piloten."
     )
-    researcher.get_by_label("Variabler (frågekoder, t.ex. p1 p2; tomt = alla)").fill("p1 p2 p3")
-    researcher.locator("#id_fmt").select_option("csv")
+    researcher.locator("#id_organisation").fill("Örebro universitet")
+    researcher.locator("#id_ethics_dnr").fill("2024-01234-01")
+    for code in ("p1", "p2", "p3"):
+        researcher.locator(f"input[name=variables][value={code}]").check()
+    researcher.locator("input[name=formats][value=csv]").check()
+    researcher.locator("input[name=formats][value=sav]").check()
     researcher.get_by_role("button", name="Spara").click()
     row = researcher.locator("#dataset-requests .dataset-status").first
     expect(row).to_have_attribute("data-status", "requested")
@@ -28,6 +50,7 @@ def test_request_approve_download(new_page, live_platform, tmp_path):
     login(approver, base, "styrgrupp", live_platform.password)
     approver.goto(f"{base}/datasets/review/")
     request = approver.locator("section.request").first
+    screenshot(approver, "dataset-review-pending")
     request.get_by_label("Skäl").fill("Godkänt enligt styrgruppens beslut.")
     request.get_by_role("button", name="Godkänn").click()
     expect(approver.get_by_role("status")).to_contain_text("Beslutet är sparat.")
@@ -38,6 +61,22 @@ def test_request_approve_download(new_page, live_platform, tmp_path):
     with researcher.expect_download() as info:
         researcher.get_by_role("link", name="Hämta").first.click()
     target = tmp_path / "release.zip"
+    approver.goto(f"{base}/datasets/review/")
+    expect(approver.locator("#releases")).to_contain_text("Örebro universitet")
+    screenshot(approver, "dataset-review-releases")
     info.value.save_as(target)
     with zipfile.ZipFile(target) as zf:
-        assert {"data.csv", "datapackage.json", "codebook.html"} <= set(zf.namelist())
+        assert {"csv/data.csv", "csv/data.R", "sav/data.sav", "sav/codebook.html"} <= set(
+            zf.namelist()
+        )
+
+    # the same pages on a phone
+    for user, paths in (("forskare", ("/datasets/", "/datasets/codebook/")),
+                        ("styrgrupp", ("/datasets/review/",))):  # fmt: skip
+        phone = new_page(viewport={"width": 390, "height": 844})
+        login(phone, base, user, live_platform.password)
+        for path in paths:
+            phone.goto(f"{base}{path}")
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (path, width)  # tables scroll inside their box
+            screenshot(phone, f"dataset-390{path.replace('/', '-')}")

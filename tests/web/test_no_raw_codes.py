@@ -42,6 +42,7 @@ NOT_PAGES = {
     "swagger-ui": "Swagger UI, a third-party English tool for programmers",
     "web:logout": "POST only: logs out and redirects",
     "web:dataset-download": "a file download (exports are labelled separately)",
+    "web:dashboard-export": "a table download (CSV/XLSX) of a dashboard table",
     "metrics": "Prometheus text for the scraper, behind a token",
 }
 SKIPPED_PREFIXES = (
@@ -254,7 +255,9 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "purpose": "Studie av deltagarnas upplevelser.",
         "variables": ["p1", "p2"],
         "layout": "long",
-        "fmt": "sav",
+        "formats": ["sav", "dta"],
+        "organisation": "Örebro universitet",
+        "ethics_dnr": "2024-01234-01",
     }
     DatasetRequest.objects.create(**common)
     DatasetRequest.objects.create(**common, status="rejected", decision_reason="Syftet saknas.")
@@ -282,6 +285,8 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "code": exited.code,
         "token": participant_links[0].token,
         "pk": ready.pk,
+        "association": alfa.slug,
+        "point": 1,
     }
     return users, kwargs, [participant_links[0], board_links[0]]
 

@@ -15,14 +15,16 @@ from national.datasets.writers.text import Progress, chunks
 PARQUET_ROW_GROUP_ROWS = 262_144
 
 
-def parquet_write(dataset: BuiltDataset, path: Path, progress: Progress | None = None) -> None:
+def parquet_write(
+    dataset: BuiltDataset, frame: pd.DataFrame, path: Path, progress: Progress | None = None
+) -> None:
     """Row group by row group: only one group is converted to Arrow at a time. Text columns
     stay dictionary-encoded (categorical when read back with pandas), each group carrying only
-    the categories it uses (pseudonyms would otherwise repeat every category in every group)."""
+    the categories it uses (pseudonyms would otherwise repeat every category in every group).
+    ``frame``: the dataset as text formats have it (answers null, reason columns)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    frame = dataset.frame
     schema = pa.Schema.from_pandas(frame, preserve_index=False)
     meta = dict(schema.metadata or {})
     meta[b"nns_codebook"] = json.dumps(dataset.codebook, ensure_ascii=False).encode("utf-8")

@@ -1,4 +1,7 @@
-"""SPSS (.sav) and Stata (.dta) files with Swedish variable and value labels. Pure: no Django.
+"""SPSS (.sav) and Stata (.dta) files with variable and value labels in the dataset's language
+(Swedish by default), categoricals numeric-coded with value labels, SPSS formats and
+measurement levels, and the answers' missing values declared (SPSS user-missing -9/-8, Stata
+extended missing .a/.b: :mod:`national.datasets.missing`). Pure: no Django.
 
 The .sav/.dta rows are encoded with numpy into the files' fixed-width records after
 pyreadstat has written the dictionary (labels, value labels, missing ranges) from a two-row
@@ -17,12 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from national.datasets.codebook import codebook_variables
+from national.datasets.codebook import STATA_MISSING, codebook_variables
 from national.datasets.columns import as_categorical
-from national.datasets.spec import DONT_KNOW_CODE, BuiltDataset
+from national.datasets.missing import answer_columns, stat_frame
+from national.datasets.spec import BuiltDataset
 from national.datasets.writers.text import Progress, chunks
-
-STATA_LABEL_MAX = 80
 
 # SPSS and Stata. pyreadstat writes row by row through Python (a few microseconds per cell:
 # ~150 s for 1M rows x 42 columns), so it writes only the file's dictionary here (variables,
@@ -35,6 +37,12 @@ STATA_LABEL_MAX = 80
 SAV_SYSMIS = -float(np.finfo(np.float64).max)  # SPSS system-missing
 DTA_MISSING_DOUBLE = 2.0**1023  # Stata "." for a double
 STAT_CHUNK_ROWS = 65_536
+TEMPLATE_ROWS = 4  # value/longest text; missing; then the two missing codes of answers
+#: Stata's extended missing doubles (.a = . + 1·2^40 in the bit pattern, .b = . + 2·2^40).
+DTA_EXTENDED: dict[str, float] = {
+    letter: struct.unpack("<d", struct.pack("<Q", 0x7FE0000000000000 + (i + 1) * (1 << 40)))[0]
+    for i, letter in enumerate("abcdefghijklmnopqrstuvwxyz")
+}
 _DTA_DOUBLE = 65526
 _DTA_STR_MAX = 2045
 
@@ -48,6 +56,8 @@ class _StatColumn:
     series: pd.Series
     codes: np.ndarray | None = None
     labels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="S1"))  # UTF-8
+    # answer columns: code → Stata extended-missing letter (-9 → "a", -8 → "b")
+    special: dict[int, str] = field(default_factory=dict)
 
     @property
     def numeric(self) -> bool:
@@ -62,14 +72,15 @@ class _StatColumn:
         return self.series.iloc[start:stop].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _stat_columns(frame: pd.DataFrame) -> list[_StatColumn]:
+def _stat_columns(frame: pd.DataFrame, answers: Sequence[str] = ()) -> list[_StatColumn]:
     out = []
     for name in frame.columns:
         s = frame[name]
         if not isinstance(s.dtype, pd.CategoricalDtype) and (
             pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)
         ):
-            out.append(_StatColumn(str(name), s))
+            special = dict(STATA_MISSING) if name in answers else {}
+            out.append(_StatColumn(str(name), s, special=special))
         else:
             cat = as_categorical(s)
             labels = np.char.encode(np.asarray(cat.categories, dtype=str), "utf-8")
@@ -77,24 +88,38 @@ def _stat_columns(frame: pd.DataFrame) -> list[_StatColumn]:
     return out
 
 
-def _stat_frame(columns: Sequence[_StatColumn], rows: int | None = None) -> pd.DataFrame:
+def _letters(x: np.ndarray, special: dict[int, str]) -> np.ndarray:
+    """Doubles with the special codes as Stata's missing letters (what pyreadstat takes)."""
+    out = x.astype(object)
+    for code, letter in special.items():
+        out[x == code] = letter
+    return out
+
+
+def _stat_frame(
+    columns: Sequence[_StatColumn], rows: int | None = None, *, letters: bool = False
+) -> pd.DataFrame:
     """The frame pyreadstat is given: doubles and text (missing as ""). ``rows=None``: every
-    row; otherwise the two-row template (longest text and a value; empty text and NaN)."""
+    row; otherwise the template: a value / the longest text; NaN / ""; then, for answers,
+    their two missing codes (``letters``: as Stata's "a", "b")."""
     data: dict[str, Any] = {}
     for col in columns:
         if rows is None and col.numeric:
-            data[col.name] = col.doubles(0, len(col.series))
+            x = col.doubles(0, len(col.series))
+            data[col.name] = _letters(x, col.special) if letters and col.special else x
         elif rows is None:
             text = np.append(np.char.decode(col.labels, "utf-8").astype(object), "")
             data[col.name] = text[col.codes]
         elif col.numeric:
             values = col.series.dropna()
             first = float(values.iloc[0]) if len(values) else 0.0
-            data[col.name] = np.array([first, np.nan])
+            codes = [float(c) for c in col.special] or [first, first]
+            x = np.array([first, np.nan, *codes[:2]])
+            data[col.name] = _letters(x, col.special) if letters and col.special else x
         else:
             lengths = np.char.str_len(col.labels)
             longest = col.labels[np.argmax(lengths)].decode("utf-8") if len(lengths) else ""
-            data[col.name] = np.array([longest, ""], dtype=object)
+            data[col.name] = np.array([longest, "", longest, longest], dtype=object)
     return pd.DataFrame(data)
 
 
@@ -103,13 +128,18 @@ class _RowLayout:
     dtype: np.dtype[Any]
     texts: dict[int, np.ndarray]  # column index → encoded labels, missing last
     missing: float
+    extended: bool = False  # Stata: answers' missing codes as .a, .b
 
     def encode(self, columns: Sequence[_StatColumn], start: int, stop: int) -> np.ndarray:
         rows = np.zeros(stop - start, dtype=self.dtype)
         for j, col in enumerate(columns):
             if col.numeric:
                 x = col.doubles(start, stop)
-                rows[f"f{j}"] = np.where(np.isnan(x), self.missing, x)
+                x = np.where(np.isnan(x), self.missing, x)
+                if self.extended:
+                    for code, letter in col.special.items():
+                        x[x == code] = DTA_EXTENDED[letter]
+                rows[f"f{j}"] = x
             else:
                 assert col.codes is not None
                 rows[f"f{j}"] = self.texts[j][col.codes[start:stop]]
@@ -117,7 +147,11 @@ class _RowLayout:
 
 
 def _row_layout(
-    columns: Sequence[_StatColumn], widths: Sequence[int], pad: bytes, missing: float
+    columns: Sequence[_StatColumn],
+    widths: Sequence[int],
+    pad: bytes,
+    missing: float,
+    extended: bool = False,
 ) -> _RowLayout:
     """Doubles for numbers, ``widths[j]`` bytes for text (padded with ``pad``), packed."""
     formats: list[str] = []
@@ -142,23 +176,31 @@ def _row_layout(
             "itemsize": at,
         }
     )
-    return _RowLayout(dtype, texts, missing)
+    return _RowLayout(dtype, texts, missing, extended)
 
 
 def _template_rows(
-    columns: Sequence[_StatColumn], widths: Sequence[int], pad: bytes, missing: float
+    columns: Sequence[_StatColumn],
+    widths: Sequence[int],
+    pad: bytes,
+    missing: float,
+    extended: bool = False,
 ) -> bytes:
-    """Our encoding of the two template rows that pyreadstat was given."""
-    frame = _stat_frame(columns, rows=2)
+    """Our encoding of the template rows that pyreadstat was given."""
+    frame = _stat_frame(columns, rows=TEMPLATE_ROWS)
     probe = [
-        _StatColumn(c.name, frame[c.name])
+        _StatColumn(c.name, frame[c.name], special=c.special)
         if c.numeric
         else _StatColumn(
-            c.name, frame[c.name], np.array([0, -1]), np.array([frame[c.name].iloc[0].encode()])
+            c.name,
+            frame[c.name],
+            np.array([0, -1, 0, 0]),
+            np.array([frame[c.name].iloc[0].encode()]),
         )
         for c in columns
     ]
-    return _row_layout(probe, widths, pad, missing).encode(probe, 0, 2).tobytes()
+    layout = _row_layout(probe, widths, pad, missing, extended)
+    return layout.encode(probe, 0, TEMPLATE_ROWS).tobytes()
 
 
 def _write_rows(
@@ -212,13 +254,13 @@ def _sav_records_end(raw: bytes) -> tuple[int, list[int]] | None:
 def _sav_fill(
     path: Path, columns: Sequence[_StatColumn], n: int, progress: Progress | None
 ) -> bool:
-    """Replace the two template cases of the .sav at ``path`` by all ``n`` rows."""
+    """Replace the template cases of the .sav at ``path`` by all ``n`` rows."""
     raw = path.read_bytes()
     if len(raw) < 176 or raw[:4] != b"$FL2" or n > 2**31 - 1:
         return False
     layout_code, units, compression = struct.unpack_from("<iii", raw, 64)
     (cases,) = struct.unpack_from("<i", raw, 80)
-    if (layout_code, compression, cases) != (2, 0, 2):
+    if (layout_code, compression, cases) != (2, 0, TEMPLATE_ROWS):
         return False
     widths = [0 if c.numeric else (c.width + 7) // 8 * 8 for c in columns]
     if any(w > 255 for w in widths):  # very long strings are split in segments: not handled
@@ -234,7 +276,7 @@ def _sav_fill(
         fh.seek(80)
         fh.write(struct.pack("<i", n))
         for at in counts:
-            if struct.unpack_from("<q", raw, at)[0] == 2:
+            if struct.unpack_from("<q", raw, at)[0] == TEMPLATE_ROWS:
                 fh.seek(at)
                 fh.write(struct.pack("<q", n))
         fh.seek(start)
@@ -246,7 +288,7 @@ def _sav_fill(
 def _dta_fill(
     path: Path, columns: Sequence[_StatColumn], n: int, progress: Progress | None
 ) -> bool:
-    """Replace the two template observations of the .dta (format 117–119) at ``path`` by all
+    """Replace the template observations of the .dta (format 117–119) at ``path`` by all
     ``n`` rows, moving the sections after the data and their offsets in the map."""
     raw = path.read_bytes()
     try:
@@ -256,7 +298,8 @@ def _dta_fill(
             return False
         n_at = raw.index(b"<N>", raw.index(b"<K>")) + 3
         n_size = raw.index(b"</N>", n_at) - n_at
-        if int.from_bytes(raw[n_at : n_at + n_size], "little") != 2 or n >= 256**n_size:
+        at_n = int.from_bytes(raw[n_at : n_at + n_size], "little")
+        if at_n != TEMPLATE_ROWS or n >= 256**n_size:
             return False
         map_at = raw.index(b"<map>") + 5
         offsets = list(struct.unpack_from("<14Q", raw, map_at))
@@ -271,10 +314,11 @@ def _dta_fill(
     expected = tuple(_DTA_DOUBLE if c.numeric else w for c, w in zip(columns, widths, strict=True))
     if types != expected or any(w >= _DTA_STR_MAX for w in widths):
         return False
-    layout = _row_layout(columns, widths, b"\0", DTA_MISSING_DOUBLE)
-    if raw[data_at:after] != _template_rows(columns, widths, b"\0", DTA_MISSING_DOUBLE):
+    layout = _row_layout(columns, widths, b"\0", DTA_MISSING_DOUBLE, extended=True)
+    template = _template_rows(columns, widths, b"\0", DTA_MISSING_DOUBLE, extended=True)
+    if raw[data_at:after] != template:
         return False
-    shift = (n - 2) * layout.dtype.itemsize
+    shift = (n - TEMPLATE_ROWS) * layout.dtype.itemsize
     offsets[10:] = [o + shift for o in offsets[10:]]
     head = bytearray(raw[:data_at])
     head[n_at : n_at + n_size] = n.to_bytes(n_size, "little")
@@ -287,22 +331,60 @@ def _dta_fill(
 
 
 def _stat_labels(
-    dataset: BuiltDataset, *, max_len: int | None
-) -> tuple[dict[str, str], dict[str, dict[float, str]]]:
+    dataset: BuiltDataset, *, tool: str
+) -> tuple[dict[str, str], dict[str, dict[float | str, str]]]:
+    """Variable labels (shortened for ``tool`` where needed: the codebook says so in its
+    notes) and value labels by number in the dataset's language; Stata's extended missing
+    values labelled by letter, SPSS's user-missing codes by number."""
+    lang = "en" if dataset.codebook.get("language") == "en" else "sv"
     labels: dict[str, str] = {}
-    value_labels: dict[str, dict[float, str]] = {}
+    value_labels: dict[str, dict[float | str, str]] = {}
     for v in codebook_variables(dataset):
-        label = str(v["label_sv"])
-        if max_len is not None and len(label) > max_len:
-            label = label[: max_len - 1] + "…"
-        labels[v["name"]] = label
-        if v["type"] == "integer" and v.get("value_labels"):
-            value_labels[v["name"]] = {
-                float(k): str(lab["sv"]) for k, lab in v["value_labels"].items()
-            }
-        if v["type"] == "boolean":
-            value_labels[v["name"]] = {0.0: "Nej", 1.0: "Ja"}
+        labels[v["name"]] = str(v.get(f"label_{tool}") or v[f"label_{lang}"])
+        numbers = v.get("numeric_codes")
+        vl: dict[float | str, str] = {}
+        if numbers is not None:
+            vl = {float(numbers[k]): str(lab[lang]) for k, lab in v["value_labels"].items()}
+        elif v["type"] == "integer" and v.get("value_labels"):
+            vl = {float(k): str(lab[lang]) for k, lab in v["value_labels"].items()}
+        elif v["type"] == "boolean" and v.get("value_labels"):
+            vl = {1.0: v["value_labels"]["true"][lang], 0.0: v["value_labels"]["false"][lang]}
+        for code, lab in (v.get("missing_values") or {}).items():
+            if code:
+                key = STATA_MISSING[int(code)] if tool == "stata" else float(code)
+                vl[key] = str(lab[lang])
+        if vl:
+            value_labels[v["name"]] = vl
     return labels, value_labels
+
+
+def _digits(series: pd.Series) -> int:
+    top = series.max() if len(series) else 0
+    return max(1, len(str(int(top)))) if pd.notna(top) else 1
+
+
+def _sav_formats(
+    dataset: BuiltDataset, frame: pd.DataFrame
+) -> tuple[dict[str, str], dict[str, str]]:
+    """SPSS print formats (F1.0/F2.0 for answers, Fw.0 for numbers, Aw for text) and
+    measurement levels (nominal / ordinal / scale) from the codebook."""
+    formats: dict[str, str] = {}
+    measures: dict[str, str] = {}
+    for v in codebook_variables(dataset):
+        name = v["name"]
+        s = frame[name]
+        if v.get("measure"):
+            measures[name] = v["measure"]
+        numeric = pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)
+        if isinstance(s.dtype, pd.CategoricalDtype) or not numeric:
+            continue  # text: pyreadstat sets Aw from the longest value
+        if v.get("missing_values"):
+            formats[name] = "F2.0"  # 1–5 and the codes -9, -8
+        elif v["type"] == "boolean":
+            formats[name] = "F1.0"
+        else:
+            formats[name] = f"F{_digits(s)}.0"
+    return formats, measures
 
 
 def sav_write(
@@ -310,21 +392,26 @@ def sav_write(
 ) -> None:
     import pyreadstat
 
-    labels, value_labels = _stat_labels(dataset, max_len=None)
-    columns = _stat_columns(dataset.frame)
+    labels, value_labels = _stat_labels(dataset, tool="spss")
+    frame = stat_frame(dataset)
+    columns = _stat_columns(frame, answer_columns(dataset))
     missing: dict[str, list[int | float | str | Any]] = {
-        v["name"]: [DONT_KNOW_CODE] for v in codebook_variables(dataset) if v.get("missing_values")
+        name: [float(code) for code in STATA_MISSING] for name in answer_columns(dataset)
     }
+    formats, measures = _sav_formats(dataset, frame)
+    title = dataset.codebook.get(f"title_{dataset.codebook.get('language', 'sv')}", "")
     options: dict[str, Any] = {
         "column_labels": [labels.get(c.name, c.name) for c in columns],
         "variable_value_labels": value_labels,
         "missing_ranges": missing,
-        "file_label": str(dataset.codebook.get("title_sv", ""))[:64],
+        "variable_format": formats,
+        "variable_measure": measures,
+        "file_label": str(title)[:64],
         "row_compress": False,
     }
     if fast:
-        pyreadstat.write_sav(_stat_frame(columns, rows=2), str(path), **options)
-        if _sav_fill(path, columns, len(dataset.frame), progress):
+        pyreadstat.write_sav(_stat_frame(columns, rows=TEMPLATE_ROWS), str(path), **options)
+        if _sav_fill(path, columns, len(frame), progress):
             return
     pyreadstat.write_sav(_stat_frame(columns), str(path), **options)
 
@@ -334,15 +421,26 @@ def dta_write(
 ) -> None:
     import pyreadstat
 
-    labels, value_labels = _stat_labels(dataset, max_len=STATA_LABEL_MAX)
-    columns = _stat_columns(dataset.frame)
+    labels, value_labels = _stat_labels(dataset, tool="stata")
+    frame = stat_frame(dataset)
+    answers = answer_columns(dataset)
+    columns = _stat_columns(frame, answers)
+    title = dataset.codebook.get(f"title_{dataset.codebook.get('language', 'sv')}", "")
+    formats = {
+        v["name"]: "%9.0g" if v.get("missing_values") else "%12.0g"
+        for v in codebook_variables(dataset)
+        if v["type"] in ("integer", "boolean") or v.get("numeric_codes") is not None
+    }
     options: dict[str, Any] = {
         "column_labels": [labels.get(c.name, c.name) for c in columns],
         "variable_value_labels": value_labels,
-        "file_label": str(dataset.codebook.get("title_en", ""))[:80],
+        "missing_user_values": {name: list(STATA_MISSING.values()) for name in answers},
+        "variable_format": formats,
+        "file_label": str(title)[:80],
     }
     if fast:
-        pyreadstat.write_dta(_stat_frame(columns, rows=2), str(path), **options)
-        if _dta_fill(path, columns, len(dataset.frame), progress):
+        template = _stat_frame(columns, rows=TEMPLATE_ROWS, letters=True)
+        pyreadstat.write_dta(template, str(path), **options)
+        if _dta_fill(path, columns, len(frame), progress):
             return
-    pyreadstat.write_dta(_stat_frame(columns), str(path), **options)
+    pyreadstat.write_dta(_stat_frame(columns, letters=True), str(path), **options)

@@ -38,12 +38,11 @@ def csv_write(frame: pd.DataFrame, path: Path, progress: Progress | None = None)
                 progress(stop / len(frame))
 
 
-def xlsx_write(dataset: BuiltDataset, path: Path) -> None:
-    if len(dataset.frame) > XLSX_MAX_ROWS:
-        raise ValueError(f"{len(dataset.frame)} rows do not fit in one Excel sheet")
-    frame = dataset.frame.astype(
-        {c: object for c in dataset.frame.columns if str(dataset.frame[c].dtype) == "boolean"}
-    )
+def xlsx_write(dataset: BuiltDataset, frame: pd.DataFrame, path: Path) -> None:
+    """``frame``: the dataset as text formats have it (answers null, reason columns)."""
+    if len(frame) > XLSX_MAX_ROWS:
+        raise ValueError(f"{len(frame)} rows do not fit in one Excel sheet")
+    frame = frame.astype({c: object for c in frame.columns if str(frame[c].dtype) == "boolean"})
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         frame.to_excel(xl, sheet_name="data", index=False)
         labels_frame(dataset).to_excel(xl, sheet_name="labels", index=False)

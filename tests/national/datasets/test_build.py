@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from national.datasets import DONT_KNOW_CODE, BuiltDataset, DatasetSpec, dataset_build
+from national.datasets.spec import NOT_ANSWERED_CODE
 from tests.national.datasets.conftest import INSTRUMENT, QI, min_class, same
 
 # --------------------------------------------------------------------------- build
@@ -23,17 +24,24 @@ def test_wide_one_row_per_questionnaire_with_items_and_outcomes(
     assert f["response"].is_unique
     assert {"p1", "p14", "p26", "exit_outcome", "subsidised_work", "exit_month"} <= set(f.columns)
     assert set(f["response"]) <= set(answers["response"])
-    # Values are 1-5, don't know is -9, not answered is NA; they match the source answers.
+    # Values are 1-5, don't know -9, not answered (a row without a value) -8, not on the form
+    # NA; they match the source answers.
     src = answers.set_index(["response", "item_code"])
     sample = f.dropna(subset=["p1"]).head(50)
     for _, row in sample.iterrows():
         a = src.loc[(row["response"], "p1")]
-        expected = DONT_KNOW_CODE if a["dont_know"] else a["value"]
+        if a["dont_know"]:
+            expected = DONT_KNOW_CODE
+        else:
+            expected = NOT_ANSWERED_CODE if pd.isna(a["value"]) else a["value"]
         assert row["p1"] == expected
     values = pd.concat([f[c] for c in f.columns if c.startswith("p") and c[1].isdigit()])
-    assert set(values.dropna().unique()) <= {1, 2, 3, 4, 5, DONT_KNOW_CODE}
+    assert set(values.dropna().unique()) <= {1, 2, 3, 4, 5, DONT_KNOW_CODE, NOT_ANSWERED_CODE}
     assert (values == DONT_KNOW_CODE).any()
-    # Outcomes linked by pseudonym.
+    # Outcomes linked by pseudonym (exit outcome and month not declared quasi-identifiers
+    # here: in this small pool, k=5 persons withholds them all, see test_anonymise).
+    spec = DatasetSpec(layout="wide", quasi_identifiers=tuple(QI))
+    f = dataset_build(answers=answers, outcomes=outcomes, instrument=INSTRUMENT, spec=spec).frame
     linked = f.dropna(subset=["exit_outcome"])
     assert len(linked) > 0
     assert set(linked["exit_outcome"]) <= set(outcomes["exit_outcome"].dropna())

@@ -1,6 +1,8 @@
 """Dataset files for fixed requests on a fixed generated snapshot are byte-identical to the
-ones stored in ``golden_hashes.json`` (recorded before national/datasets.py became a package,
-issue 12): the move changed no output.
+ones stored in ``golden_hashes.json`` (first recorded before national/datasets.py became a
+package, issue 12; recorded again deliberately for issue 15: k counted in persons with exit
+outcome and month as quasi-identifiers, -8 not answered, Stata .a/.b, SPSS formats and
+measures, numeric-coded categoricals, reason columns, syntax files beside the CSV).
 
 Only the parts of a file that carry the time of writing are blanked before hashing: the
 creation date and time in the .sav header, ``<timestamp>`` in the .dta header, and the

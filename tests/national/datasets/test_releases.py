@@ -22,6 +22,7 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 PURPOSE = "Reliabilitetsanalys av deltagarformulären inom pilotstudien."
+WHO = {"organisation": "Örebro universitet", "ethics_dnr": "2024-01234-01"}
 
 
 @pytest.fixture
@@ -44,12 +45,12 @@ def people(db):
 
 def test_request_validation(people):
     with pytest.raises(ValidationError) as err:
-        dataset_request_create(requester=people["researcher"], purpose="kort", fmt="csv")
+        dataset_request_create(requester=people["researcher"], purpose="kort", fmt="csv", **WHO)
     assert "purpose" in err.value.message_dict
 
 
 def test_approval_rules(people, published):
-    req = dataset_request_create(requester=people["researcher"], purpose=PURPOSE, fmt="csv")
+    req = dataset_request_create(requester=people["researcher"], purpose=PURPOSE, fmt="csv", **WHO)
     with pytest.raises(PermissionDenied):  # nobody approves their own request
         dataset_request_decide(
             request=req, approver=people["researcher"], approve=True, reason="ok"
@@ -72,7 +73,11 @@ def test_approved_release_is_frozen_and_only_the_requester_downloads(
     people, published, django_capture_on_commit_callbacks
 ):
     req = dataset_request_create(
-        requester=people["researcher"], purpose=PURPOSE, fmt="csv", variables=["p1", "p2", "p3"]
+        requester=people["researcher"],
+        purpose=PURPOSE,
+        formats=["csv", "sav"],
+        variables=["p1", "p2", "p3"],
+        **WHO,
     )
     with django_capture_on_commit_callbacks(execute=True):
         dataset_request_decide(
@@ -88,7 +93,8 @@ def test_approved_release_is_frozen_and_only_the_requester_downloads(
     path, _name = dataset_download_open(request=req, user=people["researcher"])
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
-    assert "datapackage.json" in names and "codebook.html" in names
+    assert {"csv/datapackage.json", "csv/codebook.html", "csv/data.csv", "csv/data.R"} <= set(names)
+    assert {"sav/data.sav", "sav/codebook.html"} <= set(names)
     assert (
         DatasetDownload.objects.filter(
             request=req, user=people["researcher"], checksum=req.checksum
@@ -107,8 +113,10 @@ def test_approved_release_is_frozen_and_only_the_requester_downloads(
 def test_pages_request_review_download(people, published, django_capture_on_commit_callbacks):
     researcher = host_client("localhost", people["researcher"])
     response = researcher.post(
-        "/datasets/", {"purpose": PURPOSE, "layout": "wide", "fmt": "parquet", "variables": "p1 p2"}
-    )
+        "/datasets/",
+        {"purpose": PURPOSE, "layout": "wide", "formats": ["parquet", "dta"],
+         "variables": ["p1", "p2"], "language": "sv", **WHO},
+    )  # fmt: skip
     assert response.status_code == 302
     req = DatasetRequest.objects.get(requester=people["researcher"])
     approver = host_client("localhost", people["approver"])
@@ -131,7 +139,9 @@ def test_pages_request_review_download(people, published, django_capture_on_comm
 def test_api_request_decide_download(people, published, django_capture_on_commit_callbacks):
     researcher = host_client("localhost", people["researcher"])
     created = researcher.post(
-        "/api/v1/datasets/", {"purpose": PURPOSE, "fmt": "dta"}, content_type="application/json"
+        "/api/v1/datasets/",
+        {"purpose": PURPOSE, "fmt": "dta", **WHO},
+        content_type="application/json",
     )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
@@ -170,7 +180,7 @@ def test_build_reports_progress_and_checksums_the_archive(
     from national.datasets import STAGES, dataset_build_run
 
     req = dataset_request_create(
-        requester=people["researcher"], purpose=PURPOSE, fmt=fmt, layout="long"
+        requester=people["researcher"], purpose=PURPOSE, fmt=fmt, layout="long", **WHO
     )
     with django_capture_on_commit_callbacks(execute=False):  # the task is run by hand below
         dataset_request_decide(
@@ -187,7 +197,7 @@ def test_build_reports_progress_and_checksums_the_archive(
         assert hashlib.sha256(fh.read()).hexdigest() == built.checksum
     with zipfile.ZipFile(built.file_path) as zf:
         assert zf.testzip() is None
-        assert f"data.{fmt}" in zf.namelist()
+        assert f"{fmt}/data.{fmt}" in zf.namelist()
 
 
 def test_build_task_records_progress_for_the_pages(
@@ -206,7 +216,7 @@ def test_build_task_records_progress_for_the_pages(
     monkeypatch.setattr(dataset_tasks, "dataset_progress_set", spy)
 
     req = dataset_request_create(
-        requester=people["researcher"], purpose=PURPOSE, fmt="parquet", layout="wide"
+        requester=people["researcher"], purpose=PURPOSE, fmt="parquet", layout="wide", **WHO
     )
     with django_capture_on_commit_callbacks(execute=False):
         dataset_request_decide(
