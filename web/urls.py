@@ -26,6 +26,7 @@ from web.results import (
     BokslutView,
     ResultsView,
 )
+from web.security import LoginView, SecondFactorEnrolView, SecondFactorVerifyView
 from web.views import (
     ActivityCreateView,
     ConfigurationView,
@@ -88,6 +89,8 @@ urlpatterns = [
     ),
     path("q/", ShortCodeView.as_view(), name="short-code"),
     path("q/<str:token>/", QuestionnaireView.as_view(), name="questionnaire"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("account/2fa/enrol/", SecondFactorEnrolView.as_view(), name="otp-enrol"),
+    path("account/2fa/verify/", SecondFactorVerifyView.as_view(), name="otp-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
