@@ -7,7 +7,6 @@ import secrets
 import uuid
 from collections.abc import Sequence
 
-from celery import signature
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +26,6 @@ from vocabulary import label
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SHORT_CODE_LENGTH = 8
 MAX_BATCH = 1000
-SEND_TASK = "pilot.invitations_send_batch"  # pilot.tasks
 
 
 def _short_code() -> str:
@@ -134,13 +132,16 @@ def invitations_issue(
         by_email=by_email,
     )
     if by_email:
-        actor_id = actor.pk if actor else None
-        transaction.on_commit(
-            lambda: signature(
-                SEND_TASK, kwargs={"batch": batch, "base_url": base_url, "actor_id": actor_id}
-            ).delay()
-        )
+        transaction.on_commit(lambda: _queue_send(batch=batch, base_url=base_url, actor=actor))
     return invitations
+
+
+def _queue_send(*, batch: str, base_url: str | None, actor: User | None) -> None:
+    from pilot.tasks import invitations_send_batch  # the task module imports the services
+
+    invitations_send_batch.delay(
+        batch=batch, base_url=base_url, actor_id=actor.pk if actor else None
+    )
 
 
 class InvitationUnusable(Exception):
