@@ -65,7 +65,11 @@ class InvitationForm(forms.Form):
         max_value=1000,
     )
     delivery = forms.ChoiceField(
-        label=_lazy("Utskick"), choices=DELIVERY, initial="print", widget=forms.RadioSelect
+        label=_lazy("Utskick"),
+        choices=DELIVERY,
+        initial="print",
+        required=False,
+        widget=forms.RadioSelect,
     )
     valid_days = forms.IntegerField(
         label=_lazy("Giltig i dagar"), initial=30, min_value=1, max_value=365
