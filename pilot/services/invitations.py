@@ -104,6 +104,7 @@ def invitations_issue(
         or [(None, r) for r in recipients]
         or [(None, None)] * count
     )
+    version = instrument_version_current()
     invitations = Invitation.objects.bulk_create(
         Invitation(
             token=secrets.token_urlsafe(24),
@@ -118,6 +119,7 @@ def invitations_issue(
             else "",
             schedule=schedule,
             batch=batch,
+            instrument_version=version,
             expires_at=expires_at,
         )
         for participant, recipient in targets
