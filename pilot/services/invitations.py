@@ -7,6 +7,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 
+from celery import signature
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
