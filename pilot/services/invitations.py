@@ -140,11 +140,11 @@ def invitations_issue(
 
 
 def _queue_send(*, batch: str, base_url: str | None, actor: User | None) -> None:
-    from pilot.tasks import invitations_send_batch  # the task module imports the services
-
-    invitations_send_batch.delay(
-        batch=batch, base_url=base_url, actor_id=actor.pk if actor else None
-    )
+    # By name: pilot.tasks imports the services (registered in PilotConfig.ready).
+    signature(
+        "pilot.invitations_send_batch",
+        kwargs={"batch": batch, "base_url": base_url, "actor_id": actor.pk if actor else None},
+    ).delay()
 
 
 class InvitationUnusable(Exception):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django_tenants.utils import tenant_context
 
-from pilot.models import Activity, Invitation, Participant
+from pilot.models import Invitation, Participant
 from pilot.services import activity_create
 from tenants.roles import Role
 from tests.conftest import host_client
@@ -73,7 +73,7 @@ def test_staff_emails_links_and_sees_status(
     alfa, two_activities, mailoutbox, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    steget, andra = two_activities
+    steget, _andra = two_activities
     staff = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_STAFF, alfa))
     with tenant_context(alfa):
         ids = list(
