@@ -154,7 +154,7 @@ class Participant(models.Model):
     )
     subsidised_work = models.BooleanField(_("subventionerad anställning"), default=False)
     # Only for sending questionnaire links; never exported or pooled.
-    email = models.EmailField(_("e-postadress"), blank=True)
+    email = models.EmailField(_("e-postadress"), blank=True, default="", db_default="")
     followup_months = models.PositiveSmallIntegerField(
         _("uppföljning efter (mån)"), null=True, blank=True
     )
@@ -220,7 +220,7 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     # E-mail delivery (pilot.services.invitation_mail): empty e-mail means printed.
-    email = models.EmailField(blank=True)
+    email = models.EmailField(blank=True, default="", db_default="")
     recipient = models.ForeignKey(
         "Recipient", null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
     )
