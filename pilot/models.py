@@ -58,6 +58,9 @@ class OccasionSchedule(models.Model):
     interval_months = models.PositiveSmallIntegerField(
         _("intervall (månader)"), null=True, blank=True
     )
+    # The date the next occasion's invitations are created (pilot.services.schedules);
+    # None: the schedule creates nothing by itself.
+    next_on = models.DateField(_("nästa utskick"), null=True, blank=True)
 
     class Meta:
         ordering = ["activity", "form_code", "occasion"]
@@ -150,6 +153,8 @@ class Participant(models.Model):
         _("utfall vid avslut"), max_length=20, choices=RegisterOutcome.choices, blank=True
     )
     subsidised_work = models.BooleanField(_("subventionerad anställning"), default=False)
+    # Only for sending questionnaire links; never exported or pooled.
+    email = models.EmailField(_("e-postadress"), blank=True, default="", db_default="")
     followup_months = models.PositiveSmallIntegerField(
         _("uppföljning efter (mån)"), null=True, blank=True
     )
@@ -214,6 +219,22 @@ class Invitation(models.Model):
     )
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # E-mail delivery (pilot.services.invitation_mail): empty e-mail means printed.
+    email = models.EmailField(blank=True, default="", db_default="")
+    recipient = models.ForeignKey(
+        "Recipient", null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+    schedule = models.ForeignKey(
+        OccasionSchedule,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
     # Answers saved as the respondent goes, until the questionnaire is submitted.
     draft_answers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -223,6 +244,32 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.short_code
+
+
+class Recipient(models.Model):
+    """Someone who answers a half-yearly form by e-mail: staff, manager, board, partner
+    management. Name and address only (minimal personal data), in the association's schema."""
+
+    class Group(models.TextChoices):
+        STAFF = "staff", _("Personal")
+        MANAGER = "manager", _("Förbundschef")
+        BOARD = "board", _("Styrelse")
+        PARTNER_MANAGEMENT = "partner_management", _("Parternas chefsgrupp")
+
+    name = models.CharField(_("namn"), max_length=200)
+    email = models.EmailField(_("e-postadress"))
+    group = models.CharField(_("grupp"), max_length=30, choices=Group.choices)
+    active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "email"], name="recipient_unique_in_group")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Response(models.Model):

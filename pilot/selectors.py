@@ -27,6 +27,9 @@ class ResponseRate:
     issued: int  # invitations (links and short codes) issued
     answered: int  # of those, submitted
     responses: int  # every stored questionnaire, paper and imports included
+    sent: int = 0  # e-mailed (issue 17)
+    opened: int = 0  # link opened at least once
+    bounced: int = 0  # address refused by the mail server
 
     @property
     def rate(self) -> float | None:
@@ -36,9 +39,19 @@ class ResponseRate:
 def response_rates() -> list[ResponseRate]:
     """Issued vs answered invitations per activity, form and occasion, with all responses."""
     issued = {
-        (r["activity__name"], r["form_code"], r["occasion"]): (r["n"], r["used"])
+        (r["activity__name"], r["form_code"], r["occasion"]): (
+            r["n"],
+            r["used"],
+            r["sent"],
+            r["opened"],
+            r["bounced"],
+        )
         for r in Invitation.objects.values("activity__name", "form_code", "occasion").annotate(
-            n=Count("id"), used=Count("id", filter=Q(used_at__isnull=False))
+            n=Count("id"),
+            used=Count("id", filter=Q(used_at__isnull=False)),
+            sent=Count("id", filter=Q(sent_at__isnull=False)),
+            opened=Count("id", filter=Q(opened_at__isnull=False) | Q(used_at__isnull=False)),
+            bounced=Count("id", filter=Q(bounced_at__isnull=False)),
         )
     }
     stored = {
@@ -51,9 +64,12 @@ def response_rates() -> list[ResponseRate]:
     return [
         ResponseRate(
             *key,
-            issued=issued.get(key, (0, 0))[0],
-            answered=issued.get(key, (0, 0))[1],
+            issued=issued.get(key, (0,) * 5)[0],
+            answered=issued.get(key, (0,) * 5)[1],
             responses=stored.get(key, 0),
+            sent=issued.get(key, (0,) * 5)[2],
+            opened=issued.get(key, (0,) * 5)[3],
+            bounced=issued.get(key, (0,) * 5)[4],
         )
         for key in keys
     ]

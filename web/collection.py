@@ -32,6 +32,7 @@ from pilot.services import (
 )
 from pilot.services.imports import ImportRejected, responses_import
 from tenants.roles import ASSOCIATION_ROLES, Role
+from vocabulary import label
 from vocabulary.choices import Occasion
 from web.mixins import RoleRequiredMixin, acting_user
 
@@ -45,27 +46,58 @@ def _form_choices() -> list[tuple[str, str]]:
 
 
 class InvitationForm(forms.Form):
-    activity = forms.ModelChoiceField(label=_lazy("Insats"), queryset=Activity.objects.all())
+    """Step two of the invitation page: everything scoped to the chosen activity."""
+
+    DELIVERY = [("print", _lazy("Skriv ut (QR-kod och kod)")), ("email", _lazy("Skicka e-post"))]
+
     form_code = forms.ChoiceField(label=_lazy("Formulär"))
-    occasion = forms.ChoiceField(
-        label=_lazy("Mättillfälle"),
-        choices=Occasion.choices,
-    )
+    occasion = forms.ChoiceField(label=_lazy("Mättillfälle"))
     participants = forms.ModelMultipleChoiceField(
-        label=_lazy("Deltagare (för deltagarformulär)"),
+        label=_lazy("Deltagare"),
         required=False,
-        queryset=Participant.objects.filter(exited_on__isnull=True),
+        queryset=Participant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
     count = forms.IntegerField(
-        label=_lazy("Antal länkar (övriga formulär)"), required=False, min_value=1, max_value=1000
+        label=_lazy("Antal länkar (formulär som inte gäller en deltagare)"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+    )
+    delivery = forms.ChoiceField(
+        label=_lazy("Utskick"),
+        choices=DELIVERY,
+        initial="print",
+        required=False,
+        widget=forms.RadioSelect,
     )
     valid_days = forms.IntegerField(
         label=_lazy("Giltig i dagar"), initial=30, min_value=1, max_value=365
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, activity: Activity, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["form_code"].choices = _form_choices()  # type: ignore[attr-defined]
+        forms_ = Form.objects.filter(
+            version=instrument_version_current(), code__in=activity.form_codes
+        )
+        lang = get_language()
+        self.fields["form_code"].choices = [  # type: ignore[attr-defined]
+            (f.code, label("form", f.code, lang)) for f in forms_
+        ]
+        used = {o for f in forms_ for o in f.occasions}
+        self.fields["occasion"].choices = [  # type: ignore[attr-defined]
+            (code, name) for code, name in Occasion.choices if code in used
+        ]
+        self.fields["participants"].queryset = Participant.objects.filter(  # type: ignore[attr-defined]
+            activity=activity, exited_on__isnull=True
+        ).order_by("code")
+        self.fields["participants"].label_from_instance = _participant_label  # type: ignore[attr-defined]
+
+
+def _participant_label(participant: Participant) -> str:
+    since = _("sedan %s") % participant.started_on.isoformat()
+    address = _("e-post finns") if participant.email else _("ingen e-post")
+    return f"{participant.code} · {since} · {address}"
 
 
 class ImportForm(forms.Form):
@@ -127,33 +159,61 @@ def _errors_onto(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 class InvitationCreateView(_AdminPage):
-    template_name = "web/config/form.html"
+    """Activity first, then its participants (search, select all active), forms, occasions."""
+
+    template_name = "web/collect/invitation_new.html"
+    required_roles = ASSOCIATION_ROLES
+
+    def _activity(self, request: HttpRequest) -> Activity | None:
+        raw = request.POST.get("activity") or request.GET.get("activity") or ""
+        return Activity.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+    def _render(
+        self, request: HttpRequest, activity: Activity | None, form: InvitationForm | None
+    ) -> HttpResponse:
+        context = {
+            "title": _("Skapa enkätlänkar"),
+            "activities": Activity.objects.all(),
+            "activity": activity,
+            "form": form,
+        }
+        status = 400 if form is not None and form.errors else 200
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return _service_form_page(
-            request, InvitationForm(), self.template_name, {"title": _("Skapa enkätlänkar")}
-        )
+        activity = self._activity(request)
+        form = InvitationForm(activity=activity) if activity else None
+        return self._render(request, activity, form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = InvitationForm(request.POST)
+        activity = self._activity(request)
+        if activity is None:
+            return self._render(request, None, None)
+        form = InvitationForm(request.POST, activity=activity)
         if form.is_valid():
             data = form.cleaned_data
+            by_email = data["delivery"] == "email"
             try:
                 issued = invitations_issue(
                     form_code=data["form_code"],
                     occasion=data["occasion"],
-                    activity=data["activity"],
+                    activity=activity,
                     participants=list(data["participants"]),
                     count=data["count"] or 0,
                     valid_days=data["valid_days"],
+                    by_email=by_email,
+                    base_url=request.build_absolute_uri("/"),
                     actor=acting_user(request),
                 )
+                if by_email:
+                    messages.success(
+                        request,
+                        _("%(n)d enkätlänkar skickas med e-post.") % {"n": len(issued)},
+                    )
                 return redirect("web:invitation-batch", batch=issued[0].batch)
             except ValidationError as exc:
                 _errors_onto(form, exc)
-        return _service_form_page(
-            request, form, self.template_name, {"title": _("Skapa enkätlänkar")}
-        )
+        return self._render(request, activity, form)
 
 
 def _qr_svg(url: str) -> str:
@@ -162,21 +222,27 @@ def _qr_svg(url: str) -> str:
 
 
 class InvitationBatchView(_AdminPage):
-    """A printable sheet: one card per link with its QR code and short code."""
+    """A printable sheet: one card per link with its QR code and short code; e-mailed links
+    are listed with their status instead."""
 
     template_name = "web/collect/invitations.html"
+    required_roles = ASSOCIATION_ROLES
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         invitations = Invitation.objects.filter(batch=kwargs["batch"]).select_related(
             "participant", "activity"
         )
         cards = []
+        emailed = [i for i in invitations if i.email]
         for invitation in invitations:
+            if invitation.email:
+                continue
             url = self.request.build_absolute_uri(f"/q/{invitation.token}/")
             cards.append({"invitation": invitation, "url": url, "qr": mark_safe(_qr_svg(url))})
         return {
             **super().get_context_data(**kwargs),
             "cards": cards,
+            "emailed": emailed,
             "code_url": self.request.build_absolute_uri("/q/"),
         }
 
@@ -308,6 +374,7 @@ class ParticipantListView(RoleRequiredMixin, TemplateView):
 
 class ParticipantExitView(_AdminPage):
     template_name = "web/config/form.html"
+    required_roles = ASSOCIATION_ROLES
 
     def _participant(self, code: str) -> Participant:
         participant = Participant.objects.filter(code=code).first()

@@ -22,6 +22,7 @@ from pilot.models import Invitation, LocalItem
 from pilot.services import (
     InvitationUnusable,
     invitation_draft_save,
+    invitation_mark_opened,
     invitation_open,
     invitation_submit,
 )
@@ -107,6 +108,7 @@ class QuestionnaireView(_AssociationHostOnly):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        invitation_mark_opened(invitation=self.invitation, actor=None)
         return self._page(request, self.invitation.draft_answers, errors=[])
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:

@@ -241,7 +241,39 @@ NNS_POOLING_STALE_SECONDS = env.int("NNS_POOLING_STALE_SECONDS", default=600)
 # A deployment setting, never below 3 (stats.disclosure.national_release refuses less).
 NNS_NATIONAL_MIN_ASSOCIATIONS = max(3, env.int("NNS_NATIONAL_MIN_ASSOCIATIONS", default=3))
 
+# E-mail (issue 17): SMTP when EMAIL_HOST is set; otherwise every message is written as a file
+# under .data/mail/ — the demo's mailbox (README, "E-mail").
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 30
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = Path(env("NNS_MAIL_DIR", default=str(BASE_DIR / ".data" / "mail")))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="enkater@localhost")
+# Questionnaire links in e-mails sent off a request (reminders, schedules):
+# <scheme>://<association's domain><port>/q/<token>/
+NNS_LINK_SCHEME = env("NNS_LINK_SCHEME", default="https")
+NNS_LINK_PORT = env("NNS_LINK_PORT", default="")
+# A reminder goes to those who have not answered this many days after the e-mail.
+NNS_INVITATION_REMINDER_DAYS = env.int("NNS_INVITATION_REMINDER_DAYS", default=7)
+
 CELERY_BEAT_SCHEDULE = {
+    # Issue 17: reminders to non-respondents and scheduled occasions, daily in every association.
+    "pilot-invitation-reminders-daily": {
+        "task": "pilot.invitation_reminders_due",
+        "schedule": 24 * 3600,
+    },
+    "pilot-schedules-daily": {
+        "task": "pilot.schedules_due",
+        "schedule": 24 * 3600,
+    },
     "national-pooling-monthly": {
         "task": "national.snapshot_scheduled",
         "schedule": 30 * 24 * 3600,

@@ -9,6 +9,11 @@ from pilot.services.configuration import (
     schedule_add,
 )
 from pilot.services.good_examples import good_example_report
+from pilot.services.invitation_mail import (
+    invitation_mark_opened,
+    invitations_remind,
+    invitations_send,
+)
 from pilot.services.invitations import (
     InvitationUnusable,
     invitation_draft_save,
@@ -22,6 +27,7 @@ from pilot.services.participants import (
     participant_exit_record,
     participant_register,
 )
+from pilot.services.schedules import schedules_run
 from pilot.services.submissions import (
     IdempotencyKeyReused,
     NewParticipant,
@@ -43,9 +49,12 @@ __all__ = [
     "bokslut_introduction_save",
     "good_example_report",
     "invitation_draft_save",
+    "invitation_mark_opened",
     "invitation_open",
     "invitation_submit",
     "invitations_issue",
+    "invitations_remind",
+    "invitations_send",
     "local_item_create",
     "local_target_create",
     "municipality_year_upsert",
@@ -55,5 +64,6 @@ __all__ = [
     "responses_store",
     "responses_submit",
     "schedule_add",
+    "schedules_run",
     "submissions_validate",
 ]

@@ -84,6 +84,7 @@ def schedule_add(
     form_code: str,
     occasion: str,
     interval_months: int | None = None,
+    next_on: dt.date | None = None,
     actor: User | None,
 ) -> OccasionSchedule:
     """Give a form at an occasion. Periodic occasions need an interval (the seed: 1–3 months)."""
@@ -99,7 +100,11 @@ def schedule_add(
     if errors:
         raise ValidationError(errors)
     schedule = OccasionSchedule(
-        activity=activity, form_code=form_code, occasion=occasion, interval_months=interval_months
+        activity=activity,
+        form_code=form_code,
+        occasion=occasion,
+        interval_months=interval_months,
+        next_on=next_on,
     )
     schedule.full_clean()
     schedule.save()

@@ -7,6 +7,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 
+from celery import signature
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from instrument.models import Form
 from instrument.selectors import instrument_version_current
-from pilot.models import Activity, Invitation, Participant, Response
+from pilot.models import Activity, Invitation, OccasionSchedule, Participant, Recipient, Response
 from pilot.services.submission_inputs import PARTICIPANT_FORMS, SubmissionInput
 from pilot.services.submission_store import AuditEntry, responses_write
 from tenants.audit import audit_record_here
@@ -39,12 +40,22 @@ def invitations_issue(
     occasion: str,
     activity: Activity,
     participants: Sequence[Participant] = (),
+    recipients: Sequence[Recipient] = (),
     count: int = 0,
     valid_days: int = 30,
+    by_email: bool = False,
+    base_url: str | None = None,
+    schedule: OccasionSchedule | None = None,
     actor: User | None,
 ) -> list[Invitation]:
-    """Issue one invitation per participant (participant forms) or ``count`` anonymous ones."""
+    """Issue one invitation per participant (participant forms), per recipient (the other
+    forms, by e-mail) or ``count`` anonymous ones (printed).
+
+    ``by_email``: each participant's link is e-mailed to the address on record, after commit
+    (pilot.invitations_send task); participants without an address are refused by name."""
     errors: dict[str, list[str]] = {}
+    if recipients:
+        by_email = True
     form = Form.objects.filter(version=instrument_version_current(), code=form_code).first()
     if form is None:
         errors["form_code"] = [_("Okänt formulär: %s") % form_code]
@@ -58,8 +69,29 @@ def invitations_issue(
             errors["form_code"] = [_("Insatsen använder inte formuläret.")]
         if form_code in PARTICIPANT_FORMS and not participants:
             errors["participants"] = [_("Ange deltagarna som ska få länkar.")]
-        if form_code not in PARTICIPANT_FORMS and (participants or not 1 <= count <= MAX_BATCH):
+        if (
+            form_code not in PARTICIPANT_FORMS
+            and not recipients
+            and (participants or not 1 <= count <= MAX_BATCH)
+        ):
             errors["count"] = [_("Ange antal länkar (1–%d).") % MAX_BATCH]
+        elsewhere = sorted(p.code for p in participants if p.activity_id != activity.pk)
+        if elsewhere:
+            errors["participants"] = [
+                _("Deltar inte i insatsen %(activity)s: %(codes)s.")
+                % {"activity": activity.name, "codes": ", ".join(elsewhere)}
+            ]
+        if by_email and participants:
+            if form_code == "staff_participant":
+                errors["delivery"] = [
+                    _("Personalens bedömning per deltagare skrivs ut; den skickas inte per e-post.")
+                ]
+            missing = sorted(p.code for p in participants if not p.email)
+            if missing:
+                errors["participants"] = [
+                    _("E-postadress saknas för %s. Skriv ut deras länkar i stället.")
+                    % ", ".join(missing)
+                ]
     if not 1 <= valid_days <= 365:
         errors["valid_days"] = [_("Giltighetstiden ska vara 1–365 dagar.")]
     if len(participants) > MAX_BATCH:
@@ -68,7 +100,11 @@ def invitations_issue(
         raise ValidationError(errors)
     expires_at = timezone.now() + dt.timedelta(days=valid_days)
     batch = uuid.uuid4().hex[:12]
-    targets: Sequence[Participant | None] = list(participants) or [None] * count
+    targets: list[tuple[Participant | None, Recipient | None]] = (
+        [(p, None) for p in participants]
+        or [(None, r) for r in recipients]
+        or [(None, None)] * count
+    )
     version = instrument_version_current()
     invitations = Invitation.objects.bulk_create(
         Invitation(
@@ -78,11 +114,16 @@ def invitations_issue(
             occasion=occasion,
             activity=activity,
             participant=participant,
+            recipient=recipient,
+            email=(recipient.email if recipient else participant.email if participant else "")
+            if by_email
+            else "",
+            schedule=schedule,
             batch=batch,
             instrument_version=version,
             expires_at=expires_at,
         )
-        for participant in targets
+        for participant, recipient in targets
     )
     audit_record_here(
         action="pilot.invitations_issued",
@@ -91,8 +132,19 @@ def invitations_issue(
         form_code=form_code,
         occasion=occasion,
         count=len(invitations),
+        by_email=by_email,
     )
+    if by_email:
+        transaction.on_commit(lambda: _queue_send(batch=batch, base_url=base_url, actor=actor))
     return invitations
+
+
+def _queue_send(*, batch: str, base_url: str | None, actor: User | None) -> None:
+    # By name: pilot.tasks imports the services (registered in PilotConfig.ready).
+    signature(
+        "pilot.invitations_send_batch",
+        kwargs={"batch": batch, "base_url": base_url, "actor_id": actor.pk if actor else None},
+    ).delay()
 
 
 class InvitationUnusable(Exception):

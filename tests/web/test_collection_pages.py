@@ -85,10 +85,17 @@ def test_register_page_upserts(admin, alfa):
         assert MunicipalityYear.objects.get().labour_market_fte == 90
 
 
-def test_staff_sees_rates_but_cannot_issue(alfa):
+def test_staff_may_issue_import_and_register_exits_but_not_register_data(alfa):
+    """README, roles: staff issue links, import files and register exits; municipality
+    register data stays with the administrators."""
     staff = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_STAFF, alfa))
-    assert staff.get("/collect/").status_code == 200
-    assert staff.get("/collect/invitations/new/").status_code == 403
+    overview = staff.get("/collect/").content.decode()
+    for button in ("Skapa enkätlänkar", "Läs in fil", "Deltagare och utfall"):
+        assert button in overview
+    assert "Registerdata per kommun" not in overview
+    assert staff.get("/collect/invitations/new/").status_code == 200
+    assert staff.get("/collect/import/").status_code == 200
+    assert staff.get("/collect/register/").status_code == 403
 
 
 def test_participant_exit_page_and_list(admin, alfa):

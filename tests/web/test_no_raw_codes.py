@@ -232,8 +232,16 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
             financial_assistance_fte=Decimal("355.5"),
             population_20_64=75000,
         )
-        person = Participant.objects.filter(exited_on__isnull=True).order_by("code").first()
-        assert person is not None
+        person = (
+            Participant.objects.filter(exited_on__isnull=True, activity=activity)
+            .order_by("code")
+            .first()
+        )
+        if person is None:  # links go only to the activity's own participants (issue 17)
+            person = Participant.objects.filter(exited_on__isnull=True).order_by("code").first()
+            assert person is not None
+            person.activity = activity
+            person.save(update_fields=["activity"])
         participant_links = invitations_issue(
             actor=None,
             form_code="participant_during",
