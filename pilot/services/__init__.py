@@ -4,7 +4,6 @@ from pilot.services.configuration import (
     activity_create,
     activity_forms_set,
     local_item_create,
-    local_target_create,
     schedule_add,
 )
 from pilot.services.good_examples import good_example_report
@@ -21,6 +20,7 @@ from pilot.services.participants import (
     participant_exit_record,
     participant_register,
 )
+from pilot.services.targets import local_target_create, local_target_end, local_target_update
 from pilot.services.submissions import (
     IdempotencyKeyReused,
     NewParticipant,
@@ -46,6 +46,8 @@ __all__ = [
     "invitations_issue",
     "local_item_create",
     "local_target_create",
+    "local_target_end",
+    "local_target_update",
     "municipality_year_upsert",
     "municipality_years_import",
     "participant_exit_record",
