@@ -48,18 +48,22 @@ class Target:
         return float(self.percent or 0.0) / 100.0
 
     def describe(self) -> Json:
-        return {
+        out: Json = {
             "target_index": self.index,
             "point": self.point,
             "kind": self.kind,
             "category": self.category,
-            "categories": list(self.categories),
             "target_level": self.level if self.kind in SHARE_KINDS else None,
             "target_mean": self.mean,
             "outcomes": list(self.outcomes),
-            "valid_from": self.valid_from,
-            "valid_to": self.valid_to,
         }
+        # only when set, so targets without them read as before
+        if self.categories:
+            out["categories"] = list(self.categories)
+        if self.valid_from is not None:
+            out["valid_from"] = self.valid_from
+            out["valid_to"] = self.valid_to
+        return out
 
 
 SHARE_KINDS = FUNNEL_KINDS | {"share_at_most"}
