@@ -19,6 +19,12 @@ from web.datasets import (
 )
 from web.national import DashboardView, ResultsView
 from web.questionnaire import QuestionnaireView, ShortCodeView
+from web.targets import (
+    LocalTargetEditView,
+    LocalTargetEndView,
+    NationalTargetEditView,
+    NationalTargetEndView,
+)
 from web.views import (
     ActivityCreateView,
     ConfigurationView,
@@ -38,6 +44,8 @@ urlpatterns = [
     path("config/activities/new/", ActivityCreateView.as_view(), name="activity-new"),
     path("config/local-items/new/", LocalItemCreateView.as_view(), name="local-item-new"),
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
+    path("config/targets/<int:pk>/edit/", LocalTargetEditView.as_view(), name="local-target-edit"),
+    path("config/targets/<int:pk>/end/", LocalTargetEndView.as_view(), name="local-target-end"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
     path("national/", DashboardView.as_view(), name="dashboard"),
     path(
@@ -56,6 +64,16 @@ urlpatterns = [
     path("datasets/<int:pk>/download/", DatasetDownloadView.as_view(), name="dataset-download"),
     path("results/", ResultsView.as_view(), name="results"),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
+    path(
+        "national/targets/<int:pk>/edit/",
+        NationalTargetEditView.as_view(),
+        name="national-target-edit",
+    ),
+    path(
+        "national/targets/<int:pk>/end/",
+        NationalTargetEndView.as_view(),
+        name="national-target-end",
+    ),
     path("collect/", CollectionView.as_view(), name="collect"),
     path("collect/invitations/new/", InvitationCreateView.as_view(), name="invitation-new"),
     path(

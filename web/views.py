@@ -40,6 +40,21 @@ from web.forms import (
 from web.mixins import RoleRequiredMixin, acting_user
 
 
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def revision_initial(old: Any) -> dict[str, Any]:
+    """Form values for a new target replacing ``old``: its rule, no dates."""
+    return {
+        "kind": old.kind,
+        "categories": ", ".join(str(c) for c in old.categories or []),
+        "category": old.category,
+        "percent": old.percent,
+        "mean": old.mean,
+    }
+
+
 class HomeView(TemplateView):
     """Landing page: the national site on the public host, the association's own on its host."""
 
@@ -196,6 +211,14 @@ class LocalTargetCreateView(_ServiceFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "version": self.version(), "english": self.english()}
 
+    def get_initial(self) -> dict[str, Any]:
+        """``?from=<pk>``: a revision of that target from a date (the rule prefilled)."""
+        old = LocalTarget.objects.filter(pk=_int(self.request.GET.get("from"))).first()
+        if old is None:
+            return super().get_initial()
+        subject = f"item:{old.local_item_id}" if old.local_item_id else f"point:{old.point_number}"
+        return {**revision_initial(old), "subject": subject}
+
     def save(self, data: dict[str, Any]) -> None:
         kind_of_subject, _sep, key = data.pop("subject").partition(":")
         if kind_of_subject == "item":
@@ -220,6 +243,13 @@ class NationalTargetsView(RoleRequiredMixin, FormView):
             raise Http404
         english = (get_language() or "sv").startswith("en")
         return {**super().get_form_kwargs(), "version": version, "english": english}
+
+    def get_initial(self) -> dict[str, Any]:
+        """``?from=<pk>``: a revision of that target from a date (the rule prefilled)."""
+        old = NationalTarget.objects.filter(pk=_int(self.request.GET.get("from"))).first()
+        if old is None:
+            return super().get_initial()
+        return {**revision_initial(old), "point": old.point.number}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
