@@ -4,6 +4,7 @@ numpy/scipy/pandas in, frozen dataclasses or DataFrames out; no Django, no proje
 Formulas, missing-data rules and differences from R psych: docs/stats.md.
 """
 
+from stats.achievable import AchievableBenchmark, achievable_benchmark
 from stats.benchmark import change_between_periods, newcombe_diff_ci, proportion_ci, target_shares
 from stats.bootstrap import BootstrapResult, alpha_bootstrap, multinomial_counts
 from stats.cfa import OneFactorFit, cfa_one_factor
@@ -38,6 +39,8 @@ from stats.reliability import Reliability, alpha_feldt_ci, ordinal_alpha, reliab
 from stats.validity import Convergent, KnownGroups, convergent, convergent_grouped, known_groups
 
 __all__ = [
+    "AchievableBenchmark",
+    "achievable_benchmark",
     "FLAG_CODES",
     "BootstrapResult",
     "Convergent",
