@@ -26,6 +26,7 @@ from api.views.instrument import (
     NationalTargetListView,
 )
 from api.views.me import MeView
+from api.views.targets import LocalTargetDetailView, LocalTargetEndView
 
 app_name = "api"
 urlpatterns = [
@@ -39,6 +40,8 @@ urlpatterns = [
     ),
     path("local-items/", LocalItemListView.as_view(), name="local-item-list"),
     path("local-targets/", LocalTargetListView.as_view(), name="local-target-list"),
+    path("local-targets/<int:pk>/", LocalTargetDetailView.as_view(), name="local-target-detail"),
+    path("local-targets/<int:pk>/end/", LocalTargetEndView.as_view(), name="local-target-end"),
     path("responses/", ResponseListView.as_view(), name="response-list"),
     path("response-rates/", ResponseRateView.as_view(), name="response-rates"),
     path("participants/", ParticipantListView.as_view(), name="participant-list"),

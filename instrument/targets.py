@@ -112,13 +112,12 @@ class TargetRuleFields(models.Model):
             "outcomes": outcomes,
         }
 
-
     def category_names(self) -> dict[int, str]:
         """Names of categories where numbers would not do (yes/no items override this)."""
         return {}
 
     def categories_text(self) -> str:
-        """"4, 5 eller 6", "nej": the accepted categories as people read them."""
+        """ "4, 5 eller 6", "nej": the accepted categories as people read them."""
         names = self.category_names()
         words = [names.get(int(c), str(c)) for c in sorted(self.categories or [])]
         if len(words) <= 1:
@@ -175,8 +174,10 @@ def target_rule_errors(
         add("percent", gettext("Målnivån ska vara en andel från 0 till 100 %."))
     share = kind in {RuleKind.SHARE_AT_LEAST, RuleKind.SHARE_AT_MOST}
     if share and categories:
-        if scale_min is not None and scale_max is not None and any(
-            not scale_min <= int(c) <= scale_max for c in categories
+        if (
+            scale_min is not None
+            and scale_max is not None
+            and any(not scale_min <= int(c) <= scale_max for c in categories)
         ):
             add(
                 "categories",

@@ -39,9 +39,8 @@ from stats.reliability import Reliability, alpha_feldt_ci, ordinal_alpha, reliab
 from stats.validity import Convergent, KnownGroups, convergent, convergent_grouped, known_groups
 
 __all__ = [
-    "AchievableBenchmark",
-    "achievable_benchmark",
     "FLAG_CODES",
+    "AchievableBenchmark",
     "BootstrapResult",
     "Convergent",
     "GroupData",
@@ -58,6 +57,7 @@ __all__ = [
     "Reliability",
     "ReviewThresholds",
     "SuppressedTable",
+    "achievable_benchmark",
     "age_bands",
     "alpha_bootstrap",
     "alpha_feldt_ci",

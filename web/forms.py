@@ -92,13 +92,12 @@ class TargetRuleForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-
     def clean_categories(self) -> list[int]:
         return categories_parse(self.cleaned_data.get("categories") or "")
 
 
 def categories_parse(text: str) -> list[int]:
-    """"4, 5, 6", "4–6", "nej" (0) or "ja" (1) as a sorted list of categories."""
+    """ "4, 5, 6", "4–6", "nej" (0) or "ja" (1) as a sorted list of categories."""
     out: set[int] = set()
     words = {"ja": 1, "nej": 0, "yes": 1, "no": 0}
     for token in text.replace(";", ",").replace(" ", ",").split(","):

@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 from instrument.models import InstrumentVersion, NationalTarget, Point
 from instrument.selectors import instrument_version_current
 from instrument.services import instrument_version_publish, national_target_create
+from national.selectors import target_proposals
 from pilot.models import GoodExample, LocalItem, LocalTarget
 from pilot.selectors import activity_list
 from pilot.services import (
@@ -30,6 +31,7 @@ from tenants.permissions import current_association, request_roles
 from tenants.roles import ASSOCIATION_ROLES, Role
 from tenants.selectors import association_list, user_associations
 from tenants.services import association_host
+from vocabulary import half_year_label
 from web.forms import (
     ActivityForm,
     GoodExampleForm,
@@ -38,6 +40,7 @@ from web.forms import (
     NationalTargetForm,
 )
 from web.mixins import RoleRequiredMixin, acting_user
+from web.numbers import count_text, percent_text
 
 
 def _int(value: str | None) -> int | None:
@@ -53,6 +56,24 @@ def revision_initial(old: Any) -> dict[str, Any]:
         "percent": old.percent,
         "mean": old.mean,
     }
+
+
+def proposal_text(p: dict[str, Any], lang: str | None) -> dict[str, str]:
+    """The achievable benchmark beside a national target, as people read it."""
+    if p["reason"] == "not_a_share":
+        return {"value": "–", "detail": str(_("Beräknas bara för andelsmål."))}
+    if p["reason"] == "no_results":
+        return {"value": "–", "detail": str(_("Inga publicerade resultat för regeln ännu."))}
+    detail = _(
+        "%(period)s: de bästa %(units)s av %(units_total)s förbund, %(n)s av %(n_total)s svar"
+    ) % {
+        "period": half_year_label(p["period"], lang),
+        "units": p["units"],
+        "units_total": p["units_total"],
+        "n": count_text(p["n"], lang),
+        "n_total": count_text(p["n_total"], lang),
+    }
+    return {"value": percent_text(p["share"], lang=lang), "detail": str(detail)}
 
 
 class HomeView(TemplateView):
@@ -253,9 +274,14 @@ class NationalTargetsView(RoleRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        targets = list(NationalTarget.objects.select_related("point"))
+        proposals = target_proposals(targets=targets)
+        lang = get_language()
+        for t in targets:
+            t.proposal = proposal_text(proposals[t.pk], lang)  # type: ignore[attr-defined]
         context.update(
             versions=InstrumentVersion.objects.order_by("-created_at"),
-            targets=NationalTarget.objects.select_related("point"),
+            targets=targets,
             can_publish=Role.PLATFORM_ADMIN in request_roles(self.request),
         )
         return context

@@ -94,9 +94,7 @@ def _targets(
             elif (
                 kind in ("share_at_least", "share_at_most")
                 and ((cat is None and not cats) or pct is None)
-            ) or (
-                kind == "mean_at_least" and mean is None
-            ):
+            ) or (kind == "mean_at_least" and mean is None):
                 why = "incomplete_rule"
         elif kind == "register_share":
             if point != REGISTER_POINT:
@@ -196,7 +194,9 @@ def _core_build(snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], 
     return Core(tlist, skipped, data, reasons, cells, national, exits)
 
 
-def _in_period(frame: pd.DataFrame, t: Target, targets: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+def _in_period(
+    frame: pd.DataFrame, t: Target, targets: Sequence[Mapping[str, Any]]
+) -> pd.DataFrame:
     """Keep the periods whose result uses ``t`` (:func:`periods.target_for` among the targets
     with a validity period; a target without one applies to every period)."""
     if t.valid_from is None or frame.empty:

@@ -20,7 +20,6 @@ from pilot.services.participants import (
     participant_exit_record,
     participant_register,
 )
-from pilot.services.targets import local_target_create, local_target_end, local_target_update
 from pilot.services.submissions import (
     IdempotencyKeyReused,
     NewParticipant,
@@ -30,6 +29,7 @@ from pilot.services.submissions import (
     responses_submit,
     submissions_validate,
 )
+from pilot.services.targets import local_target_create, local_target_end, local_target_update
 
 __all__ = [
     "IdempotencyKeyReused",

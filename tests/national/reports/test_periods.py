@@ -67,11 +67,21 @@ def test_results_on_both_sides_of_a_revision_use_their_own_target():
                   "2016-09-01": [5, 5, 5, 4, 4, 4, 4, 2, 2, 1]})  # fmt: skip
     targets = [
         # until 30 June: at least 60 % answer 4 or 5 -> met (70 %)
-        _rule(kind="share_at_least", categories=[4, 5], percent=60,
-              valid_from="2015-01-01", valid_to="2016-06-30"),  # fmt: skip
+        _rule(
+            kind="share_at_least",
+            categories=[4, 5],
+            percent=60,
+            valid_from="2015-01-01",
+            valid_to="2016-06-30",
+        ),  # fmt: skip
         # revised from 1 July: at least 80 % -> not met (70 %)
-        _rule(kind="share_at_least", categories=[4, 5], percent=80,
-              valid_from="2016-07-01", valid_to=None),  # fmt: skip
+        _rule(
+            kind="share_at_least",
+            categories=[4, 5],
+            percent=80,
+            valid_from="2016-07-01",
+            valid_to=None,
+        ),  # fmt: skip
     ]
     res = association_results(snap, "alfa", targets, k=3)
     by_period = {r["period"]: r for r in res["results"]}
@@ -91,8 +101,13 @@ def test_category_sets_and_at_most():
         # a set that is not "c or higher": 1 or 5 -> 6/10
         _rule(kind="share_at_least", categories=[1, 5], percent=60, valid_from="2016-01-01"),
         # at most 40 % answer 1 or 2 -> 5/10 = 50 %, not met
-        _rule(kind="share_at_most", categories=[1, 2], percent=40, valid_from="2015-01-01",
-              valid_to="2015-12-31"),  # fmt: skip
+        _rule(
+            kind="share_at_most",
+            categories=[1, 2],
+            percent=40,
+            valid_from="2015-01-01",
+            valid_to="2015-12-31",
+        ),  # fmt: skip
     ]
     res = association_results(snap, "alfa", targets, k=3)
     (only,) = res["results"]  # the at-most target ended in 2015: no result in 2016
