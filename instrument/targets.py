@@ -303,7 +303,7 @@ def target_write(
         raise ValidationError(errors)
     ended = targets_superseded(others, target.valid_from, target.valid_to)
     for old in ended:
-        old.valid_to = target.valid_from - dt.timedelta(days=1)  # type: ignore[operator]
+        old.valid_to = target.valid_from - dt.timedelta(days=1)
         old.save(update_fields=["valid_to"])
     if target.categories:
         target.categories = sorted({int(c) for c in target.categories})

@@ -62,7 +62,7 @@ def achievable_benchmark(
         share, top_x = 1.0 - share, top_n - top_x
     return AchievableBenchmark(
         share=share,
-        successes=int(round(top_x)),
+        successes=round(top_x),
         n=int(top_n),
         units=int(top.sum()),
         units_total=int(m.size),

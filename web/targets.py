@@ -105,15 +105,19 @@ class LocalTargetEndView(AssociationAdminMixin, _End):
 class _NationalMixin(RoleRequiredMixin):
     host_scope = "national"
     required_roles = frozenset({Role.PLATFORM_ADMIN, Role.STEERING_GROUP})
-    model = NationalTarget
-    success_url = reverse_lazy("web:national-targets")
 
 
 class NationalTargetEditView(_NationalMixin, _Edit):
+    model = NationalTarget
+    success_url = reverse_lazy("web:national-targets")
+
     def save(self, data: dict[str, Any]) -> None:
         national_target_update(target=self.target(), actor=acting_user(self.request), **data)
 
 
 class NationalTargetEndView(_NationalMixin, _End):
+    model = NationalTarget
+    success_url = reverse_lazy("web:national-targets")
+
     def save(self, data: dict[str, Any]) -> None:
         national_target_end(target=self.target(), actor=acting_user(self.request), **data)

@@ -234,7 +234,7 @@ class LocalTargetCreateView(_ServiceFormView):
 
     def get_initial(self) -> dict[str, Any]:
         """``?from=<pk>``: a revision of that target from a date (the rule prefilled)."""
-        old = LocalTarget.objects.filter(pk=_int(self.request.GET.get("from"))).first()
+        old = LocalTarget.objects.filter(pk=_int(self.request.GET.get("from")) or 0).first()
         if old is None:
             return super().get_initial()
         subject = f"item:{old.local_item_id}" if old.local_item_id else f"point:{old.point_number}"
@@ -267,7 +267,7 @@ class NationalTargetsView(RoleRequiredMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         """``?from=<pk>``: a revision of that target from a date (the rule prefilled)."""
-        old = NationalTarget.objects.filter(pk=_int(self.request.GET.get("from"))).first()
+        old = NationalTarget.objects.filter(pk=_int(self.request.GET.get("from")) or 0).first()
         if old is None:
             return super().get_initial()
         return {**revision_initial(old), "point": old.point.number}

@@ -73,7 +73,7 @@ def test_results_on_both_sides_of_a_revision_use_their_own_target():
             percent=60,
             valid_from="2015-01-01",
             valid_to="2016-06-30",
-        ),  # fmt: skip
+        ),
         # revised from 1 July: at least 80 % -> not met (70 %)
         _rule(
             kind="share_at_least",
@@ -81,7 +81,7 @@ def test_results_on_both_sides_of_a_revision_use_their_own_target():
             percent=80,
             valid_from="2016-07-01",
             valid_to=None,
-        ),  # fmt: skip
+        ),
     ]
     res = association_results(snap, "alfa", targets, k=3)
     by_period = {r["period"]: r for r in res["results"]}
@@ -107,7 +107,7 @@ def test_category_sets_and_at_most():
             percent=40,
             valid_from="2015-01-01",
             valid_to="2015-12-31",
-        ),  # fmt: skip
+        ),
     ]
     res = association_results(snap, "alfa", targets, k=3)
     (only,) = res["results"]  # the at-most target ended in 2015: no result in 2016
