@@ -50,7 +50,9 @@ def test_admin_revises_corrects_and_ends_a_yes_no_target(alfa):
     revised = {**new, "categories": "0", "percent": "90", "valid_from": "2027-01-01"}
     assert client.post("/config/targets/new/", revised).status_code == 302
     rows = _rows(client.get("/config/").content.decode(), "targets")
-    assert rows[0].startswith(f"Lokal droger Minst 100{NBSP}% svarar nej gäller 2026-01-01–2026-12-31")
+    assert rows[0].startswith(
+        f"Lokal droger Minst 100{NBSP}% svarar nej gäller 2026-01-01–2026-12-31"
+    )
     assert rows[1].startswith(f"Lokal droger Minst 90{NBSP}% svarar nej gäller från 2027-01-01")
     with tenant_context(alfa):
         second = LocalTarget.objects.get(valid_from=dt.date(2027, 1, 1))
