@@ -69,7 +69,7 @@ def test_steering_group_reads_the_achievable_benchmark_and_revises(new_page, liv
     login(page, base, "styrgrupp", live_platform.password)
     page.goto(f"{base}/national/targets/")
     first = page.locator("#national-targets tbody tr").first
-    expect(first.locator(".proposal strong")).to_have_text(re.compile(r"^\d+ %$"))
+    expect(first.locator(".proposal strong")).to_have_text(re.compile("^\\d+\u00a0%$"))
     expect(first.locator(".proposal")).to_contain_text(re.compile(r"de bästa \d+ av \d+ förbund"))
     screenshot(page, "national-targets-benchmark")
     first.get_by_role("link", name="Ersätt från datum").click()
