@@ -18,6 +18,7 @@ from web.datasets import (
     DatasetReviewView,
 )
 from web.national import DashboardView, ResultsView
+from web.placement import FormPreviewView, LocalItemPlaceView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.targets import (
     LocalTargetEditView,
@@ -46,6 +47,10 @@ urlpatterns = [
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
     path("config/targets/<int:pk>/edit/", LocalTargetEditView.as_view(), name="local-target-edit"),
     path("config/targets/<int:pk>/end/", LocalTargetEndView.as_view(), name="local-target-end"),
+    path(
+        "config/local-items/<int:pk>/place/", LocalItemPlaceView.as_view(), name="local-item-place"
+    ),
+    path("config/preview/", FormPreviewView.as_view(), name="form-preview"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
     path("national/", DashboardView.as_view(), name="dashboard"),
     path(

@@ -165,13 +165,23 @@ class ConfigurationView(RoleRequiredMixin, TemplateView):
         context.update(
             respondent_groups=respondent_groups,
             activities=activities,
-            local_items=LocalItem.objects.all(),
+            local_items=_with_placement(names),
             local_targets=LocalTarget.objects.select_related("local_item"),
             good_examples=GoodExample.objects.select_related("local_item"),
             national_targets=NationalTarget.objects.select_related("point"),
             can_edit=Role.ASSOCIATION_ADMIN in request_roles(self.request),
         )
         return context
+
+
+def _with_placement(form_names: dict[str, str]) -> list[LocalItem]:
+    """Local items with ``placement_text``: "Deltagare – vid avslut (Kompassen, Steget)"."""
+    items = list(LocalItem.objects.prefetch_related("activities"))
+    for item in items:
+        where = ", ".join(a.name for a in item.activities.all()) or str(_("alla insatser"))
+        forms_ = "; ".join(form_names.get(c, c) for c in item.form_codes)
+        item.placement_text = f"{forms_} ({where})" if forms_ else ""  # type: ignore[attr-defined]
+    return items
 
 
 class _ServiceFormView(AssociationAdminMixin, FormView):

@@ -20,6 +20,7 @@ from pilot.services.participants import (
     participant_exit_record,
     participant_register,
 )
+from pilot.services.placement import local_item_place
 from pilot.services.submissions import (
     IdempotencyKeyReused,
     NewParticipant,
@@ -45,6 +46,7 @@ __all__ = [
     "invitation_submit",
     "invitations_issue",
     "local_item_create",
+    "local_item_place",
     "local_target_create",
     "local_target_end",
     "local_target_update",

@@ -21,16 +21,35 @@ def _patch(client, path, body):
 
 def test_local_targets_revise_patch_and_end(alfa, beta):
     api = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
-    item = _post(api, "/api/v1/local-items/",
-                 {"code": "droger", "text_sv": "Använder du droger?", "kind": "yes_no"}).json()  # fmt: skip
-    first = _post(api, "/api/v1/local-targets/",
-                  {"local_item": item["id"], "kind": "share_at_least", "categories": [0],
-                   "percent": "100", "valid_from": "2026-01-01"})  # fmt: skip
+    item = _post(
+        api,
+        "/api/v1/local-items/",
+        {"code": "droger", "text_sv": "Använder du droger?", "kind": "yes_no"},
+    ).json()
+    first = _post(
+        api,
+        "/api/v1/local-targets/",
+        {
+            "local_item": item["id"],
+            "kind": "share_at_least",
+            "categories": [0],
+            "percent": "100",
+            "valid_from": "2026-01-01",
+        },
+    )
     assert first.status_code == 201, first.json()
     assert first.json()["rule"] == f"Minst 100{NBSP}% svarar nej"
-    second = _post(api, "/api/v1/local-targets/",
-                   {"local_item": item["id"], "kind": "share_at_most", "categories": [1],
-                    "percent": "5", "valid_from": "2026-07-01"}).json()  # fmt: skip
+    second = _post(
+        api,
+        "/api/v1/local-targets/",
+        {
+            "local_item": item["id"],
+            "kind": "share_at_most",
+            "categories": [1],
+            "percent": "5",
+            "valid_from": "2026-07-01",
+        },
+    ).json()
     assert second["rule"] == f"Högst 5{NBSP}% svarar ja"
     old = api.get(f"/api/v1/local-targets/{first.json()['id']}/").json()
     assert old["valid_to"] == "2026-06-30"
@@ -55,20 +74,37 @@ def test_local_targets_revise_patch_and_end(alfa, beta):
 
 def test_national_targets_patch_and_end(db):
     api = host_client("localhost", user_with_role(Role.STEERING_GROUP))
-    created = _post(api, "/api/v1/national-targets/",
-                    {"point": 1, "kind": "share_at_least", "categories": [4, 5], "percent": "80",
-                     "valid_from": "2016-01-01"})  # fmt: skip
+    created = _post(
+        api,
+        "/api/v1/national-targets/",
+        {
+            "point": 1,
+            "kind": "share_at_least",
+            "categories": [4, 5],
+            "percent": "80",
+            "valid_from": "2016-01-01",
+        },
+    )
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
-    revised = _post(api, "/api/v1/national-targets/",
-                    {"point": 1, "kind": "share_at_least", "categories": [4, 5], "percent": "85",
-                     "valid_from": "2018-01-01"})  # fmt: skip
+    revised = _post(
+        api,
+        "/api/v1/national-targets/",
+        {
+            "point": 1,
+            "kind": "share_at_least",
+            "categories": [4, 5],
+            "percent": "85",
+            "valid_from": "2018-01-01",
+        },
+    )
     assert revised.status_code == 201
     assert api.get(f"/api/v1/national-targets/{pk}/").json()["valid_to"] == "2017-12-31"
     patched = _patch(api, f"/api/v1/national-targets/{pk}/", {"percent": "75"})
     assert patched.json()["rule"] == f"Minst 75{NBSP}% svarar 4 eller 5"
     overlap = _patch(api, f"/api/v1/national-targets/{pk}/", {"valid_to": "2018-06-30"})
     assert overlap.status_code == 400 and "valid_from" in overlap.json()["errors"]
-    ended = _post(api, f"/api/v1/national-targets/{revised.json()['id']}/end/",
-                  {"valid_to": "2019-12-31"})  # fmt: skip
+    ended = _post(
+        api, f"/api/v1/national-targets/{revised.json()['id']}/end/", {"valid_to": "2019-12-31"}
+    )
     assert ended.json()["valid_to"] == "2019-12-31"

@@ -56,7 +56,9 @@ def test_association_revises_a_yes_no_target_from_a_date(new_page, live_platform
     login(phone, base, "skelleftea-norsjo-admin", live_platform.password)
     phone.goto(f"{base}/config/")
     screenshot(phone, "target-revised-configuration-390")
-    phone.locator("#targets tr", has_text="droger").nth(1).get_by_role("link", name="Avsluta").click()
+    phone.locator("#targets tr", has_text="droger").nth(1).get_by_role(
+        "link", name="Avsluta"
+    ).click()
     phone.get_by_label("Sista dag målnivån gäller").fill("2026-06-30")
     phone.get_by_role("button", name="Spara").click()
     expect(phone.locator("#id_valid_to-errors")).to_have_text("Slutdatum före startdatum.")

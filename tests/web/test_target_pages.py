@@ -31,11 +31,17 @@ def _rows(page: str, table: str) -> list[str]:
 
 def test_admin_revises_corrects_and_ends_a_yes_no_target(alfa):
     with tenant_context(alfa):
-        item = local_item_create(code="droger", text_sv="Använder du droger?", kind="yes_no",
-                                 actor=None)  # fmt: skip
+        item = local_item_create(
+            code="droger", text_sv="Använder du droger?", kind="yes_no", actor=None
+        )
     client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
-    new = {"subject": f"item:{item.pk}", "kind": "share_at_least", "categories": "nej",
-           "percent": "100", "valid_from": "2026-01-01"}  # fmt: skip
+    new = {
+        "subject": f"item:{item.pk}",
+        "kind": "share_at_least",
+        "categories": "nej",
+        "percent": "100",
+        "valid_from": "2026-01-01",
+    }
     assert client.post("/config/targets/new/", new).status_code == 302
     rows = _rows(client.get("/config/").content.decode(), "targets")
     assert rows == [
@@ -59,15 +65,21 @@ def test_admin_revises_corrects_and_ends_a_yes_no_target(alfa):
     # correcting a typo in the rule ("Rätta")
     edit = client.get(f"/config/targets/{second.pk}/edit/").content.decode()
     assert "Ändra målnivå" in edit and "svarar nej" in edit
-    fixed = {"kind": "share_at_least", "categories": "ja, nej", "percent": "95",
-             "valid_from": "2027-01-01"}  # fmt: skip
+    fixed = {
+        "kind": "share_at_least",
+        "categories": "ja, nej",
+        "percent": "95",
+        "valid_from": "2027-01-01",
+    }
     assert client.post(f"/config/targets/{second.pk}/edit/", fixed).status_code == 302
     # ending it; an end before its start is refused at the field, in Swedish
     bad = client.post(f"/config/targets/{second.pk}/end/", {"valid_to": "2026-06-30"})
     assert bad.status_code == 400
     assert "Slutdatum före startdatum." in bad.content.decode()
-    assert client.post(f"/config/targets/{second.pk}/end/",
-                       {"valid_to": "2027-12-31"}).status_code == 302  # fmt: skip
+    assert (
+        client.post(f"/config/targets/{second.pk}/end/", {"valid_to": "2027-12-31"}).status_code
+        == 302
+    )
     rows = _rows(client.get("/config/").content.decode(), "targets")
     assert rows[1] == (
         f"Lokal droger Minst 95{NBSP}% svarar nej eller ja gäller 2027-01-01–2027-12-31 "
@@ -84,17 +96,31 @@ def _published_benchmark(cells: list[dict]) -> None:
 
 def test_national_targets_page_shows_the_achievable_benchmark_and_revisions(alfa):
     point = Point.objects.get(version__code="2015.1", number=1)
-    target = national_target_create(point=point, kind="share_at_least", category=4,
-                                     percent=Decimal(80), valid_from=dt.date(2016, 1, 1),
-                                     actor=None)  # fmt: skip
-    rule = {"point": 1, "kind": "share_at_least", "category": 4, "outcomes": [],
-            "suppressed": False}  # fmt: skip
+    target = national_target_create(
+        point=point,
+        kind="share_at_least",
+        category=4,
+        percent=Decimal(80),
+        valid_from=dt.date(2016, 1, 1),
+        actor=None,
+    )
+    rule = {
+        "point": 1,
+        "kind": "share_at_least",
+        "category": 4,
+        "outcomes": [],
+        "suppressed": False,
+    }
     # 2016H2: (x, n) = (9, 10), (45, 50), (20, 40), (30, 100); a suppressed cell and an older
     # period take no part. By hand: APF 46/52 leads; 50 >= 10 % of 200 -> 45/50 = 90 %.
-    cells = [{**rule, "period": "2016H2", "successes": x, "n": n}
-             for x, n in [(9, 10), (45, 50), (20, 40), (30, 100)]]  # fmt: skip
-    cells += [{**rule, "period": "2016H2", "successes": None, "n": None, "suppressed": True},
-              {**rule, "period": "2016H1", "successes": 10, "n": 10}]  # fmt: skip
+    cells = [
+        {**rule, "period": "2016H2", "successes": x, "n": n}
+        for x, n in [(9, 10), (45, 50), (20, 40), (30, 100)]
+    ]
+    cells += [
+        {**rule, "period": "2016H2", "successes": None, "n": None, "suppressed": True},
+        {**rule, "period": "2016H1", "successes": 10, "n": 10},
+    ]
     _published_benchmark(cells)
     steering = host_client("localhost", user_with_role(Role.STEERING_GROUP))
     page = steering.get("/national/targets/").content.decode()
@@ -106,8 +132,16 @@ def test_national_targets_page_shows_the_achievable_benchmark_and_revisions(alfa
     )
     assert "(a+1)/(n+2)" in page
     # revise from 1 January 2017 on the page: the old target ends on 31 December 2016
-    response = steering.post("/national/targets/", {"point": "1", "kind": "share_at_least",
-                             "categories": "4–5", "percent": "85", "valid_from": "2017-01-01"})  # fmt: skip
+    response = steering.post(
+        "/national/targets/",
+        {
+            "point": "1",
+            "kind": "share_at_least",
+            "categories": "4–5",
+            "percent": "85",
+            "valid_from": "2017-01-01",
+        },
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.valid_to == dt.date(2016, 12, 31)
@@ -117,8 +151,10 @@ def test_national_targets_page_shows_the_achievable_benchmark_and_revisions(alfa
         "Inga publicerade resultat för regeln ännu."
     )
     newest = NationalTarget.objects.get(valid_from=dt.date(2017, 1, 1))
-    assert steering.post(f"/national/targets/{newest.pk}/end/",
-                         {"valid_to": "2018-12-31"}).status_code == 302  # fmt: skip
+    assert (
+        steering.post(f"/national/targets/{newest.pk}/end/", {"valid_to": "2018-12-31"}).status_code
+        == 302
+    )
     newest.refresh_from_db()
     assert newest.valid_to == dt.date(2018, 12, 31)
     staff = host_client("localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))

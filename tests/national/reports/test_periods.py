@@ -45,11 +45,24 @@ def _pool(values_by_month: dict[str, list[int]]) -> PooledSnapshot:
     rows: list[dict[str, Any]] = []
     for month, values in values_by_month.items():
         for v in values:
-            rows.append({"association": "alfa", "county": "01", "response": len(rows) + 1,
-                         "pseudonym": f"p{len(rows)}", "form_code": form, "occasion": "during",
-                         "period": pd.Timestamp(month), "instrument_version": "2015.1",
-                         "respondent": "participant", "gender": None, "age_band": None,
-                         "item_code": item, "value": v, "dont_know": False})  # fmt: skip
+            rows.append(
+                {
+                    "association": "alfa",
+                    "county": "01",
+                    "response": len(rows) + 1,
+                    "pseudonym": f"p{len(rows)}",
+                    "form_code": form,
+                    "occasion": "during",
+                    "period": pd.Timestamp(month),
+                    "instrument_version": "2015.1",
+                    "respondent": "participant",
+                    "gender": None,
+                    "age_band": None,
+                    "item_code": item,
+                    "value": v,
+                    "dont_know": False,
+                }
+            )
     answers = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
     answers["value"] = answers["value"].astype("Int16")
     outcomes = pd.DataFrame(columns=OUTCOME_COLUMNS)
@@ -63,8 +76,9 @@ def _rule(**kw: Any) -> dict[str, Any]:
 
 def test_results_on_both_sides_of_a_revision_use_their_own_target():
     # H1: 10 answers, 7 of them 4 or 5 (70 %); H2: 10 answers, 7 of them 4 or 5 again.
-    snap = _pool({"2016-03-01": [5, 5, 4, 4, 4, 4, 4, 3, 2, 1],
-                  "2016-09-01": [5, 5, 5, 4, 4, 4, 4, 2, 2, 1]})  # fmt: skip
+    snap = _pool(
+        {"2016-03-01": [5, 5, 4, 4, 4, 4, 4, 3, 2, 1], "2016-09-01": [5, 5, 5, 4, 4, 4, 4, 2, 2, 1]}
+    )
     targets = [
         # until 30 June: at least 60 % answer 4 or 5 -> met (70 %)
         _rule(
@@ -112,8 +126,7 @@ def test_category_sets_and_at_most():
     res = association_results(snap, "alfa", targets, k=3)
     (only,) = res["results"]  # the at-most target ended in 2015: no result in 2016
     assert (only["text"], only["signal"]) == ("60 % (6/10)", "green")
-    targets[1] = {**targets[1], "valid_from": "2016-01-01", "valid_to": None,
-                  "point": 1}  # fmt: skip
+    targets[1] = {**targets[1], "valid_from": "2016-01-01", "valid_to": None, "point": 1}
     targets[0] = {**targets[0], "point": 1, "valid_to": "2015-12-31", "valid_from": "2015-01-01"}
     (only,) = association_results(snap, "alfa", targets, k=3)["results"]
     assert only["kind"] == "share_at_most"
