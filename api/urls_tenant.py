@@ -18,6 +18,7 @@ from api.views.configuration import (
     ActivityScheduleListView,
     GoodExampleListView,
     LocalItemListView,
+    LocalItemPlacementView,
     LocalTargetListView,
 )
 from api.views.health import HealthView, WorkerHealthView
@@ -39,6 +40,11 @@ urlpatterns = [
         name="activity-schedules",
     ),
     path("local-items/", LocalItemListView.as_view(), name="local-item-list"),
+    path(
+        "local-items/<int:pk>/placement/",
+        LocalItemPlacementView.as_view(),
+        name="local-item-placement",
+    ),
     path("local-targets/", LocalTargetListView.as_view(), name="local-target-list"),
     path("local-targets/<int:pk>/", LocalTargetDetailView.as_view(), name="local-target-detail"),
     path("local-targets/<int:pk>/end/", LocalTargetEndView.as_view(), name="local-target-end"),

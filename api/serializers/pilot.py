@@ -72,6 +72,7 @@ class LocalItemSerializer(serializers.ModelSerializer):
             "scale_labels",
             "number_min",
             "number_max",
+            "form_codes",
             "activities",
             "active",
             "is_local",
@@ -187,3 +188,10 @@ class TargetChangeSerializer(serializers.Serializer):
 
 class TargetEndSerializer(serializers.Serializer):
     valid_to = serializers.DateField()
+
+
+class LocalItemPlacementSerializer(serializers.Serializer):
+    """Where a local item is asked: forms (codes) of chosen activities (ids)."""
+
+    form_codes = serializers.ListField(child=serializers.CharField(max_length=40))
+    activities = serializers.PrimaryKeyRelatedField(many=True, queryset=Activity.objects.all())
