@@ -66,7 +66,8 @@ def local_item_results(
     for item_id, number in answers.filter(number__isnull=False).values_list(
         "local_item_id", "number"
     ):
-        numbers.setdefault(item_id, []).append(number)
+        if number is not None:
+            numbers.setdefault(item_id, []).append(number)
     targets = [
         {"point": t.local_item_id, "valid_from": t.valid_from, "valid_to": t.valid_to, "t": t}
         for t in LocalTarget.objects.filter(local_item__isnull=False).select_related("local_item")
@@ -97,8 +98,8 @@ def _against(
 ) -> LocalTargetResult:
     rule = t.describe()
     if t.kind == "mean_at_least":
-        met = None if mean is None else mean >= float(t.mean or 0)
-        return LocalTargetResult(rule, t.kind, 0, n, None, mean, met)
+        reached = None if mean is None else mean >= float(t.mean or 0)
+        return LocalTargetResult(rule, t.kind, 0, n, None, mean, reached)
     top = 1 if item.kind == LocalItem.Kind.YES_NO else int(item.scale_points or 0)
     accepted = set(t.accepted(top))
     successes = sum(k for c, k in by_cat.items() if c in accepted)
