@@ -82,18 +82,54 @@ def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(VENV_PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def worker_command(python: str, schedule: Path) -> list[str]:
+    """A Celery worker with beat inside (the pooling watchdog, scheduled runs); one process.
+    Without CELERY_BROKER_URL it reads the filesystem queue (ADR 0015)."""
+    return [
+        python,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--beat",
+        f"--schedule={schedule}",
+        "--pool=solo",
+        "--concurrency=1",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=WARNING",
+    ]
+
+
 def cmd_demo(args: list[str]) -> int:
     port = args[0] if args else os.environ.get("PORT", "8000")
     env = _database_env()
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     _manage(env, "setup_platform", "--verbosity", "0")
     _manage(env, "demo_setup", "--port", port)
-    _log(f"serving on http://localhost:{port}/ (Ctrl+C stops)")
-    return subprocess.call(
-        [str(VENV_PYTHON), "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
+    broker = env.get("CELERY_BROKER_URL") or "the filesystem queue in .data/tasks"
+    _log(f"starting a Celery worker on {broker}")
+    (ROOT / ".data").mkdir(exist_ok=True)
+    worker = subprocess.Popen(
+        worker_command(str(VENV_PYTHON), ROOT / ".data" / "celerybeat-schedule"),
         cwd=ROOT,
         env=env,
     )
+    _log(f"serving on http://localhost:{port}/ (Ctrl+C stops)")
+    try:
+        return subprocess.call(
+            [str(VENV_PYTHON), "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+        )
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def cmd_test(args: list[str]) -> int:

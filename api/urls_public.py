@@ -18,6 +18,7 @@ from api.views.me import MeView
 from api.views.national import (
     SnapshotDetailView,
     SnapshotListView,
+    SnapshotPublishView,
     SnapshotReportView,
     SnapshotResumeView,
 )
@@ -58,6 +59,11 @@ urlpatterns = [
         "national/snapshots/<int:number>/resume/",
         SnapshotResumeView.as_view(),
         name="snapshot-resume",
+    ),
+    path(
+        "national/snapshots/<int:number>/publish/",
+        SnapshotPublishView.as_view(),
+        name="snapshot-publish",
     ),
     path(
         "national/snapshots/<int:number>/reports/<str:kind>/",

@@ -56,7 +56,7 @@ def main() -> None:
 
     from instrument.services import instrument_bundled_ensure
     from national.models import PooledResponse, Snapshot
-    from national.pooling import snapshot_part_extract, snapshot_publish, snapshot_start
+    from national.pooling import snapshot_finish, snapshot_part_extract, snapshot_start
     from ops.demo import _demo_national_targets
     from tenants.db import public_schema_use
     from tenants.models import Association
@@ -134,7 +134,7 @@ def main() -> None:
             profiler = cProfile.Profile()
             profiler.enable()
         t = time.perf_counter()
-        snapshot_publish(snapshot_id=snapshot.pk)
+        snapshot_finish(snapshot_id=snapshot.pk)
         report = time.perf_counter() - t
         if profiler is not None:
             import pstats
@@ -142,7 +142,7 @@ def main() -> None:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         snapshot = Snapshot.objects.get(pk=snapshot.pk)
-        assert snapshot.status == "published", snapshot.error
+        assert snapshot.status == "draft", snapshot.error
         pooled = sum(p.answers for p in snapshot.parts.all())
         assert pooled == rows, (pooled, rows)
         assert PooledResponse.objects.filter(snapshot=snapshot).exists()

@@ -60,3 +60,67 @@ def form_catalogue(*, version: InstrumentVersion) -> FormCatalogue:
     if not version.is_published:
         return _form_catalogue.__wrapped__(version.pk, None)
     return _form_catalogue(version.pk, version.published_at)
+
+
+@dataclass(frozen=True)
+class PoolingItem:
+    """How one item's answers pool across versions (docs/stats.md, "Instrument versions")."""
+
+    key: str  # the pooled item code: the oldest comparable ancestor's code
+    code: str  # the item's code in its own version
+    point: int
+    indicator: int
+    version: str
+    comparable: bool  # pools into its point's results with the earlier versions
+
+
+def item_pooling_keys() -> dict[int, PoolingItem]:
+    """Every item of every version (oldest first) -> its pooling key through the crosswalk.
+
+    An item linked ``same`` or ``reworded`` to an item of the previous version takes that item's
+    key and pools with it; a ``new`` item of a later version keeps its code (``code@version``
+    when an earlier version already used the code) and is reported per version only: its
+    answers count in the item-level reports of its version, not in its point's shares."""
+    versions = list(InstrumentVersion.objects.order_by("created_at", "pk"))
+    links = {
+        link.item_id: link.previous_item_id
+        for link in ItemLineage.objects.filter(item__isnull=False, previous_item__isnull=False)
+    }
+    out: dict[int, PoolingItem] = {}
+    used: set[str] = set()
+    for version in versions:
+        items = Item.objects.filter(version=version).select_related("point__indicator")
+        first = version.previous_id is None
+        for item in items.order_by("pk"):
+            previous = links.get(item.pk)
+            if previous is not None and previous in out:
+                key, comparable = out[previous].key, out[previous].comparable
+            else:
+                key = item.code if item.code not in used else f"{item.code}@{version.code}"
+                comparable = first
+            used.add(key)
+            out[item.pk] = PoolingItem(
+                key,
+                item.code,
+                item.point.number,
+                item.point.indicator.number,
+                version.code,
+                comparable,
+            )
+    return out
+
+
+def pooling_forms() -> dict[str, list[str]]:
+    """Form code -> its items' pooling keys, in questionnaire order, over every version (an
+    item a later version added comes after the earlier versions' items)."""
+    keys = item_pooling_keys()
+    forms: dict[str, list[str]] = {}
+    rows = FormItem.objects.select_related("form__version").order_by(
+        "form__version__created_at", "form__version_id", "form_id", "position"
+    )
+    for fi in rows:
+        listed = forms.setdefault(fi.form.code, [])
+        key = keys[fi.item_id].key
+        if key not in listed:
+            listed.append(key)
+    return forms

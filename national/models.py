@@ -33,6 +33,10 @@ class NationalConfig(models.Model):
 
 
 class Snapshot(models.Model):
+    """A pooling run and its result. It runs (parts, then reports), ends as a *draft* that the
+    steering group reviews and publishes; pages and the API show only published snapshots.
+    At most one snapshot runs at a time (constraint ``one_running_snapshot``)."""
+
     Status = SnapshotStatus
 
     number = models.PositiveIntegerField(unique=True)
@@ -42,6 +46,13 @@ class Snapshot(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # when the reports were computed (the draft became ready for review)
+    drafted_at = models.DateTimeField(null=True, blank=True)
+    # when the report step was last queued (the watchdog re-queues it when it goes stale)
+    finish_queued_at = models.DateTimeField(null=True, blank=True)
     small_cell_k = models.PositiveSmallIntegerField(default=5)
     error = models.TextField(blank=True)
 
@@ -51,7 +62,10 @@ class Snapshot(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_snapshot_has_date",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="running"), name="one_running_snapshot"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,6 +82,9 @@ class SnapshotPart(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     answers = models.PositiveIntegerField(default=0)
     participants = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, QuerySet, Sum
+from django.utils.translation import gettext as _
 
-from national.models import Snapshot, SnapshotReport
+from national.models import PooledResponse, Snapshot, SnapshotPart, SnapshotReport
+from tenants.models import Association
 
 
 def snapshot_published_latest() -> Snapshot | None:
@@ -17,19 +19,87 @@ def snapshot_list() -> QuerySet[Snapshot]:
     return Snapshot.objects.prefetch_related("parts").order_by("-number")
 
 
-def snapshot_progress(*, snapshot: Snapshot) -> dict[str, Any]:
+def snapshot_running() -> Snapshot | None:
+    return Snapshot.objects.filter(status=Snapshot.Status.RUNNING).first()
+
+
+def snapshot_by_number(*, number: int) -> Snapshot | None:
+    return Snapshot.objects.filter(number=number).first()
+
+
+def _stage(snapshot: Snapshot, parts: list[SnapshotPart]) -> str:
+    """What a person reads about where the run is."""
+    if snapshot.status != Snapshot.Status.RUNNING:
+        return str(snapshot.get_status_display())
+    if parts and all(p.status == SnapshotPart.Status.DONE for p in parts):
+        return _("Rapporterna beräknas")
+    return _("Förbundens svar hämtas")
+
+
+def snapshot_progress(*, snapshot: Snapshot, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """A run's state: status, stage, parts done of total, and each association's part."""
     parts = list(snapshot.parts.all())
-    done = sum(1 for p in parts if p.status == "done")
+    if names is None:
+        names = dict(Association.objects.values_list("slug", "name"))
+    done = sum(1 for p in parts if p.status == SnapshotPart.Status.DONE)
     return {
         "number": snapshot.number,
         "status": snapshot.status,
         "status_label": str(snapshot.get_status_display()),
+        "stage": _stage(snapshot, parts),
         "parts_total": len(parts),
         "parts_done": done,
         "parts_failed": [p.association_slug for p in parts if p.status == "failed"],
+        "parts": [
+            {
+                "association": p.association_slug,
+                "name": names.get(p.association_slug, p.association_slug),
+                "status": p.status,
+                "status_label": str(p.get_status_display()),
+                "answers": p.answers,
+                "participants": p.participants,
+                "attempts": p.attempts,
+            }
+            for p in parts
+        ],
         "started_at": snapshot.started_at.isoformat(),
+        "drafted_at": snapshot.drafted_at.isoformat() if snapshot.drafted_at else None,
         "published_at": snapshot.published_at.isoformat() if snapshot.published_at else None,
         "error": snapshot.error,
+    }
+
+
+def _half_year(month: Any) -> str:
+    return f"{month.year}H{1 if month.month <= 6 else 2}"
+
+
+def snapshot_review_coverage(*, snapshot: Snapshot) -> dict[str, Any]:
+    """What a reviewer checks before publishing: associations, questionnaires, answers,
+    participants and the periods the snapshot covers."""
+    parts = snapshot.parts.filter(status=SnapshotPart.Status.DONE).aggregate(
+        associations=Count("id"), answers=Sum("answers"), participants=Sum("participants")
+    )
+    rows = PooledResponse.objects.filter(snapshot=snapshot).aggregate(
+        questionnaires=Count("response"), first=Min("period"), last=Max("period")
+    )
+    periods = sorted(
+        {
+            _half_year(m)
+            for m in PooledResponse.objects.filter(snapshot=snapshot)
+            .values_list("period", flat=True)
+            .distinct()
+        }
+    )
+    with_answers = snapshot.parts.filter(status=SnapshotPart.Status.DONE, answers__gt=0).count()
+    return {
+        "associations": parts["associations"] or 0,
+        "associations_with_answers": with_answers,
+        "questionnaires": rows["questionnaires"] or 0,
+        "answers": parts["answers"] or 0,
+        "participants": parts["participants"] or 0,
+        "first_month": rows["first"].isoformat()[:7] if rows["first"] else None,
+        "last_month": rows["last"].isoformat()[:7] if rows["last"] else None,
+        "periods": periods,
     }
 
 

@@ -222,10 +222,20 @@ def _demo_national_targets() -> None:
 
 
 def _demo_snapshot() -> None:
-    """Pool the consenting demo associations so the dashboard opens populated."""
-    from national.pooling import snapshot_start
+    """Pool the consenting demo associations and publish the result, here and now (set-up runs
+    before any worker), so the dashboard opens populated."""
+    from national.pooling import (
+        snapshot_finish,
+        snapshot_part_extract,
+        snapshot_publish,
+        snapshot_start,
+    )
     from national.selectors import snapshot_published_latest
 
     if snapshot_published_latest() is not None:
         return
-    snapshot_start(actor=None)
+    snapshot = snapshot_start(actor=None, queue=False)
+    for slug in snapshot.parts.values_list("association_slug", flat=True):
+        snapshot_part_extract(snapshot_id=snapshot.pk, association_slug=slug)
+    snapshot_finish(snapshot_id=snapshot.pk)
+    snapshot_publish(actor=None, snapshot=snapshot)

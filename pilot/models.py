@@ -210,6 +210,15 @@ class Invitation(models.Model):
         Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations"
     )
     batch = models.CharField(max_length=40, blank=True, db_index=True)
+    # The instrument version the link was issued on; it is answered on that version even after
+    # a newer one is published (null: issued before versions were recorded, answered on current).
+    instrument_version = models.ForeignKey(
+        "instrument.InstrumentVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     # Answers saved as the respondent goes, until the questionnaire is submitted.

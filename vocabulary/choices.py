@@ -156,12 +156,14 @@ class LineageChange(models.TextChoices):
 
 class SnapshotStatus(models.TextChoices):
     RUNNING = "running", _l("snapshot_status", "running")
+    DRAFT = "draft", _l("snapshot_status", "draft")
     FAILED = "failed", _l("snapshot_status", "failed")
     PUBLISHED = "published", _l("snapshot_status", "published")
 
 
 class SnapshotPartStatus(models.TextChoices):
     PENDING = "pending", _l("snapshot_part_status", "pending")
+    RUNNING = "running", _l("snapshot_part_status", "running")
     DONE = "done", _l("snapshot_part_status", "done")
     FAILED = "failed", _l("snapshot_part_status", "failed")
 
@@ -171,6 +173,7 @@ class ReportKind(models.TextChoices):
     BENCHMARK = "benchmark", _l("report_kind", "benchmark")
     VALIDITY = "validity", _l("report_kind", "validity")
     ASSOCIATION = "association", _l("report_kind", "association")
+    VALIDATION = "validation", _l("report_kind", "validation")
 
 
 class DatasetStatus(models.TextChoices):

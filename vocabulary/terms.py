@@ -195,11 +195,13 @@ TERMS: dict[str, tuple[Term, ...]] = {
     # --- the national layer -------------------------------------------------------------------
     "snapshot_status": _terms(
         ("running", "Pågår", "Running"),
+        ("draft", "Utkast att granska", "Draft to review"),
         ("failed", "Misslyckades", "Failed"),
         ("published", "Publicerad", "Published"),
     ),
     "snapshot_part_status": _terms(
         ("pending", "Väntar", "Pending"),
+        ("running", "Hämtas", "Being collected"),
         ("done", "Klar", "Done"),
         ("failed", "Misslyckades", "Failed"),
     ),
@@ -208,6 +210,7 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ("benchmark", "Jämförelser mot målnivåer", "Comparisons with target levels"),
         ("validity", "Validitet", "Validity"),
         ("association", "Ett förbunds resultat", "One association's results"),
+        ("validation", "Instrumentets validering", "Instrument validation"),
     ),
     "signal": _terms(
         ("green", "Nått", "Met"),

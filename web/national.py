@@ -17,16 +17,14 @@ from django.views.generic import TemplateView
 
 from instrument.models import FormItem
 from instrument.selectors import instrument_version_current
-from national.models import Snapshot
-from national.pooling import national_config, national_config_set, snapshot_start
+from national.pooling import national_config, national_config_set
 from national.reports.store import association_own_results
 from national.selectors import (
     association_report,
-    snapshot_list,
-    snapshot_progress,
     snapshot_published_latest,
+    snapshot_running,
 )
-from tenants.models import Association, User
+from tenants.models import User
 from tenants.permissions import current_association
 from tenants.roles import ASSOCIATION_ROLES, Role
 from vocabulary import half_year_label, label
@@ -78,28 +76,12 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             except (ValueError, ValidationError):
                 messages.error(request, _("k ska vara ett heltal mellan 3 och 100."))
             return redirect("web:dashboard")
-        snapshot = snapshot_start(actor=request.user)
-        messages.success(request, _("Sammanställning %d har startats.") % snapshot.number)
-        return redirect("web:dashboard")
+        return redirect("web:national-runs")  # runs are started on their own page
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        names = dict(Association.objects.values_list("slug", "name"))
-        runs = [
-            {
-                **snapshot_progress(snapshot=s),
-                "published": s.published_at,
-                "failed_names": [
-                    names.get(p.association_slug, p.association_slug)
-                    for p in s.parts.all()
-                    if p.status == "failed"
-                ],
-            }
-            for s in snapshot_list()[:5]
-        ]
-        context["runs"] = runs
         context["config_k"] = national_config().small_cell_k
-        context["running"] = any(r["status"] == Snapshot.Status.RUNNING for r in runs)
+        context["running"] = snapshot_running() is not None
         snapshot = snapshot_published_latest()
         context["snapshot"] = snapshot
         if snapshot is None:

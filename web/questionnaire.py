@@ -90,7 +90,8 @@ class QuestionnaireView(_AssociationHostOnly):
                 {"reason": exc.reason},
                 status=410 if exc.reason != "unknown" else 404,
             )
-        version = instrument_version_current()
+        # answered on the version the link was issued on
+        version = self.invitation.instrument_version or instrument_version_current()
         assert version is not None
         self.questions = _questions(self.invitation, version)
         return super().dispatch(request, *args, **kwargs)

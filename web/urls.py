@@ -18,6 +18,7 @@ from web.datasets import (
     DatasetReviewView,
 )
 from web.national import DashboardView, ResultsView
+from web.national_runs import RunProgressView, RunPublishView, RunsView
 from web.placement import FormPreviewView, LocalItemPlaceView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.targets import (
@@ -53,6 +54,9 @@ urlpatterns = [
     path("config/preview/", FormPreviewView.as_view(), name="form-preview"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
     path("national/", DashboardView.as_view(), name="dashboard"),
+    path("national/runs/", RunsView.as_view(), name="national-runs"),
+    path("national/runs/<int:number>/progress/", RunProgressView.as_view(), name="run-progress"),
+    path("national/runs/<int:number>/publish/", RunPublishView.as_view(), name="run-publish"),
     path(
         "national/cell/<slug:association>/<int:point>/",
         DashboardCellView.as_view(),

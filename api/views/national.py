@@ -11,8 +11,27 @@ from rest_framework.response import Response
 
 from api.base import NATIONAL_VIEWERS, NationalAPIView, acting_user
 from national.models import Snapshot, SnapshotReport
-from national.pooling import snapshot_resume, snapshot_start
-from national.selectors import snapshot_list, snapshot_progress, snapshot_report
+from national.pooling import (
+    SnapshotNotPublishable,
+    SnapshotRunning,
+    snapshot_publish,
+    snapshot_resume,
+    snapshot_start,
+)
+from national.selectors import (
+    snapshot_by_number,
+    snapshot_list,
+    snapshot_progress,
+    snapshot_report,
+    snapshot_review_coverage,
+)
+
+# what the steering group may read of a snapshot that is not published: its review
+REVIEWABLE = (Snapshot.Status.DRAFT, Snapshot.Status.PUBLISHED)
+
+
+def _conflict(exc: Exception) -> Response:
+    return Response({"detail": str(exc), "errors": {}}, status=status.HTTP_409_CONFLICT)
 
 
 class SnapshotListView(NationalAPIView):
@@ -28,9 +47,13 @@ class SnapshotListView(NationalAPIView):
         page = self.paginate_queryset(self.get_queryset()) or []
         return self.get_paginated_response([snapshot_progress(snapshot=s) for s in page])
 
-    @extend_schema(request=None, responses={202: dict})
+    @extend_schema(request=None, responses={202: dict, 409: dict})
     def post(self, request: Request) -> Response:
-        snapshot = snapshot_start(actor=acting_user(request))
+        """Start a run; 409 while another runs."""
+        try:
+            snapshot = snapshot_start(actor=acting_user(request))
+        except SnapshotRunning as exc:
+            return _conflict(exc)
         snapshot.refresh_from_db()
         return Response(snapshot_progress(snapshot=snapshot), status=status.HTTP_202_ACCEPTED)
 
@@ -39,7 +62,7 @@ class _SnapshotView(NationalAPIView):
     required_roles = NATIONAL_VIEWERS
 
     def snapshot(self, number: int) -> Snapshot:
-        snapshot = Snapshot.objects.filter(number=number).first()
+        snapshot = snapshot_by_number(number=number)
         if snapshot is None:
             raise Http404
         return snapshot
@@ -48,15 +71,34 @@ class _SnapshotView(NationalAPIView):
 class SnapshotDetailView(_SnapshotView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, number: int) -> Response:
-        return Response(snapshot_progress(snapshot=self.snapshot(number)))
+        """A run's progress; a draft's or published snapshot's coverage too."""
+        snapshot = self.snapshot(number)
+        body = snapshot_progress(snapshot=snapshot)
+        if snapshot.status in REVIEWABLE:
+            body["coverage"] = snapshot_review_coverage(snapshot=snapshot)
+        return Response(body)
 
 
 class SnapshotResumeView(_SnapshotView):
-    @extend_schema(request=None, responses={202: dict})
+    @extend_schema(request=None, responses={202: dict, 409: dict})
     def post(self, request: Request, number: int) -> Response:
-        snapshot = snapshot_resume(snapshot=self.snapshot(number), actor=acting_user(request))
+        try:
+            snapshot = snapshot_resume(snapshot=self.snapshot(number), actor=acting_user(request))
+        except SnapshotRunning as exc:
+            return _conflict(exc)
         snapshot.refresh_from_db()
         return Response(snapshot_progress(snapshot=snapshot), status=status.HTTP_202_ACCEPTED)
+
+
+class SnapshotPublishView(_SnapshotView):
+    @extend_schema(request=None, responses={200: dict, 409: dict})
+    def post(self, request: Request, number: int) -> Response:
+        """Publish a reviewed draft (audited); 409 for anything but the newest draft."""
+        try:
+            snapshot = snapshot_publish(actor=acting_user(request), snapshot=self.snapshot(number))
+        except SnapshotNotPublishable as exc:
+            return _conflict(exc)
+        return Response(snapshot_progress(snapshot=snapshot))
 
 
 class SnapshotReportView(_SnapshotView):
@@ -64,7 +106,10 @@ class SnapshotReportView(_SnapshotView):
     def get(self, request: Request, number: int, kind: str) -> Response:
         if kind not in SnapshotReport.Kind.values or kind == SnapshotReport.Kind.ASSOCIATION:
             raise Http404  # an association's results are served only on its own host
-        payload = snapshot_report(snapshot=self.snapshot(number), kind=kind)
+        snapshot = self.snapshot(number)
+        if snapshot.status not in REVIEWABLE:
+            raise Http404  # a running or failed run has no reports to read
+        payload = snapshot_report(snapshot=snapshot, kind=kind)
         if payload is None:
             raise Http404
         return Response(payload)

@@ -166,10 +166,25 @@ CACHES = {
     )
 }
 
-# Celery: without a broker every task runs eagerly in the calling process (embedded default).
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Celery (ADR 0015). With CELERY_BROKER_URL: that broker and a real worker. Without it, the
+# embedded default: kombu's filesystem transport (no server) in NNS_TASK_DIR, results as files
+# beside it, and a worker process that `dev.py demo` starts; long jobs never run in a request.
+_broker = env("CELERY_BROKER_URL", default="")
+NNS_TASK_DIR = Path(env("NNS_TASK_DIR", default=str(BASE_DIR / ".data" / "tasks")))
+CELERY_BROKER_URL = _broker or "filesystem://"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {}
+    if _broker
+    else {
+        "data_folder_in": str(NNS_TASK_DIR / "queue"),
+        "data_folder_out": str(NNS_TASK_DIR / "queue"),
+        "control_folder": str(NNS_TASK_DIR / "control"),
+    }
+)
+CELERY_RESULT_BACKEND = env(
+    "CELERY_RESULT_BACKEND", default=_broker or f"file://{NNS_TASK_DIR / 'results'}"
+)
+CELERY_TASK_ALWAYS_EAGER = env.bool("NNS_TASKS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="nns")
 CELERY_TASK_ACKS_LATE = True
@@ -188,6 +203,11 @@ NNS_POOLING_HMAC_KEY = (
     else env("NNS_POOLING_HMAC_KEY", default="dev-only-pooling-key-change-me")
 )
 
+# The pooling watchdog (ADR 0015): how often it looks, and how long a queued part may wait
+# before its message counts as lost (a part whose worker died is queued again at once).
+NNS_POOLING_WATCHDOG_SECONDS = env.int("NNS_POOLING_WATCHDOG_SECONDS", default=60)
+NNS_POOLING_STALE_SECONDS = env.int("NNS_POOLING_STALE_SECONDS", default=600)
+
 # National figures (national n and share, funnels) are shown to an association only when at
 # least this many associations contribute n >= k each (docs/stats.md, "No differencing").
 # A deployment setting, never below 3 (stats.disclosure.national_release refuses less).
@@ -197,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
     "national-pooling-monthly": {
         "task": "national.snapshot_scheduled",
         "schedule": 30 * 24 * 3600,
+    },
+    "national-pooling-watchdog": {
+        "task": "national.snapshot_watchdog",
+        "schedule": NNS_POOLING_WATCHDOG_SECONDS,
     },
     # Researcher releases past their end date lose their files (issue 15).
     "national-dataset-releases-expire": {

@@ -60,7 +60,10 @@ def _answers_build(snapshot: PooledSnapshot) -> pd.DataFrame:
     )
     x = np.where(a["dont_know"].fillna(False).to_numpy(dtype=bool), np.nan, x)
     month = pd.to_datetime(a["period"])
-    point = recoded(item, lambda code: inst.item_point.get(str(code)))
+    # a version-only item (docs/stats.md, "Instrument versions") belongs to no pooled point: 0
+    point = recoded(
+        item, lambda code: 0 if str(code) in inst.version_only else inst.item_point.get(str(code))
+    )
     # grouping and filter keys as categoricals with sorted categories: groupby and comparisons
     # work on integer codes, and groups come out in the strings' order
     out = pd.DataFrame(

@@ -37,9 +37,16 @@ class InstrumentMap:
     form_items: dict[str, list[str]]
     scale_min: int = 1
     scale_max: int = 5
+    # pooling keys of items a later version added (no crosswalk predecessor): reported per
+    # version in the item-level reports, left out of their point's pooled results
+    version_only: frozenset[str] = frozenset()
 
     def point_items(self, point: int) -> list[str]:
-        return [item for item, p in self.item_point.items() if p == point]
+        return [
+            item
+            for item, p in self.item_point.items()
+            if p == point and item not in self.version_only
+        ]
 
     def item_indicator(self, item: str) -> int:
         return self.point_indicator[self.item_point[item]]

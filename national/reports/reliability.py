@@ -109,9 +109,11 @@ def _reliability_call(
     # complementary suppression of association n against the pooled n, per version
     reasons: dict[tuple[str, str], str | None] = {}
     n_used: dict[tuple[str, str], int] = {}
+    assoc_version = n_assoc.index.get_level_values(0).astype(str)
     for version, pooled_n in n_pooled.items():
-        assoc = n_assoc.loc[[version]] if version in n_assoc.index.get_level_values(0) else None
-        if assoc is not None:
+        # a mask, not .loc: with several versions the level is a categorical (.loc misses)
+        assoc = n_assoc[np.asarray(assoc_version == str(version))]
+        if len(assoc):
             masks = line_reasons(assoc.to_numpy(), k)
             for (_, a), n, why in zip(assoc.index, assoc.to_numpy(), masks, strict=True):
                 reasons[(str(version), str(a))] = why

@@ -11,15 +11,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import yaml
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from numpy.typing import NDArray
 
-from instrument.models import Item, NationalTarget
-from instrument.services import BUNDLED_VERSION_FILE
+from instrument.models import InstrumentVersion, NationalTarget, Point
+from instrument.selectors import item_pooling_keys, pooling_forms
 from national.models import PooledResponse, Snapshot
 from pilot.bulk import frame_copy_out
 
@@ -199,10 +198,14 @@ def snapshot_frames(*, snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
     answer_rows = _ranges(starts[order], n_answers[order])
     item_id, raw = item_id[answer_rows], raw[answer_rows]
     rows = np.repeat(order, n_answers[order])
-    codes = dict(Item.objects.values_list("id", "code"))
-    known = np.array(sorted(codes), dtype=np.int64)
+    # items of every version by their pooling key through the crosswalk: one category per key
+    keys = {pk: entry.key for pk, entry in item_pooling_keys().items()}
+    known = np.array(sorted(keys), dtype=np.int64)
+    key_categories = pd.Index(sorted(set(keys.values())))
+    key_codes = key_categories.get_indexer([keys[i] for i in known])
     item_code = pd.Categorical.from_codes(
-        np.searchsorted(known, item_id), categories=[codes[i] for i in known]
+        key_codes[np.searchsorted(known, item_id)] if item_id.size else np.empty(0, np.int64),
+        categories=key_categories,
     )
     dont_know = raw == PooledResponse.DONT_KNOW
     value = pd.array(np.where(dont_know, np.nan, raw), dtype="Int16")
@@ -245,6 +248,44 @@ def national_targets_all() -> list[dict[str, Any]]:
     return [target_dict(t, t.point.number) for t in targets]
 
 
+def code_version() -> str:
+    """The platform's code version (the git commit when known, else the package version)."""
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=settings.BASE_DIR, capture_output=True,
+            text=True, timeout=5, check=False,
+        )  # fmt: skip
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
+    except OSError:
+        pass
+    try:
+        return version("nns-indicators")
+    except PackageNotFoundError:
+        return "okänd"
+
+
+def instrument_map_pooled() -> Any:
+    """The reports' instrument map over every version, items by their pooling keys."""
+    from national.reports import InstrumentMap
+
+    entries = item_pooling_keys().values()
+    latest = InstrumentVersion.objects.order_by("-created_at", "-pk").first()
+    return InstrumentMap(
+        item_point={e.key: e.point for e in entries},
+        point_indicator=dict(
+            Point.objects.order_by("version__created_at").values_list("number", "indicator__number")
+        ),
+        form_items=pooling_forms(),
+        scale_min=latest.scale_min if latest else 1,
+        scale_max=latest.scale_max if latest else 5,
+        version_only=frozenset(e.key for e in entries if not e.comparable),
+    )
+
+
 def national_targets_in_force(*, on: Any = None) -> list[dict[str, Any]]:
     day = on or timezone.localdate()
     targets = NationalTarget.objects.select_related("point").filter(
@@ -257,15 +298,25 @@ def reports_compute(*, snapshot: Snapshot) -> dict[str, Any]:
     from national import reports
 
     answers, outcomes = snapshot_frames(snapshot=snapshot)
-    with BUNDLED_VERSION_FILE.open(encoding="utf-8") as fh:
-        instrument = reports.instrument_map_from_yaml(yaml.safe_load(fh))
+    instrument = instrument_map_pooled()
     pooled = reports.PooledSnapshot(answers=answers, outcomes=outcomes, instrument=instrument)
     k = snapshot.small_cell_k
     targets = national_targets_all()
+    from national.reports.validation import validation_report
+
+    reliability = reports.reliability_report(pooled, k=k)
+    validity = reports.validity_report(pooled, k=k)
     return {
-        "reliability": reports.reliability_report(pooled, k=k),
+        "reliability": reliability,
         "benchmark": reports.benchmark_report(pooled, targets, k=k),
-        "validity": reports.validity_report(pooled, k=k),
+        "validity": validity,
+        "validation": validation_report(
+            pooled,
+            reliability,
+            validity,
+            snapshot_number=snapshot.number,
+            code_version=code_version(),
+        ),
         # Each association's own results on the national masks and lines.
         "association": reports.association_results_all(
             pooled, targets, k=k, min_associations=settings.NNS_NATIONAL_MIN_ASSOCIATIONS
@@ -317,8 +368,12 @@ def association_own_results(*, association: Any, k: int) -> dict[str, Any]:
         gender=_blank_to_none(outcomes["gender"]),
         age_band=_blank_to_none(outcomes["age_band"]),
     )
-    with BUNDLED_VERSION_FILE.open(encoding="utf-8") as fh:
-        instrument = reports.instrument_map_from_yaml(yaml.safe_load(fh))
+    instrument = instrument_map_pooled()
+    by_version = {(e.version, e.code): e.key for e in item_pooling_keys().values()}
+    answers["item_code"] = [
+        by_version.get((v, c), c)
+        for v, c in zip(answers["instrument_version"], answers["item_code"], strict=True)
+    ]
     own = reports.PooledSnapshot(answers=answers, outcomes=outcomes, instrument=instrument)
     return {
         "national": reports.association_results(own, slug, national_targets_all(), k=k),

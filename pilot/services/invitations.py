@@ -69,6 +69,7 @@ def invitations_issue(
     expires_at = timezone.now() + dt.timedelta(days=valid_days)
     batch = uuid.uuid4().hex[:12]
     targets: Sequence[Participant | None] = list(participants) or [None] * count
+    version = instrument_version_current()
     invitations = Invitation.objects.bulk_create(
         Invitation(
             token=secrets.token_urlsafe(24),
@@ -78,6 +79,7 @@ def invitations_issue(
             activity=activity,
             participant=participant,
             batch=batch,
+            instrument_version=version,
             expires_at=expires_at,
         )
         for participant in targets

@@ -107,6 +107,7 @@ def context_read(
     idempotency_key: str | None = None,
     *,
     reserve: bool = False,
+    version_id: int | None = None,
 ) -> SubmissionContext:
     """Read everything the batch refers to, and only that, in one round trip: the current
     instrument version, the activities, local items and participants it names, the responses
@@ -127,8 +128,9 @@ def context_read(
     statements: list[tuple[str, Sequence[Any]]] = [
         (
             f'SELECT "id", "published_at" FROM "{InstrumentVersion._meta.db_table}" '
-            'WHERE "status" = %s ORDER BY "published_at" DESC LIMIT 1',
-            [InstrumentVersion.Status.PUBLISHED],
+            'WHERE "status" = %s AND (%s::bigint IS NULL OR "id" = %s) '
+            'ORDER BY "published_at" DESC LIMIT 1',
+            [InstrumentVersion.Status.PUBLISHED, version_id, version_id],
         ),
         (
             f'SELECT {_ACTIVITY_COLUMNS[0]} FROM "{Activity._meta.db_table}" '

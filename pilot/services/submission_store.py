@@ -167,7 +167,11 @@ def _store(
     import_batch: ImportBatch | None,
     invitation: Invitation | None,
 ) -> StoredResponses:
-    ctx = submission_context.context_read(submissions, idempotency_key, reserve=True)
+    # a link is answered on the version it was issued on
+    version_id = invitation.instrument_version_id if invitation is not None else None
+    ctx = submission_context.context_read(
+        submissions, idempotency_key, reserve=True, version_id=version_id
+    )
     digest = request_digest(submissions) if idempotency_key else ""
     if ctx.replayed:
         assert idempotency_key

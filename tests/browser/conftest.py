@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from django.conf import settings
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from psycopg import sql
 
+from dev import worker_command
 from ops.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,10 +136,20 @@ def live_platform() -> Iterator[LivePlatform]:
     _maintenance(db, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = _database_url(db, name)
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
     ARTIFACTS.mkdir(exist_ok=True)
+    tasks = ARTIFACTS / f"{name}-tasks"  # the embedded broker's queue (ADR 0015), its own
+    shutil.rmtree(tasks, ignore_errors=True)
+    tasks.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "NNS_TASK_DIR": str(tasks),
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    env.pop("CELERY_RESULT_BACKEND", None)
     log = ARTIFACTS / f"{name}-runserver.log"
-    server = None
+    server = worker = None
     try:
         for command in (
             ["setup_platform", "--verbosity", "0"],
@@ -157,8 +169,25 @@ def live_platform() -> Iterator[LivePlatform]:
                 stderr=subprocess.STDOUT,
             )
         _wait_until_up(port, server, log)
+        # The embedded default's worker, as `dev.py demo` starts it (long jobs off requests).
+        with (ARTIFACTS / f"{name}-worker.log").open("wb") as out:
+            worker = subprocess.Popen(
+                worker_command(sys.executable, tasks / "beat-schedule"),
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         yield LivePlatform(port=port, database_url=url)
     finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        shutil.rmtree(tasks, ignore_errors=True)
         if server is not None:
             server.terminate()
             try:

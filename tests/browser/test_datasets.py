@@ -3,6 +3,7 @@ researcher downloads the frozen release."""
 
 from __future__ import annotations
 
+import time
 import zipfile
 
 from playwright.sync_api import expect
@@ -55,8 +56,14 @@ def test_request_approve_download(new_page, live_platform, tmp_path):
     request.get_by_role("button", name="Godkänn").click()
     expect(approver.get_by_role("status")).to_contain_text("Beslutet är sparat.")
 
-    researcher.reload()
-    expect(row).to_have_attribute("data-status", "ready", timeout=60_000)
+    # The worker builds the release off the request (ADR 0015): reload until it is ready.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        researcher.reload()
+        if row.get_attribute("data-status") in ("ready", "failed"):
+            break
+        researcher.wait_for_timeout(500)
+    expect(row).to_have_attribute("data-status", "ready")
     screenshot(researcher, "dataset-ready")
     with researcher.expect_download() as info:
         researcher.get_by_role("link", name="Hämta").first.click()

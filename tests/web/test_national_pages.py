@@ -30,8 +30,10 @@ def pooled_platform(alfa, beta, django_capture_on_commit_callbacks):
         )
     steering = host_client("localhost", user_with_role(Role.STEERING_GROUP))
     with django_capture_on_commit_callbacks(execute=True):
-        response = steering.post("/national/")
+        response = steering.post("/national/runs/")
     assert response.status_code == 302
+    assert Snapshot.objects.get().status == "draft"
+    assert steering.post("/national/runs/1/publish/").status_code == 302
     assert Snapshot.objects.get().status == "published"
     return steering
 

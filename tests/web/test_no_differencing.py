@@ -31,7 +31,8 @@ def two_pooled(alfa, beta, django_capture_on_commit_callbacks):
         )
     steering = host_client("localhost", user_with_role(Role.STEERING_GROUP))
     with django_capture_on_commit_callbacks(execute=True):
-        assert steering.post("/national/").status_code == 302
+        assert steering.post("/national/runs/").status_code == 302
+    assert steering.post("/national/runs/1/publish/").status_code == 302
     assert Snapshot.objects.get().status == "published"
     bench = steering.get("/api/v1/national/snapshots/1/reports/benchmark/").json()
     # the true per-association cells, as only the steering group sees them

@@ -42,6 +42,8 @@ NOT_PAGES = {
     "swagger-ui": "Swagger UI, a third-party English tool for programmers",
     "web:logout": "POST only: logs out and redirects",
     "web:dataset-download": "a file download (exports are labelled separately)",
+    "web:run-progress": "JSON for the runs page's polling script",
+    "web:run-publish": "POST only: publishes a reviewed draft and redirects",
     "web:dashboard-export": "a table download (CSV/XLSX) of a dashboard table",
 }
 SKIPPED_PREFIXES = (
@@ -245,8 +247,10 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         assert exited is not None
     steering = user_with_role(Role.STEERING_GROUP)
     with django_capture_on_commit_callbacks(execute=True):
-        assert host_client(PUBLIC, steering).post("/national/").status_code == 302
+        assert host_client(PUBLIC, steering).post("/national/runs/").status_code == 302
     snapshot = Snapshot.objects.get()
+    assert host_client(PUBLIC, steering).post("/national/runs/1/publish/").status_code == 302
+    snapshot.refresh_from_db()
     assert snapshot.status == "published"
     researcher = user_with_role(Role.RESEARCHER)
     common = {
@@ -284,6 +288,7 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "code": exited.code,
         "token": participant_links[0].token,
         "pk": ready.pk,
+        "number": snapshot.number,
         "association": alfa.slug,
         "point": 1,
     }

@@ -13,7 +13,7 @@ from national.datasets import (
     dataset_request_decide,
 )
 from national.models import DatasetDownload, DatasetRequest
-from national.pooling import snapshot_start
+from national.pooling import snapshot_publish, snapshot_start
 from tenants.models import AuditEvent
 from tenants.roles import Role
 from tests.conftest import consenting_with_data, host_client
@@ -31,7 +31,7 @@ def published(alfa, beta, django_capture_on_commit_callbacks, settings, tmp_path
     consenting_with_data((alfa, beta), seed=33, participants=80)
     with django_capture_on_commit_callbacks(execute=True):
         snapshot = snapshot_start(actor=None)
-    return snapshot
+    return snapshot_publish(actor=None, snapshot=snapshot)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from national.datasets import (
     dataset_request_decide,
 )
 from national.models import DatasetRequest
-from national.pooling import snapshot_start
+from national.pooling import snapshot_publish, snapshot_start
 from tenants.models import AuditEvent
 from tenants.roles import Role
 from tests.conftest import consenting_with_data, host_client
@@ -38,7 +38,8 @@ def published(alfa, beta, django_capture_on_commit_callbacks, settings, tmp_path
     settings.MEDIA_ROOT = tmp_path
     consenting_with_data((alfa, beta), seed=33, participants=80)
     with django_capture_on_commit_callbacks(execute=True):
-        return snapshot_start(actor=None)
+        snapshot = snapshot_start(actor=None)
+    return snapshot_publish(actor=None, snapshot=snapshot)
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
-"""A whole pooling run through Celery (eager): publish only when complete; resume after a kill.
-The services queue their own work on commit and write one audit row each."""
+"""A whole pooling run through Celery (eager): a draft only when complete, published by a
+person; resume after a kill. The services queue their own work on commit and write one audit
+row each."""
 
 import pytest
 
 from national.models import PooledResponse, Snapshot, SnapshotReport
-from national.pooling import extract, snapshot_resume, snapshot_start
+from national.pooling import extract, snapshot_publish, snapshot_resume, snapshot_start
 from national.selectors import snapshot_published_latest
 from tenants.models import AuditEvent
 from tenants.roles import Role
@@ -25,12 +26,18 @@ def _start(django_capture_on_commit_callbacks, actor=None) -> Snapshot:
         return snapshot_start(actor=actor)
 
 
-def test_run_publishes_snapshot_with_reports(consenting, django_capture_on_commit_callbacks):
+def _run(django_capture_on_commit_callbacks, actor=None) -> Snapshot:
+    """Start, run to the draft, publish."""
+    snapshot = _start(django_capture_on_commit_callbacks, actor)
+    return snapshot_publish(actor=actor, snapshot=snapshot)
+
+
+def test_run_ends_as_draft_with_reports(consenting, django_capture_on_commit_callbacks):
     snapshot = _start(django_capture_on_commit_callbacks)
     snapshot.refresh_from_db()
-    assert snapshot.status == "published" and snapshot_published_latest() == snapshot
+    assert snapshot.status == "draft" and snapshot_published_latest() is None
     kinds = set(SnapshotReport.objects.filter(snapshot=snapshot).values_list("kind", flat=True))
-    assert kinds == {"reliability", "benchmark", "validity", "association"}
+    assert kinds == {"reliability", "benchmark", "validity", "validation", "association"}
     per_association = SnapshotReport.objects.filter(snapshot=snapshot, kind="association")
     assert set(per_association.values_list("association", flat=True)) == {"alfa", "beta"}
 
@@ -41,15 +48,17 @@ def test_start_queues_its_work_only_on_commit_and_audits_once(
     actor = user_with_role(Role.STEERING_GROUP)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         snapshot = snapshot_start(actor=actor)
-    assert len(callbacks) == 1  # the chord, queued once, after commit
+    assert len(callbacks) == 3  # one task per part, then the settling check, after commit
     snapshot.refresh_from_db()
     assert snapshot.status == "running"
     assert not PooledResponse.objects.filter(snapshot=snapshot).exists()
     rows = AuditEvent.objects.filter(action="national.snapshot_started")
     assert [(r.actor, r.details["number"]) for r in rows] == [(actor, snapshot.number)]
-    callbacks[0]()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     snapshot.refresh_from_db()
-    assert snapshot.status == "published"
+    assert snapshot.status == "draft"
 
 
 def test_start_without_queue_only_creates(consenting, django_capture_on_commit_callbacks):
@@ -61,7 +70,7 @@ def test_start_without_queue_only_creates(consenting, django_capture_on_commit_c
 def test_killed_part_keeps_previous_snapshot_and_resume_completes(
     consenting, django_capture_on_commit_callbacks, monkeypatch
 ):
-    first = _start(django_capture_on_commit_callbacks)
+    first = _run(django_capture_on_commit_callbacks)
     assert snapshot_published_latest() == first
 
     real = extract.public_schema_use
@@ -86,7 +95,9 @@ def test_killed_part_keeps_previous_snapshot_and_resume_completes(
     with django_capture_on_commit_callbacks(execute=True):
         snapshot_resume(snapshot=second, actor=None)
     second.refresh_from_db()
-    assert second.status == "published" and snapshot_published_latest() == second
+    assert second.status == "draft" and snapshot_published_latest() == first
+    snapshot_publish(actor=None, snapshot=second)
+    assert snapshot_published_latest() == second
     assert AuditEvent.objects.filter(action="national.snapshot_resumed").count() == 1
     # No duplicates: the same rows as the first snapshot (the data did not change).
     assert (

@@ -1,6 +1,7 @@
-"""Publication of a snapshot: its reports computed and stored, then published — only when
-every part is done (a failed or killed part leaves it unpublished; the previous published
-snapshot stays the one shown)."""
+"""The report step of a run: a snapshot's reports computed and stored, and the snapshot made a
+*draft* for the steering group to review — only when every part is done (a failed part fails
+it; the previous published snapshot stays the one shown). Publication is a person's decision:
+:func:`national.pooling.services.snapshot_publish`."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from national.models import Snapshot, SnapshotPart, SnapshotReport
-from tenants.services import audit_record
 
 
-def snapshot_publish(*, snapshot_id: int) -> Snapshot:
-    """Compute and store the reports, then publish — only if every part is done."""
+def snapshot_finish(*, snapshot_id: int) -> Snapshot:
+    """Compute and store the reports, then make the snapshot a draft — only if every part is
+    done. A snapshot past running (draft, published, failed) is left as it is."""
     snapshot = Snapshot.objects.get(pk=snapshot_id)
-    if snapshot.status == Snapshot.Status.PUBLISHED:
+    if snapshot.status != Snapshot.Status.RUNNING:
         return snapshot
     missing = snapshot.parts.exclude(status=SnapshotPart.Status.DONE)
     if missing.exists():
@@ -31,20 +32,19 @@ def snapshot_publish(*, snapshot_id: int) -> Snapshot:
     # outside a transaction block the snapshot is read over several connections at once.
     computed = reports_compute(snapshot=snapshot)
     with transaction.atomic():
-        # Two publishers of one snapshot (a retried task): the second finds it published.
+        # Two finishers of one snapshot (a retried task): the second finds it a draft.
         snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
-        if snapshot.status == Snapshot.Status.PUBLISHED:
+        if snapshot.status != Snapshot.Status.RUNNING:
             return snapshot
         SnapshotReport.objects.filter(snapshot=snapshot).delete()
         per_association = computed.pop(SnapshotReport.Kind.ASSOCIATION)
         rows = [("", kind, payload) for kind, payload in computed.items()]
         rows += [(slug, SnapshotReport.Kind.ASSOCIATION, p) for slug, p in per_association.items()]
         _reports_copy(snapshot_id=snapshot.pk, rows=rows)
-        snapshot.status = Snapshot.Status.PUBLISHED
-        snapshot.published_at = timezone.now()
+        snapshot.status = Snapshot.Status.DRAFT
+        snapshot.drafted_at = timezone.now()
         snapshot.error = ""
-        snapshot.save(update_fields=["status", "published_at", "error"])
-        audit_record(action="national.snapshot_published", number=snapshot.number)
+        snapshot.save(update_fields=["status", "drafted_at", "error"])
     return snapshot
 
 
