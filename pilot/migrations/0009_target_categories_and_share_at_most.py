@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot', '0007_idempotency_record_scoped_to_user'),
+        ('pilot', '0008_invitation_instrument_version'),
     ]
 
     operations = [
