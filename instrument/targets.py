@@ -11,9 +11,10 @@ A rule says what an indicator result should reach:
 * ``register_share``: the share of exits with an outcome in ``outcomes`` is at least ``percent``.
 
 Targets change over time: each row is valid ``valid_from`` .. ``valid_to`` (open-ended when
-empty); a new target for a subject from a date ends the open-ended one the day before
-(:func:`target_errors` returns it as ``to_end``); results use the target valid in their period
-(``national.reports.periods.target_for``).
+empty); a new open-ended target for a subject from a date ends the open-ended one the day
+before (:func:`targets_superseded`, :func:`target_write`); edits and ends go through
+:func:`target_write` too. Results use the target valid in their period
+(:func:`stats.periods.target_for`, re-exported as ``national.reports.periods.target_for``).
 """
 
 from __future__ import annotations

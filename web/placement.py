@@ -43,7 +43,7 @@ class LocalItemPlaceView(_ServiceFormView):
     success_message = _("Frågans placering är sparad.")
 
     def item(self) -> LocalItem:
-        item = LocalItem.objects.filter(pk=self.kwargs["pk"]).first()
+        item = LocalItem.objects.filter(pk=self.kwargs["item"]).first()
         if item is None:
             raise Http404
         return item

@@ -41,7 +41,8 @@ class _TargetChangeView(FormView):
 
     def target(self) -> Any:
         if not hasattr(self, "_target"):
-            found = self.model._default_manager.filter(pk=self.kwargs["pk"]).first()
+            pk = self.kwargs.get("target") or self.kwargs.get("national_target")
+            found = self.model._default_manager.filter(pk=pk).first()
             if found is None:
                 raise Http404
             self._target = found

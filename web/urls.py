@@ -46,10 +46,14 @@ urlpatterns = [
     path("config/activities/new/", ActivityCreateView.as_view(), name="activity-new"),
     path("config/local-items/new/", LocalItemCreateView.as_view(), name="local-item-new"),
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
-    path("config/targets/<int:pk>/edit/", LocalTargetEditView.as_view(), name="local-target-edit"),
-    path("config/targets/<int:pk>/end/", LocalTargetEndView.as_view(), name="local-target-end"),
     path(
-        "config/local-items/<int:pk>/place/", LocalItemPlaceView.as_view(), name="local-item-place"
+        "config/targets/<int:target>/edit/", LocalTargetEditView.as_view(), name="local-target-edit"
+    ),
+    path("config/targets/<int:target>/end/", LocalTargetEndView.as_view(), name="local-target-end"),
+    path(
+        "config/local-items/<int:item>/place/",
+        LocalItemPlaceView.as_view(),
+        name="local-item-place",
     ),
     path("config/preview/", FormPreviewView.as_view(), name="form-preview"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
@@ -74,12 +78,12 @@ urlpatterns = [
     path("results/", ResultsView.as_view(), name="results"),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
     path(
-        "national/targets/<int:pk>/edit/",
+        "national/targets/<int:national_target>/edit/",
         NationalTargetEditView.as_view(),
         name="national-target-edit",
     ),
     path(
-        "national/targets/<int:pk>/end/",
+        "national/targets/<int:national_target>/end/",
         NationalTargetEndView.as_view(),
         name="national-target-end",
     ),
