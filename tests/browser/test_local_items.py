@@ -15,7 +15,7 @@ def test_admin_places_local_items_and_previews_the_form(new_page, live_platform)
     base = live_platform.base_url("skelleftea-norsjo")
     login(page, base, "skelleftea-norsjo-admin", live_platform.password)
     page.goto(f"{base}/config/activities/new/")
-    page.get_by_label("Namn").fill("Kompassen")
+    page.get_by_label("Namn").fill("Lotsen")
     page.get_by_label("Deltagare – under insatsen", exact=False).check()
     page.get_by_role("button", name="Spara").click()
     for code, text, kind in [
@@ -31,17 +31,19 @@ def test_admin_places_local_items_and_previews_the_form(new_page, live_platform)
         expect(row).to_contain_text("Ställs inte i någon enkät ännu.")
         row.get_by_role("link", name="Välj formulär och insatser").click()
         page.get_by_label("Deltagare – under insatsen").check()
-        page.get_by_label("Kompassen").check()
+        page.get_by_label("Lotsen").check()
         if code == "boende":
             screenshot(page, "local-item-placement")
         page.get_by_role("button", name="Spara").click()
         expect(page.get_by_role("status")).to_contain_text("Frågans placering är sparad.")
         expect(page.locator("#local-items tr", has_text=code)).to_contain_text(
-            "Deltagare – under insatsen (Kompassen)"
+            "Deltagare – under insatsen (Lotsen)"
         )
     screenshot(page, "local-items-placed")
     page.get_by_role("link", name="Förhandsgranska enkäterna").click()
-    page.locator("#previews tr", has_text="Kompassen").get_by_role("link").click()
+    page.locator("#previews tr", has_text="Lotsen").get_by_role(
+        "link", name="Deltagare – under insatsen"
+    ).click()
     expect(page.locator("#preview-notice")).to_contain_text("Deltagare – under insatsen")
     legends = page.locator("fieldset legend")
     expect(legends.nth(legends.count() - 2)).to_have_text("8. Har du ett eget boende?")
