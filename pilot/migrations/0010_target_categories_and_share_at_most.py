@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot', '0008_invitation_instrument_version'),
+        ('pilot', '0009_bokslut_introduction'),
     ]
 
     operations = [
