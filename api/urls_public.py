@@ -22,11 +22,22 @@ from api.views.national import (
     SnapshotReportView,
     SnapshotResumeView,
 )
+from api.views.targets import NationalTargetDetailView, NationalTargetEndView
 
 app_name = "api"
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("national-targets/", NationalTargetListView.as_view(), name="national-target-list"),
+    path(
+        "national-targets/<int:pk>/",
+        NationalTargetDetailView.as_view(),
+        name="national-target-detail",
+    ),
+    path(
+        "national-targets/<int:pk>/end/",
+        NationalTargetEndView.as_view(),
+        name="national-target-end",
+    ),
     path(
         "instrument/versions/<str:code>/publish/",
         InstrumentVersionPublishView.as_view(),

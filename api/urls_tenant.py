@@ -18,6 +18,7 @@ from api.views.configuration import (
     ActivityScheduleListView,
     GoodExampleListView,
     LocalItemListView,
+    LocalItemPlacementView,
     LocalTargetListView,
 )
 from api.views.health import HealthView, WorkerHealthView
@@ -27,6 +28,7 @@ from api.views.instrument import (
 )
 from api.views.me import MeView
 from api.views.results import BokslutPdfView, BokslutView, OwnResultsView
+from api.views.targets import LocalTargetDetailView, LocalTargetEndView
 
 app_name = "api"
 urlpatterns = [
@@ -39,7 +41,14 @@ urlpatterns = [
         name="activity-schedules",
     ),
     path("local-items/", LocalItemListView.as_view(), name="local-item-list"),
+    path(
+        "local-items/<int:pk>/placement/",
+        LocalItemPlacementView.as_view(),
+        name="local-item-placement",
+    ),
     path("local-targets/", LocalTargetListView.as_view(), name="local-target-list"),
+    path("local-targets/<int:pk>/", LocalTargetDetailView.as_view(), name="local-target-detail"),
+    path("local-targets/<int:pk>/end/", LocalTargetEndView.as_view(), name="local-target-end"),
     path("responses/", ResponseListView.as_view(), name="response-list"),
     path("response-rates/", ResponseRateView.as_view(), name="response-rates"),
     path("participants/", ParticipantListView.as_view(), name="participant-list"),

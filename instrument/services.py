@@ -26,7 +26,7 @@ from instrument.models import (
     NationalTarget,
     Point,
 )
-from instrument.targets import target_errors
+from instrument.targets import RULE_FIELDS, target_write
 from tenants.audit import audit_record
 
 if TYPE_CHECKING:
@@ -248,6 +248,26 @@ def instrument_bundled_ensure() -> InstrumentVersion:
     return version
 
 
+def _national_subject(point: Point) -> tuple[str, tuple[int | None, int | None]]:
+    version = point.version
+    subject = "register" if point.source == Point.Source.REGISTER else "scale"
+    return subject, (version.scale_min, version.scale_max)
+
+
+def _national_write(target: NationalTarget) -> list[Any]:
+    point = target.point
+    if point.source == Point.Source.SURVEY and not point.items.filter(forms__isnull=False).exists():
+        raise ValidationError({"point": [_("Inget formulär samlar in mätpunkten.")]})
+    subject, scale = _national_subject(point)
+    existing = NationalTarget.objects.filter(point__number=point.number).order_by("pk")
+    return target_write(
+        target,
+        subject=subject,
+        scale=scale,
+        existing=list(existing.select_for_update(of=("self",))),
+    )
+
+
 @transaction.atomic
 def national_target_create(
     *,
@@ -256,48 +276,72 @@ def national_target_create(
     valid_from: dt.date,
     valid_to: dt.date | None = None,
     category: int | None = None,
+    categories: Sequence[int] = (),
     percent: Decimal | None = None,
     mean: Decimal | None = None,
     outcomes: Sequence[str] = (),
     actor: User | None,
 ) -> NationalTarget:
-    """A national default target on a core point; one rule per point at a time. Audited."""
-    version = point.version
-    errors: dict[str, list[str]] = {}
-    if point.source == Point.Source.SURVEY and not point.items.filter(forms__isnull=False).exists():
-        errors["point"] = [_("Inget formulär samlar in mätpunkten.")]
-    subject = "register" if point.source == Point.Source.REGISTER else "scale"
-    existing = NationalTarget.objects.filter(point__number=point.number).order_by("pk")
-    errors.update(
-        target_errors(
-            kind=kind,
-            subject=subject,
-            scale=(version.scale_min, version.scale_max),
-            valid_from=valid_from,
-            valid_to=valid_to,
-            existing=existing.select_for_update(of=("self",)),
-            category=category,
-            percent=percent,
-            mean=mean,
-            outcomes=outcomes,
-        )
-    )
-    if errors:
-        raise ValidationError(errors)
+    """A national default target on a core point; one rule per point at a time: an open-ended
+    target from a later date supersedes the open-ended one (ended the day before). Audited."""
     target = NationalTarget(
         point=point,
         kind=kind,
         valid_from=valid_from,
         valid_to=valid_to,
         category=category,
+        categories=list(categories),
         percent=percent,
         mean=mean,
         outcomes=list(outcomes),
         set_by=actor,
     )
-    target.full_clean()
-    target.save()
+    ended = _national_write(target)
     audit_record(
-        action="target.national_created", actor=actor, point=point.number, rule=target.describe()
+        action="target.national_created",
+        actor=actor,
+        point=point.number,
+        target=target.pk,
+        rule=target.describe(),
+        valid_from=str(valid_from),
+        valid_to=str(valid_to) if valid_to else None,
+        ended=[t.pk for t in ended],
     )
     return target
+
+
+@transaction.atomic
+def national_target_update(
+    *, target: NationalTarget, actor: User | None, **changes: Any
+) -> NationalTarget:
+    """Edit a national target's rule and/or validity period (fields in
+    ``instrument.targets.RULE_FIELDS`` plus ``valid_from``/``valid_to``). Audited with the
+    values before and after."""
+    target = NationalTarget.objects.select_for_update().select_related("point").get(pk=target.pk)
+    allowed = {*RULE_FIELDS, "valid_from", "valid_to"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError({f: [_("Fältet kan inte ändras.")] for f in unknown})
+    before = {"rule": target.describe(), "valid_from": str(target.valid_from),
+              "valid_to": str(target.valid_to) if target.valid_to else None}  # fmt: skip
+    for field, value in changes.items():
+        setattr(target, field, list(value) if field in ("categories", "outcomes") else value)
+    target.set_by = actor
+    _national_write(target)
+    audit_record(
+        action="target.national_updated",
+        actor=actor,
+        point=target.point.number,
+        target=target.pk,
+        before=before,
+        after={"rule": target.describe(), "valid_from": str(target.valid_from),
+               "valid_to": str(target.valid_to) if target.valid_to else None},
+    )  # fmt: skip
+    return target
+
+
+def national_target_end(
+    *, target: NationalTarget, valid_to: dt.date, actor: User | None
+) -> NationalTarget:
+    """End a national target: it applies to results up to and including ``valid_to``."""
+    return national_target_update(target=target, valid_to=valid_to, actor=actor)

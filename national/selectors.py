@@ -186,3 +186,44 @@ def national_targets_by_point(*, on: Any = None) -> dict[int, Any]:
     for t in targets.order_by("valid_from"):
         out.setdefault(t.point.number, t)
     return out
+
+
+def target_proposals(*, targets: Any) -> dict[int, dict[str, Any]]:
+    """Per national target (by pk): the achievable benchmark (:func:`stats.achievable_benchmark`)
+    over the associations' published cells for the same rule in the latest half-year of the
+    latest published snapshot. Only cells the steering group may read take part (suppressed
+    cells never do). Share rules only; ``reason`` says why there is no proposal."""
+    from stats import achievable_benchmark
+
+    snapshot = snapshot_published_latest()
+    report = snapshot_report(snapshot=snapshot, kind="benchmark") if snapshot else None
+    cells = (report or {}).get("cells", [])
+    out: dict[int, dict[str, Any]] = {}
+    for t in targets:
+        if t.kind not in ("share_at_least", "share_at_most", "register_share"):
+            out[t.pk] = {"reason": "not_a_share"}
+            continue
+        mine = [
+            c
+            for c in cells
+            if c.get("point") == t.point.number
+            and c.get("kind") == t.kind
+            and c.get("category") == t.category
+            and list(c.get("categories") or []) == [int(x) for x in t.categories or []]
+            and list(c.get("outcomes") or []) == list(t.outcomes or [])
+            and not c.get("suppressed")
+        ]
+        if not mine:
+            out[t.pk] = {"reason": "no_results"}
+            continue
+        period = max(str(c["period"]) for c in mine)
+        rows = [c for c in mine if str(c["period"]) == period]
+        abc = achievable_benchmark(
+            [int(c["successes"]) for c in rows],
+            [int(c["n"]) for c in rows],
+            lower_is_better=t.kind == "share_at_most",
+        )
+        out[t.pk] = {"reason": None, "period": period, "share": abc.share, "units": abc.units,
+                     "units_total": abc.units_total, "n": abc.n, "n_total": abc.n_total,
+                     "successes": abc.successes}  # fmt: skip
+    return out

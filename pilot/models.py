@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from instrument.targets import TargetRuleFields
@@ -133,6 +134,12 @@ class LocalTarget(TargetRuleFields):
                 name="local_target_has_one_subject",
             ),
         ]
+
+    def category_names(self) -> dict[int, str]:
+        item = self.local_item if self.local_item_id else None
+        if item is not None and item.kind == LocalItem.Kind.YES_NO:
+            return {1: gettext("ja"), 0: gettext("nej")}
+        return {}
 
     def __str__(self) -> str:
         subject = f"punkt {self.point_number}" if self.point_number else str(self.local_item)

@@ -8,6 +8,7 @@ import pandas as pd
 from django.db.models import Count, Q, QuerySet
 
 from pilot.bulk import frame_copy_out
+from pilot.local_results import LocalItemResult, LocalTargetResult, local_item_results
 from pilot.models import Activity, Invitation, Response
 
 
@@ -127,3 +128,20 @@ def own_outcomes_frame() -> pd.DataFrame:
     """The current association's participants' register outcomes as text columns
     (:data:`OUTCOME_COLUMNS`)."""
     return frame_copy_out(sql=OUTCOMES_SQL, columns=OUTCOME_COLUMNS)
+
+
+__all__ = [
+    "ANSWERS_SQL",
+    "ANSWER_COLUMNS",
+    "OUTCOMES_SQL",
+    "OUTCOME_COLUMNS",
+    "LocalItemResult",
+    "LocalTargetResult",
+    "ResponseRate",
+    "activity_list",
+    "activity_names",
+    "local_item_results",
+    "own_answers_frame",
+    "own_outcomes_frame",
+    "response_rates",
+]

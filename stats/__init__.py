@@ -4,6 +4,7 @@ numpy/scipy/pandas in, frozen dataclasses or DataFrames out; no Django, no proje
 Formulas, missing-data rules and differences from R psych: docs/stats.md.
 """
 
+from stats.achievable import AchievableBenchmark, achievable_benchmark
 from stats.benchmark import change_between_periods, newcombe_diff_ci, proportion_ci, target_shares
 from stats.bootstrap import BootstrapResult, alpha_bootstrap, multinomial_counts
 from stats.cfa import OneFactorFit, cfa_one_factor
@@ -39,6 +40,7 @@ from stats.validity import Convergent, KnownGroups, convergent, convergent_group
 
 __all__ = [
     "FLAG_CODES",
+    "AchievableBenchmark",
     "BootstrapResult",
     "Convergent",
     "GroupData",
@@ -55,6 +57,7 @@ __all__ = [
     "Reliability",
     "ReviewThresholds",
     "SuppressedTable",
+    "achievable_benchmark",
     "age_bands",
     "alpha_bootstrap",
     "alpha_feldt_ci",

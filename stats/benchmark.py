@@ -82,8 +82,11 @@ def target_shares(
     min_n: int = 5,
     level: float = 0.95,
     signal_ci: CiMethod = "wilson",
+    at_most: bool = False,
 ) -> pd.DataFrame:
     """Share of answers meeting the rule per unit, with CIs and a signal.
+
+    With ``at_most`` the target is a ceiling: "green" when share <= target.
 
     Columns: keys, ``n``, ``successes``, ``share``, ``wilson_low/high``, ``exact_low/high``,
     ``signal`` ("green" share >= target, "red" below, "grey" n < ``min_n``) and ``clearly``
@@ -100,7 +103,7 @@ def target_shares(
         agg["share"] = x / n
     agg["wilson_low"], agg["wilson_high"] = proportion_ci(x, n, level=level, method="wilson")
     agg["exact_low"], agg["exact_high"] = proportion_ci(x, n, level=level, method="clopper_pearson")
-    agg["signal"] = _signal(agg["share"].to_numpy(), n, target, min_n)
+    agg["signal"] = _signal(agg["share"].to_numpy(), n, target, min_n, at_most=at_most)
     lo_col, hi_col = ("wilson_low", "wilson_high") if signal_ci == "wilson" else (
         "exact_low", "exact_high")  # fmt: skip
     clearly = np.where(agg[lo_col] > target, "above", np.where(agg[hi_col] < target, "below", ""))
@@ -110,8 +113,16 @@ def target_shares(
     return agg
 
 
-def _signal(share: NDArray[np.float64], n: NDArray[np.float64], target: float, min_n: int):
-    return np.where(n < min_n, "grey", np.where(share >= target, "green", "red"))
+def _signal(
+    share: NDArray[np.float64],
+    n: NDArray[np.float64],
+    target: float,
+    min_n: int,
+    *,
+    at_most: bool = False,
+):
+    met = share <= target if at_most else share >= target
+    return np.where(n < min_n, "grey", np.where(met, "green", "red"))
 
 
 def newcombe_diff_ci(

@@ -65,6 +65,7 @@ class LocalItemKind(models.TextChoices):
 
 class RuleKind(models.TextChoices):
     SHARE_AT_LEAST = "share_at_least", _l("rule_kind", "share_at_least")
+    SHARE_AT_MOST = "share_at_most", _l("rule_kind", "share_at_most")
     MEAN_AT_LEAST = "mean_at_least", _l("rule_kind", "mean_at_least")
     GOOD_EXAMPLE = "good_example", _l("rule_kind", "good_example")
     REGISTER_SHARE = "register_share", _l("rule_kind", "register_share")

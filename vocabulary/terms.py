@@ -115,8 +115,13 @@ TERMS: dict[str, tuple[Term, ...]] = {
     "rule_kind": _terms(
         (
             "share_at_least",
-            "Andel svar i kategori ≥ c är minst p %",
-            "Share of answers in category ≥ c is at least p%",
+            "Andel som svarar i valda kategorier är minst p %",
+            "Share answering in the chosen categories is at least p%",
+        ),
+        (
+            "share_at_most",
+            "Andel som svarar i valda kategorier är högst p %",
+            "Share answering in the chosen categories is at most p%",
         ),
         ("mean_at_least", "Medelvärde minst m", "Mean at least m"),
         ("good_example", "Ett gott exempel redovisas", "A good example is reported"),

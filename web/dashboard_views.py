@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from national.reports.periods import period_bounds
 from national.selectors import national_targets_by_point, snapshot_published_latest
 from tenants.roles import Role
 from vocabulary import half_year_label, label
@@ -138,7 +139,9 @@ def cell_context(data: Snapshotted, association: str, point: int) -> dict[str, A
         raise Http404(_("Förbundet har inga resultat på den mätpunkten."))
     lang = data.lang
     mean = rows[0].get("kind") == "mean_at_least"
-    target = national_targets_by_point().get(point)
+    # the target of the latest period shown (not the one valid today)
+    last_day = period_bounds(str(rows[-1]["period"]))[1] if rows[-1].get("period") else None
+    target = national_targets_by_point(on=last_day).get(point)
     series = [
         TrendPoint(
             label=data.period_text(c["period"]),

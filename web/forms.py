@@ -69,7 +69,16 @@ class TargetRuleForm(forms.Form):
     """The rule and validity fields every target form shares."""
 
     kind = forms.ChoiceField(label=_("Regel"), choices=RuleKind.choices)
-    category = forms.IntegerField(label=_("Lägsta svarskategori som räknas"), required=False)
+    categories = forms.CharField(
+        label=_("Svarskategorier som räknas"),
+        required=False,
+        help_text=_("Till exempel 4, 5, 6 eller 4–6. För ja/nej-frågor: ja eller nej."),
+    )
+    category = forms.IntegerField(
+        label=_("Eller: lägsta svarskategori som räknas"),
+        required=False,
+        help_text=_("Räknar den kategorin och alla högre."),
+    )
     percent = forms.DecimalField(
         label=_("Målnivå (%)"), required=False, max_digits=5, decimal_places=2
     )
@@ -81,6 +90,38 @@ class TargetRuleForm(forms.Form):
         label=_("Gäller till och med"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_categories(self) -> list[int]:
+        return categories_parse(self.cleaned_data.get("categories") or "")
+
+
+def categories_parse(text: str) -> list[int]:
+    """ "4, 5, 6", "4–6", "nej" (0) or "ja" (1) as a sorted list of categories."""
+    out: set[int] = set()
+    words = {"ja": 1, "nej": 0, "yes": 1, "no": 0}
+    for token in text.replace(";", ",").replace(" ", ",").split(","):
+        token = token.strip().lower()
+        if not token:
+            continue
+        low, dash, high = token.replace("\N{EN DASH}", "-").partition("-")
+        try:
+            if token in words:
+                out.add(words[token])
+            elif dash:
+                out.update(range(int(low), int(high) + 1))
+            else:
+                out.add(int(token))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Skriv kategorierna som tal, till exempel 4, 5, 6 eller 4–6 (eller ja/nej).")
+            ) from None
+    return sorted(out)
+
+
+class TargetEndForm(forms.Form):
+    valid_to = forms.DateField(
+        label=_("Sista dag målnivån gäller"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

@@ -18,7 +18,7 @@ from django.views import View
 
 from instrument.models import Form, InstrumentVersion
 from instrument.selectors import instrument_version_current
-from pilot.models import Invitation, LocalItem
+from pilot.models import Invitation
 from pilot.services import (
     InvitationUnusable,
     invitation_draft_save,
@@ -26,8 +26,9 @@ from pilot.services import (
     invitation_open,
     invitation_submit,
 )
-from pilot.services.submissions import DONT_KNOW, LOCAL_PREFIX
+from pilot.services.submissions import DONT_KNOW
 from tenants.permissions import HostScope, host_scope_require
+from web.local_questions import local_questions, posted_local_value
 from web.security import short_code_failed, short_code_locked, short_code_locked_text
 
 UNUSABLE_TEMPLATE = "web/questionnaire/unusable.html"
@@ -53,23 +54,12 @@ def _questions(invitation: Invitation, version: InstrumentVersion) -> list[dict[
                 "dont_know": version.missing_label_en if english else version.missing_label_sv,
             }
         )
-    for local in LocalItem.objects.filter(active=True, kind=LocalItem.Kind.LIKERT):
-        if invitation.form_code in local.form_codes:
-            questions.append(
-                {
-                    "name": f"{LOCAL_PREFIX}{local.code}",
-                    "text": (local.text_en or local.text_sv) if english else local.text_sv,
-                    "choices": [
-                        (
-                            str(label["value"]),
-                            str(label.get("en") if english and label.get("en") else label["sv"]),
-                        )
-                        for label in local.scale_labels
-                    ]
-                    or [(str(v), str(v)) for v in range(1, (local.scale_points or 0) + 1)],
-                    "dont_know": version.missing_label_en if english else version.missing_label_sv,
-                }
-            )
+    questions += local_questions(
+        form_code=invitation.form_code,
+        activity_id=invitation.activity_id,
+        english=english,
+        dont_know=version.missing_label_en if english else version.missing_label_sv,
+    )
     return questions
 
 
@@ -77,9 +67,10 @@ def _posted_answers(request: HttpRequest, questions: list[dict[str, Any]]) -> di
     answers = {}
     for q in questions:
         value = request.POST.get(q["name"], "")
-        allowed = {c for c, _label in q["choices"]} | {DONT_KNOW}
-        if value in allowed:
+        if value == DONT_KNOW:
             answers[q["name"]] = value
+        elif (kept := posted_local_value(q, value)) is not None:
+            answers[q["name"]] = kept
     return answers
 
 

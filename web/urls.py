@@ -19,6 +19,7 @@ from web.datasets import (
 )
 from web.national import DashboardView
 from web.national_runs import RunProgressView, RunPublishView, RunsView
+from web.placement import FormPreviewView, LocalItemPlaceView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.results import (
     BokslutIntroductionView,
@@ -27,6 +28,12 @@ from web.results import (
     ResultsView,
 )
 from web.security import LoginView, SecondFactorEnrolView, SecondFactorVerifyView
+from web.targets import (
+    LocalTargetEditView,
+    LocalTargetEndView,
+    NationalTargetEditView,
+    NationalTargetEndView,
+)
 from web.views import (
     ActivityCreateView,
     ConfigurationView,
@@ -46,6 +53,16 @@ urlpatterns = [
     path("config/activities/new/", ActivityCreateView.as_view(), name="activity-new"),
     path("config/local-items/new/", LocalItemCreateView.as_view(), name="local-item-new"),
     path("config/targets/new/", LocalTargetCreateView.as_view(), name="local-target-new"),
+    path(
+        "config/targets/<int:target>/edit/", LocalTargetEditView.as_view(), name="local-target-edit"
+    ),
+    path("config/targets/<int:target>/end/", LocalTargetEndView.as_view(), name="local-target-end"),
+    path(
+        "config/local-items/<int:item>/place/",
+        LocalItemPlaceView.as_view(),
+        name="local-item-place",
+    ),
+    path("config/preview/", FormPreviewView.as_view(), name="form-preview"),
     path("config/good-examples/new/", GoodExampleCreateView.as_view(), name="good-example-new"),
     path("national/", DashboardView.as_view(), name="dashboard"),
     path("national/runs/", RunsView.as_view(), name="national-runs"),
@@ -74,6 +91,16 @@ urlpatterns = [
         name="bokslut-introduction",
     ),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
+    path(
+        "national/targets/<int:national_target>/edit/",
+        NationalTargetEditView.as_view(),
+        name="national-target-edit",
+    ),
+    path(
+        "national/targets/<int:national_target>/end/",
+        NationalTargetEndView.as_view(),
+        name="national-target-end",
+    ),
     path("collect/", CollectionView.as_view(), name="collect"),
     path("collect/invitations/new/", InvitationCreateView.as_view(), name="invitation-new"),
     path(

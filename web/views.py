@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 from instrument.models import InstrumentVersion, NationalTarget, Point
 from instrument.selectors import instrument_version_current
 from instrument.services import instrument_version_publish, national_target_create
+from national.selectors import target_proposals
 from pilot.models import GoodExample, LocalItem, LocalTarget
 from pilot.selectors import activity_list
 from pilot.services import (
@@ -30,6 +31,7 @@ from tenants.permissions import current_association, request_roles
 from tenants.roles import ASSOCIATION_ROLES, Role
 from tenants.selectors import association_list, user_associations
 from tenants.services import association_host
+from vocabulary import half_year_label
 from web.forms import (
     ActivityForm,
     GoodExampleForm,
@@ -38,6 +40,40 @@ from web.forms import (
     NationalTargetForm,
 )
 from web.mixins import RoleRequiredMixin, acting_user
+from web.numbers import count_text, percent_text
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def revision_initial(old: Any) -> dict[str, Any]:
+    """Form values for a new target replacing ``old``: its rule, no dates."""
+    return {
+        "kind": old.kind,
+        "categories": ", ".join(str(c) for c in old.categories or []),
+        "category": old.category,
+        "percent": old.percent,
+        "mean": old.mean,
+    }
+
+
+def proposal_text(p: dict[str, Any], lang: str | None) -> dict[str, str]:
+    """The achievable benchmark beside a national target, as people read it."""
+    if p["reason"] == "not_a_share":
+        return {"value": "–", "detail": str(_("Beräknas bara för andelsmål."))}
+    if p["reason"] == "no_results":
+        return {"value": "–", "detail": str(_("Inga publicerade resultat för regeln ännu."))}
+    detail = _(
+        "%(period)s: de bästa %(units)s av %(units_total)s förbund, %(n)s av %(n_total)s svar"
+    ) % {
+        "period": half_year_label(p["period"], lang),
+        "units": p["units"],
+        "units_total": p["units_total"],
+        "n": count_text(p["n"], lang),
+        "n_total": count_text(p["n_total"], lang),
+    }
+    return {"value": percent_text(p["share"], lang=lang), "detail": str(detail)}
 
 
 class HomeView(TemplateView):
@@ -129,13 +165,23 @@ class ConfigurationView(RoleRequiredMixin, TemplateView):
         context.update(
             respondent_groups=respondent_groups,
             activities=activities,
-            local_items=LocalItem.objects.all(),
+            local_items=_with_placement(names),
             local_targets=LocalTarget.objects.select_related("local_item"),
             good_examples=GoodExample.objects.select_related("local_item"),
             national_targets=NationalTarget.objects.select_related("point"),
             can_edit=Role.ASSOCIATION_ADMIN in request_roles(self.request),
         )
         return context
+
+
+def _with_placement(form_names: dict[str, str]) -> list[LocalItem]:
+    """Local items with ``placement_text``: "Deltagare – vid avslut (Kompassen, Steget)"."""
+    items = list(LocalItem.objects.prefetch_related("activities"))
+    for item in items:
+        where = ", ".join(a.name for a in item.activities.all()) or str(_("alla insatser"))
+        forms_ = "; ".join(form_names.get(c, c) for c in item.form_codes)
+        item.placement_text = f"{forms_} ({where})" if forms_ else ""  # type: ignore[attr-defined]
+    return items
 
 
 class _ServiceFormView(AssociationAdminMixin, FormView):
@@ -196,6 +242,14 @@ class LocalTargetCreateView(_ServiceFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "version": self.version(), "english": self.english()}
 
+    def get_initial(self) -> dict[str, Any]:
+        """``?from=<pk>``: a revision of that target from a date (the rule prefilled)."""
+        old = LocalTarget.objects.filter(pk=_int(self.request.GET.get("from")) or 0).first()
+        if old is None:
+            return super().get_initial()
+        subject = f"item:{old.local_item_id}" if old.local_item_id else f"point:{old.point_number}"
+        return {**revision_initial(old), "subject": subject}
+
     def save(self, data: dict[str, Any]) -> None:
         kind_of_subject, _sep, key = data.pop("subject").partition(":")
         if kind_of_subject == "item":
@@ -221,11 +275,23 @@ class NationalTargetsView(RoleRequiredMixin, FormView):
         english = (get_language() or "sv").startswith("en")
         return {**super().get_form_kwargs(), "version": version, "english": english}
 
+    def get_initial(self) -> dict[str, Any]:
+        """``?from=<pk>``: a revision of that target from a date (the rule prefilled)."""
+        old = NationalTarget.objects.filter(pk=_int(self.request.GET.get("from")) or 0).first()
+        if old is None:
+            return super().get_initial()
+        return {**revision_initial(old), "point": old.point.number}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        targets = list(NationalTarget.objects.select_related("point"))
+        proposals = target_proposals(targets=targets)
+        lang = get_language()
+        for t in targets:
+            t.proposal = proposal_text(proposals[t.pk], lang)  # type: ignore[attr-defined]
         context.update(
             versions=InstrumentVersion.objects.order_by("-created_at"),
-            targets=NationalTarget.objects.select_related("point"),
+            targets=targets,
             can_publish=Role.PLATFORM_ADMIN in request_roles(self.request),
         )
         return context

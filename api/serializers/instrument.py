@@ -94,6 +94,7 @@ class NationalTargetSerializer(serializers.ModelSerializer):
             "point",
             "kind",
             "category",
+            "categories",
             "percent",
             "mean",
             "outcomes",

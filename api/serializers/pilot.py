@@ -72,6 +72,7 @@ class LocalItemSerializer(serializers.ModelSerializer):
             "scale_labels",
             "number_min",
             "number_max",
+            "form_codes",
             "activities",
             "active",
             "is_local",
@@ -97,6 +98,9 @@ class LocalItemInputSerializer(serializers.Serializer):
 class TargetRuleInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RuleKind.choices)
     category = serializers.IntegerField(required=False, allow_null=True, default=None)
+    categories = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=11), required=False, default=list
+    )
     percent = serializers.DecimalField(5, 2, required=False, allow_null=True, default=None)
     mean = serializers.DecimalField(5, 2, required=False, allow_null=True, default=None)
     outcomes = serializers.ListField(
@@ -126,6 +130,7 @@ class LocalTargetSerializer(serializers.ModelSerializer):
             "local_item",
             "kind",
             "category",
+            "categories",
             "percent",
             "mean",
             "outcomes",
@@ -162,3 +167,31 @@ class GoodExampleInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     text = serializers.CharField()
     attachment = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class TargetChangeSerializer(serializers.Serializer):
+    """A partial change of a target's rule or validity period (PATCH)."""
+
+    kind = serializers.ChoiceField(choices=RuleKind.choices, required=False)
+    category = serializers.IntegerField(required=False, allow_null=True)
+    categories = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=11), required=False
+    )
+    percent = serializers.DecimalField(5, 2, required=False, allow_null=True)
+    mean = serializers.DecimalField(5, 2, required=False, allow_null=True)
+    outcomes = serializers.ListField(
+        child=serializers.ChoiceField(choices=RegisterOutcome.choices), required=False
+    )
+    valid_from = serializers.DateField(required=False)
+    valid_to = serializers.DateField(required=False, allow_null=True)
+
+
+class TargetEndSerializer(serializers.Serializer):
+    valid_to = serializers.DateField()
+
+
+class LocalItemPlacementSerializer(serializers.Serializer):
+    """Where a local item is asked: forms (codes) of chosen activities (ids)."""
+
+    form_codes = serializers.ListField(child=serializers.CharField(max_length=40))
+    activities = serializers.PrimaryKeyRelatedField(many=True, queryset=Activity.objects.all())

@@ -16,6 +16,7 @@ from api.serializers.pilot import (
     GoodExampleInputSerializer,
     GoodExampleSerializer,
     LocalItemInputSerializer,
+    LocalItemPlacementSerializer,
     LocalItemSerializer,
     LocalTargetInputSerializer,
     LocalTargetSerializer,
@@ -28,6 +29,7 @@ from pilot.services import (
     activity_forms_set,
     good_example_report,
     local_item_create,
+    local_item_place,
     local_target_create,
     schedule_add,
 )
@@ -141,3 +143,25 @@ class GoodExampleListView(AssociationAPIView):
             GoodExampleSerializer(example, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class LocalItemPlacementView(AssociationAPIView):
+    """PUT the forms and activities a local item is asked in (replaces the placement)."""
+
+    serializer_class = LocalItemSerializer
+    required_roles = ASSOCIATION_ADMINS
+
+    def get_queryset(self) -> QuerySet[LocalItem]:
+        return LocalItem.objects.prefetch_related("activities")
+
+    @extend_schema(request=LocalItemPlacementSerializer, responses=LocalItemSerializer)
+    def put(self, request: Request, pk: int) -> Response:
+        data = LocalItemPlacementSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = local_item_place(
+            item=self.get_object(),
+            form_codes=data.validated_data["form_codes"],
+            activities=list(data.validated_data["activities"]),
+            actor=acting_user(request),
+        )
+        return Response(LocalItemSerializer(LocalItem.objects.get(pk=item.pk)).data)

@@ -226,6 +226,28 @@ def snapshot_frames(*, snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
     return answers, outcomes
 
 
+def target_dict(t: Any, subject: int | str | None) -> dict[str, Any]:
+    """A target row as the pure reports take it (``national.reports.targets``), with its
+    validity period so each result uses the target valid in its period."""
+    return {
+        "point": subject,
+        "kind": t.kind,
+        "category": t.category,
+        "categories": [int(c) for c in t.categories or []],
+        "percent": float(t.percent) if t.percent is not None else None,
+        "mean": float(t.mean) if t.mean is not None else None,
+        "outcomes": list(t.outcomes),
+        "valid_from": t.valid_from.isoformat(),
+        "valid_to": t.valid_to.isoformat() if t.valid_to else None,
+    }
+
+
+def national_targets_all() -> list[dict[str, Any]]:
+    """Every national target with its validity period (results pick theirs by period)."""
+    targets = NationalTarget.objects.select_related("point").order_by("point__number", "valid_from")
+    return [target_dict(t, t.point.number) for t in targets]
+
+
 def code_version() -> str:
     """The platform's code version (the git commit when known, else the package version)."""
     import subprocess
@@ -269,17 +291,7 @@ def national_targets_in_force(*, on: Any = None) -> list[dict[str, Any]]:
     targets = NationalTarget.objects.select_related("point").filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
     )
-    return [
-        {
-            "point": t.point.number,
-            "kind": t.kind,
-            "category": t.category,
-            "percent": float(t.percent) if t.percent is not None else None,
-            "mean": float(t.mean) if t.mean is not None else None,
-            "outcomes": list(t.outcomes),
-        }
-        for t in targets
-    ]
+    return [target_dict(t, t.point.number) for t in targets]
 
 
 def reports_compute(*, snapshot: Snapshot) -> dict[str, Any]:
@@ -289,7 +301,7 @@ def reports_compute(*, snapshot: Snapshot) -> dict[str, Any]:
     instrument = instrument_map_pooled()
     pooled = reports.PooledSnapshot(answers=answers, outcomes=outcomes, instrument=instrument)
     k = snapshot.small_cell_k
-    targets = national_targets_in_force()
+    targets = national_targets_all()
     from national.reports.validation import validation_report
 
     reliability = reports.reliability_report(pooled, k=k)
@@ -328,17 +340,9 @@ def association_own_results(*, association: Any, k: int) -> dict[str, Any]:
         answers = frame_copy_out(sql=ANSWERS_SQL, columns=ANSWER_COLUMNS)
         outcomes = frame_copy_out(sql=OUTCOMES_SQL, columns=OUTCOME_COLUMNS)
         local = [
-            {
-                "point": t.point_number,
-                "kind": t.kind,
-                "category": t.category,
-                "percent": float(t.percent) if t.percent is not None else None,
-                "mean": float(t.mean) if t.mean is not None else None,
-                "outcomes": list(t.outcomes),
-            }
-            for t in LocalTarget.objects.filter(point_number__isnull=False).filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate()),
-                valid_from__lte=timezone.localdate(),
+            target_dict(t, t.point_number)
+            for t in LocalTarget.objects.filter(point_number__isnull=False).order_by(
+                "point_number", "valid_from"
             )
         ]
     public_schema_use()
@@ -372,6 +376,6 @@ def association_own_results(*, association: Any, k: int) -> dict[str, Any]:
     ]
     own = reports.PooledSnapshot(answers=answers, outcomes=outcomes, instrument=instrument)
     return {
-        "national": reports.association_results(own, slug, national_targets_in_force(), k=k),
+        "national": reports.association_results(own, slug, national_targets_all(), k=k),
         "local": reports.association_results(own, slug, local, k=k) if local else None,
     }

@@ -24,6 +24,7 @@ from national.reports.inputs import (
     PooledSnapshot,
 )
 from national.reports.output import line_reasons, num, suppressed_copy
+from national.reports.periods import period_bounds, target_for
 from stats import (
     target_shares,
 )
@@ -38,25 +39,36 @@ class Target:
     percent: float | None
     mean: float | None
     outcomes: tuple[str, ...]
+    categories: tuple[int, ...] = ()
+    valid_from: str | None = None
+    valid_to: str | None = None
 
     @property
     def level(self) -> float:
         return float(self.percent or 0.0) / 100.0
 
     def describe(self) -> Json:
-        return {
+        out: Json = {
             "target_index": self.index,
             "point": self.point,
             "kind": self.kind,
             "category": self.category,
-            "target_level": self.level if self.kind in FUNNEL_KINDS else None,
+            "target_level": self.level if self.kind in SHARE_KINDS else None,
             "target_mean": self.mean,
             "outcomes": list(self.outcomes),
         }
+        # only when set, so targets without them read as before
+        if self.categories:
+            out["categories"] = list(self.categories)
+        if self.valid_from is not None:
+            out["valid_from"] = self.valid_from
+            out["valid_to"] = self.valid_to
+        return out
 
 
-TARGET_KEYS = ("target_index", "point", "kind", "category", "target_level", "target_mean",
-                "outcomes")  # fmt: skip
+SHARE_KINDS = FUNNEL_KINDS | {"share_at_most"}
+TARGET_KEYS = ("target_index", "point", "kind", "category", "categories", "target_level",
+               "target_mean", "outcomes", "valid_from", "valid_to")  # fmt: skip
 
 
 def _targets(
@@ -72,15 +84,17 @@ def _targets(
         pct = num(t.get("percent"))
         mean = num(t.get("mean"))
         outcomes = tuple(str(o) for o in (t.get("outcomes") or ()))
+        cats = tuple(sorted(int(c) for c in (t.get("categories") or ())))
         why = None
         if kind == "good_example":
             why = "good_example"
-        elif kind in SURVEY_KINDS:
+        elif kind in SURVEY_KINDS or kind == "share_at_most":
             if not inst.point_items(point):
                 why = "point_has_no_items"
-            elif (kind == "share_at_least" and (cat is None or pct is None)) or (
-                kind == "mean_at_least" and mean is None
-            ):
+            elif (
+                kind in ("share_at_least", "share_at_most")
+                and ((cat is None and not cats) or pct is None)
+            ) or (kind == "mean_at_least" and mean is None):
                 why = "incomplete_rule"
         elif kind == "register_share":
             if point != REGISTER_POINT:
@@ -95,9 +109,14 @@ def _targets(
         out.append(
             Target(index=i, point=point, kind=kind,
                     category=None if cat is None else int(cat), percent=pct, mean=mean,
-                    outcomes=outcomes)
+                    outcomes=outcomes, categories=cats,
+                    valid_from=_iso(t.get("valid_from")), valid_to=_iso(t.get("valid_to")))
         )  # fmt: skip
     return out, skipped
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)[:10]
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,7 @@ class TargetData:
     target: Target
     rows: pd.DataFrame
     at_least: float | None
+    accept: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,13 +184,31 @@ def _core_build(snapshot: PooledSnapshot, targets: Sequence[Mapping[str, Any]], 
                 rows = answers_where(snapshot, "point", [str(t.point)],
                                       ["association", "period", "gender", "x"])  # fmt: skip
                 by_point[t.point] = rows.rename(columns={"x": "value"})
-            cat = t.category if t.kind == "share_at_least" else None
+            share = t.kind in ("share_at_least", "share_at_most")
+            cat = t.category if share and not t.categories else None
             at_least = None if cat is None else float(cat)
-            td = TargetData(t, by_point[t.point], at_least)
+            td = TargetData(t, by_point[t.point], at_least, t.categories if share else ())
         data[t.index] = td
-        cells[t.index] = unit_stats(td, ["association", "period"], k)
-        national[t.index] = unit_stats(td, ["period"], k)
+        cells[t.index] = _in_period(unit_stats(td, ["association", "period"], k), t, targets)
+        national[t.index] = _in_period(unit_stats(td, ["period"], k), t, targets)
     return Core(tlist, skipped, data, reasons, cells, national, exits)
+
+
+def _in_period(
+    frame: pd.DataFrame, t: Target, targets: Sequence[Mapping[str, Any]]
+) -> pd.DataFrame:
+    """Keep the periods whose result uses ``t`` (:func:`periods.target_for` among the targets
+    with a validity period; a target without one applies to every period)."""
+    if t.valid_from is None or frame.empty:
+        return frame
+    dated = [dict(x, _index=i) for i, x in enumerate(targets) if x.get("valid_from")]
+    periods = frame["period"].astype(str)
+    keep = {
+        p: (found := target_for(dated, t.point, *period_bounds(p))) is not None
+        and found["_index"] == t.index
+        for p in periods.unique()
+    }
+    return frame[periods.map(keep).to_numpy(dtype=bool)].reset_index(drop=True)
 
 
 def unit_stats(td: TargetData, by: list[str], k: int) -> pd.DataFrame:
@@ -180,7 +218,14 @@ def unit_stats(td: TargetData, by: list[str], k: int) -> pd.DataFrame:
         return pd.DataFrame(columns=[*by, "n"])
     if t.kind != "mean_at_least":
         return target_shares(
-            td.rows, value="value", by=by, target=t.level, at_least=td.at_least, min_n=k
+            td.rows,
+            value="value",
+            by=by,
+            target=t.level,
+            at_least=td.at_least,
+            accept=[float(c) for c in td.accept] or None,
+            at_most=t.kind == "share_at_most",
+            min_n=k,
         )
     g = td.rows.groupby(by, sort=True)["value"].agg(["count", "mean", "std"]).reset_index()
     g = g.rename(columns={"count": "n", "std": "sd"})

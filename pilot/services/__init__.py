@@ -5,7 +5,6 @@ from pilot.services.configuration import (
     activity_create,
     activity_forms_set,
     local_item_create,
-    local_target_create,
     schedule_add,
 )
 from pilot.services.good_examples import good_example_report
@@ -27,6 +26,7 @@ from pilot.services.participants import (
     participant_exit_record,
     participant_register,
 )
+from pilot.services.placement import local_item_place
 from pilot.services.schedules import schedules_run
 from pilot.services.submissions import (
     IdempotencyKeyReused,
@@ -37,6 +37,7 @@ from pilot.services.submissions import (
     responses_submit,
     submissions_validate,
 )
+from pilot.services.targets import local_target_create, local_target_end, local_target_update
 
 __all__ = [
     "IdempotencyKeyReused",
@@ -56,7 +57,10 @@ __all__ = [
     "invitations_remind",
     "invitations_send",
     "local_item_create",
+    "local_item_place",
     "local_target_create",
+    "local_target_end",
+    "local_target_update",
     "municipality_year_upsert",
     "municipality_years_import",
     "participant_exit_record",

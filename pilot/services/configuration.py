@@ -1,4 +1,4 @@
-"""Writes inside the current association's schema: activities, schedules, local items, targets."""
+"""Writes inside the current association's schema: activities, schedules, local items."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from instrument.models import Form, InstrumentVersion, Point
 from instrument.selectors import instrument_version_current
-from instrument.targets import target_errors
-from pilot.models import Activity, LocalItem, LocalTarget, OccasionSchedule
+from pilot.models import Activity, LocalItem, OccasionSchedule
 from tenants.audit import audit_record_here
 from tenants.models import User
 from tenants.personal_numbers import personal_numbers_refuse
@@ -185,83 +184,3 @@ def _collected_points() -> set[int]:
         )
     )
     return points
-
-
-@transaction.atomic
-def local_target_create(
-    *,
-    kind: str,
-    valid_from: dt.date,
-    valid_to: dt.date | None = None,
-    point_number: int | None = None,
-    local_item: LocalItem | None = None,
-    category: int | None = None,
-    percent: Decimal | None = None,
-    mean: Decimal | None = None,
-    outcomes: Sequence[str] = (),
-    actor: User | None,
-) -> LocalTarget:
-    """A local target beside the national one. One rule per subject at a time."""
-    if (point_number is None) == (local_item is None):
-        raise ValidationError(
-            {"point_number": [_("Välj antingen en mätpunkt eller en egen fråga.")]}
-        )
-    version = _current_version()
-    if point_number is not None:
-        point = Point.objects.filter(version=version, number=point_number).first()
-        if point is None:
-            raise ValidationError({"point_number": [_("Okänd mätpunkt.")]})
-        if point_number not in _collected_points():
-            raise ValidationError(
-                {
-                    "point_number": [
-                        _("Ingen av förbundets insatser samlar in mätpunkt %d.") % point_number
-                    ]
-                }
-            )
-        subject = "register" if point.source == Point.Source.REGISTER else "scale"
-        scale: tuple[int | None, int | None] = (version.scale_min, version.scale_max)
-        same_subject = LocalTarget.objects.filter(point_number=point_number)
-    else:
-        assert local_item is not None
-        subject = "scale" if local_item.kind == LocalItem.Kind.LIKERT else local_item.kind
-        scale = (1, local_item.scale_points) if local_item.scale_points else (None, None)
-        if local_item.kind == LocalItem.Kind.YES_NO:
-            scale = (0, 1)  # "yes" is category 1
-        same_subject = LocalTarget.objects.filter(local_item=local_item)
-    errors = target_errors(
-        kind=kind,
-        subject=subject,
-        scale=scale,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        existing=same_subject.order_by("pk").select_for_update(of=("self",)),
-        category=category,
-        percent=percent,
-        mean=mean,
-        outcomes=outcomes,
-    )
-    if errors:
-        raise ValidationError(errors)
-    target = LocalTarget(
-        kind=kind,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        point_number=point_number,
-        local_item=local_item,
-        category=category,
-        percent=percent,
-        mean=mean,
-        outcomes=list(outcomes),
-    )
-    target.full_clean()
-    target.save()
-    audit_record_here(
-        action="pilot.local_target_created",
-        actor=actor,
-        target=target.pk,
-        point=point_number,
-        local_item=local_item.code if local_item else None,
-        kind=kind,
-    )
-    return target

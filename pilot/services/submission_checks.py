@@ -41,6 +41,11 @@ def _answer_rows(
             if local is None or (local.form_codes and form.code not in local.form_codes):
                 ctx.add(row, name, _("Okänd fråga för detta formulär."))
                 continue
+            asked_in = ctx.local_activities.get(local.code)
+            activity = ctx.activities.get(str(sub.activity))
+            if asked_in and activity is not None and activity.pk not in asked_in:
+                ctx.add(row, name, _("Frågan ställs inte i insatsen %s.") % activity.name)
+                continue
             parsed = _local_value(local, raw)
             if isinstance(parsed, str):
                 ctx.add(row, name, parsed)

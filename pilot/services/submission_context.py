@@ -42,6 +42,8 @@ class SubmissionContext:
     taken_keys: set[str] = field(default_factory=set)
     # The request hash stored under the batch's (user-scoped) idempotency key, if any.
     replayed: list[str] = field(default_factory=list)
+    # Local item code -> the activities it is asked in (absent or empty: every activity).
+    local_activities: dict[str, set[int]] = field(default_factory=dict)
     # Ids taken from the sequences for the rows about to be written.
     response_ids: list[int] = field(default_factory=list)
     participant_ids: list[int] = field(default_factory=list)
@@ -66,6 +68,9 @@ _LOCAL_ITEM_COLUMNS = _columns(
     LocalItem,
     ["id", "code", "kind", "scale_points", "number_min", "number_max", "form_codes", "active"],
 )
+
+
+_THROUGH = LocalItem.activities.through._meta.db_table
 
 
 def _fetch_sets(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
@@ -141,6 +146,14 @@ def context_read(
                 [local_codes],
             )
         )
+        statements.append(
+            (
+                f'SELECT li."code", la."activity_id" FROM "{_THROUGH}" la '
+                f'JOIN "{LocalItem._meta.db_table}" li ON li."id" = la."localitem_id" '
+                'WHERE li."active" AND li."code" = ANY(%s::text[])',
+                [local_codes],
+            )
+        )
     if codes:
         statements.append(
             (
@@ -201,11 +214,15 @@ def context_read(
         activities[activity.name] = activity
         activities[str(activity.pk)] = activity
     local_items: dict[str, LocalItem] = {}
+    local_placed: list[tuple[Any, ...]] = []
     if local_codes:
         for row in next(results):
             local = LocalItem.from_db(connection.alias, _LOCAL_ITEM_COLUMNS[1], row)
             local_items[local.code] = local
+        local_placed = list(next(results))
     ctx = SubmissionContext(version, catalogue.forms, catalogue.items, activities, {}, local_items)
+    for code, activity_id in local_placed:
+        ctx.local_activities.setdefault(str(code), set()).add(int(activity_id))
     if codes:
         for row in next(results):
             participant = Participant.from_db(connection.alias, _PARTICIPANT_COLUMNS[1], row)

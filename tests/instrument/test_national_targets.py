@@ -42,7 +42,7 @@ def test_overlap_and_scale_errors():
             kind="share_at_least",
             category=6,
             percent=Decimal(80),
-            valid_from=dt.date(2017, 1, 1),
+            valid_from=dt.date(2016, 1, 1),  # same start: a clash, not a revision
             actor=None,
         )
     assert {"category", "valid_from"} <= set(err.value.message_dict)

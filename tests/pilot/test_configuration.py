@@ -153,9 +153,13 @@ def test_overlapping_validity_is_refused_but_consecutive_periods_are_kept(in_alf
         actor=None,
     )
     local_target_create(**common, percent=Decimal(80), valid_from=dt.date(2018, 1, 1), actor=None)
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError) as err:  # inside the closed 2017 target
         local_target_create(
-            **common, percent=Decimal(90), valid_from=dt.date(2018, 6, 1), actor=None
+            **common,
+            percent=Decimal(90),
+            valid_from=dt.date(2017, 6, 1),
+            valid_to=dt.date(2017, 8, 1),
+            actor=None,
         )
     assert "valid_from" in err.value.message_dict
     assert LocalTarget.objects.filter(local_item=item).count() == 2

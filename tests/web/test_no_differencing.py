@@ -71,6 +71,7 @@ def test_two_associations_cannot_difference_each_other(two_pooled, viewer, other
             assert top < theirs["n"]
     # an association's funnel holds nothing else from which the other could be worked out
     allowed = {"target_index", "point", "kind", "category", "target_level", "target_mean",
+               "valid_from", "valid_to", "categories",  # the target's own rule and period
                "outcomes", "period", "min_associations", "national_n", "national_share",
                "national_reason", "own", "limits_target", "limits_national"}  # fmt: skip
     assert all(set(f) <= allowed for f in funnels)

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from instrument.models import Point
+from instrument.models import NationalTarget, Point
 from instrument.services import national_target_create
 from national.models import DatasetRequest, Snapshot
 from tenants.roles import Role
@@ -201,12 +201,16 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
             text_sv="Berätta om ett gott exempel.",
             kind="good_example",
         )
-        local_target_create(
-            actor=None,
-            kind="mean_at_least",
-            local_item=trivsel,
-            mean=Decimal("3.5"),
-            valid_from=dt.date(2016, 1, 1),
+        local_ids = [trivsel.pk]
+        local_ids.insert(
+            0,
+            local_target_create(
+                actor=None,
+                kind="mean_at_least",
+                local_item=trivsel,
+                mean=Decimal("3.5"),
+                valid_from=dt.date(2016, 1, 1),
+            ).pk,
         )
         local_target_create(
             actor=None,
@@ -302,6 +306,9 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "year": 2016,  # the synthetic data's year (bokslut pages)
         "association": alfa.slug,
         "point": 1,
+        "target": local_ids[0],
+        "item": local_ids[1],
+        "national_target": NationalTarget.objects.order_by("pk").values_list("pk", flat=True)[0],
     }
     return users, kwargs, [participant_links[0], board_links[0]]
 

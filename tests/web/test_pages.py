@@ -152,7 +152,7 @@ def test_steering_group_sets_national_target_and_platform_admin_publishes(db):
             "kind": "share_at_least",
             "category": 9,
             "percent": "80",
-            "valid_from": "2017-01-01",
+            "valid_from": "2016-01-01",  # same start as the target in force: a clash
         },
     ).content.decode()
     assert 'id="id_category-errors"' in bad and 'id="id_valid_from-errors"' in bad

@@ -29,7 +29,8 @@ K = 3
 TARGET = {"point": 1, "kind": "share_at_least", "category": 4, "percent": 60, "mean": None,
           "outcomes": []}  # fmt: skip
 ALLOWED = {"target_index", "point", "kind", "category", "target_level", "target_mean",
-           "outcomes", "period", "min_associations", "national_n", "national_share",
+           "categories", "valid_from", "valid_to", "outcomes", "period", "min_associations",
+           "national_n", "national_share",
            "national_reason", "own", "limits_target", "limits_national"}  # fmt: skip
 
 
