@@ -26,6 +26,7 @@ from api.views.instrument import (
     NationalTargetListView,
 )
 from api.views.me import MeView
+from api.views.privacy import ParticipantEraseView
 
 app_name = "api"
 urlpatterns = [
@@ -43,6 +44,9 @@ urlpatterns = [
     path("response-rates/", ResponseRateView.as_view(), name="response-rates"),
     path("participants/", ParticipantListView.as_view(), name="participant-list"),
     path("participants/<path:code>/exit/", ParticipantExitView.as_view(), name="participant-exit"),
+    path(
+        "participants/<path:code>/erase/", ParticipantEraseView.as_view(), name="participant-erase"
+    ),
     path(
         "register/municipality-years/",
         MunicipalityYearListView.as_view(),

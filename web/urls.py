@@ -19,6 +19,7 @@ from web.datasets import (
 )
 from web.national import DashboardView, ResultsView
 from web.national_runs import RunProgressView, RunPublishView, RunsView
+from web.privacy import ParticipantEraseView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.views import (
     ActivityCreateView,
@@ -72,6 +73,11 @@ urlpatterns = [
         "collect/participants/<path:code>/exit/",
         ParticipantExitView.as_view(),
         name="participant-exit",
+    ),
+    path(
+        "collect/participants/<path:code>/erase/",
+        ParticipantEraseView.as_view(),
+        name="participant-erase",
     ),
     path("q/", ShortCodeView.as_view(), name="short-code"),
     path("q/<str:token>/", QuestionnaireView.as_view(), name="questionnaire"),
