@@ -213,6 +213,10 @@ NNS_POOLING_STALE_SECONDS = env.int("NNS_POOLING_STALE_SECONDS", default=600)
 # A deployment setting, never below 3 (stats.disclosure.national_release refuses less).
 NNS_NATIONAL_MIN_ASSOCIATIONS = max(3, env.int("NNS_NATIONAL_MIN_ASSOCIATIONS", default=3))
 
+# Months after a participant's last activity before their data is deleted, where an
+# association has not set its own period (docs/data-protection.md, "Retention").
+NNS_RETENTION_MONTHS_DEFAULT = env.int("NNS_RETENTION_MONTHS_DEFAULT", default=36)
+
 CELERY_BEAT_SCHEDULE = {
     "national-pooling-monthly": {
         "task": "national.snapshot_scheduled",
@@ -225,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
     # Researcher releases past their end date lose their files (issue 15).
     "national-dataset-releases-expire": {
         "task": "national.dataset_releases_expire",
+        "schedule": 24 * 3600,
+    },
+    # Personal data past each association's retention period is erased (issue 18).
+    "privacy-retention-daily": {
+        "task": "ops.privacy_retention_apply",
         "schedule": 24 * 3600,
     },
 }

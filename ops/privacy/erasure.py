@@ -58,7 +58,9 @@ def _pooled_erase(*, association_slug: str, code: str) -> tuple[int, int, list[i
     return responses, outcomes, changeable, kept
 
 
-def participant_erase(*, actor: User | None, participant: Participant) -> ErasureResult:
+def participant_erase(
+    *, actor: User | None, participant: Participant, reason: str = "request"
+) -> ErasureResult:
     """Erase every trace of ``participant`` (must run inside its association's schema)."""
     slug = current_association_slug()
     code = participant.code
@@ -82,6 +84,7 @@ def participant_erase(*, actor: User | None, participant: Participant) -> Erasur
             action="privacy.participant_erased",
             actor=actor,
             association_slug=slug,
+            reason=reason,
             answers=answers,
             responses=response_count,
             invitations=invitation_count,
