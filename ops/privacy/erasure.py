@@ -104,7 +104,9 @@ def participant_erase(
 
 
 def _number(snapshot_id: int) -> int:
-    return int(Snapshot.objects.filter(pk=snapshot_id).values_list("number", flat=True).first() or 0)
+    return int(
+        Snapshot.objects.filter(pk=snapshot_id).values_list("number", flat=True).first() or 0
+    )
 
 
 @dataclass(frozen=True)
