@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 15)  # 24 months back: 2024-06-15
 
 
-def _participant(code: str, *, started: str, exited: str | None = None, answered: str | None = None):
+def _participant(
+    code: str, *, started: str, exited: str | None = None, answered: str | None = None
+):
     activity, _ = Activity.objects.get_or_create(name="Steget")
     p = Participant.objects.create(
         code=code,
