@@ -19,7 +19,7 @@ from web.datasets import (
 )
 from web.national import DashboardView, ResultsView
 from web.national_runs import RunProgressView, RunPublishView, RunsView
-from web.privacy import ParticipantEraseView
+from web.privacy import AuditTrailView, ExportView, ParticipantEraseView, PrivacyView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.views import (
     ActivityCreateView,
@@ -79,6 +79,9 @@ urlpatterns = [
         ParticipantEraseView.as_view(),
         name="participant-erase",
     ),
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
+    path("privacy/export/", ExportView.as_view(), name="privacy-export"),
+    path("audit/", AuditTrailView.as_view(), name="audit"),
     path("q/", ShortCodeView.as_view(), name="short-code"),
     path("q/<str:token>/", QuestionnaireView.as_view(), name="questionnaire"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
