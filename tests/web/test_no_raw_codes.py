@@ -45,6 +45,7 @@ NOT_PAGES = {
     "web:run-progress": "JSON for the runs page's polling script",
     "web:run-publish": "POST only: publishes a reviewed draft and redirects",
     "web:dashboard-export": "a table download (CSV/XLSX) of a dashboard table",
+    "web:privacy-export": "a zip download (its codebook carries the labels)",
 }
 SKIPPED_PREFIXES = (
     "admin/",  # Django's admin: the platform administrators' tool, translated by Django itself
