@@ -24,6 +24,7 @@ from ops.privacy.retention import retention_cutoff, retention_months
 from ops.privacy.selectors import audit_actions, audit_actors, audit_events
 from ops.privacy.services import association_privacy_set
 from pilot.models import Participant
+from tenants.models import Association
 from tenants.permissions import current_association, has_any_role
 from tenants.roles import Role
 from vocabulary import label
@@ -238,9 +239,12 @@ class AuditTrailView(RoleRequiredMixin, TemplateView):
         events = audit_events(association_slug=scope, **filters)
         page = Paginator(events, self.per_page).get_page(request.GET.get("page"))
         lang = get_language()
+        names = dict(Association.objects.values_list("slug", "name")) if scope is None else {}
         rows = [
             {
                 "event": event,
+                # purged associations keep their audit trail: their slug stands in for the name
+                "association": names.get(event.association_slug, event.association_slug),
                 "label": action_label(event.action, lang),
                 "details": _details_text(event.details),
             }

@@ -135,7 +135,7 @@ def test_audit_trail_scopes_filters_and_labels(alfa, beta, admin_user):
     # Platform administrators read every association's events on the national host.
     platform = host_client("localhost", user_with_role(Role.PLATFORM_ADMIN))
     everything = visible_text(platform.get(f"/audit/?actor={other.pk}").content.decode())
-    assert "1 händelse" in everything and "beta" in everything
+    assert "1 händelse" in everything and "Samordningsförbundet Beta" in everything
     assert (
         host_client("localhost", user_with_role(Role.STEERING_GROUP)).get("/audit/").status_code
         == 403
