@@ -195,11 +195,15 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         lang = get_language()
         actions = [(a, action_label(a, lang)) for a in audit_actions(association_slug=scope)]
-        self.fields["action"].choices = [("", _("Alla")), *sorted(actions, key=lambda c: c[1])]
+        action_field = self.fields["action"]
+        assert isinstance(action_field, forms.ChoiceField)
+        action_field.choices = [("", _("Alla")), *sorted(actions, key=lambda c: c[1])]
         actors = [
             (u.pk, u.get_full_name() or u.username) for u in audit_actors(association_slug=scope)
         ]
-        self.fields["actor"].choices = [("", _("Alla")), *actors]
+        actor_field = self.fields["actor"]
+        assert isinstance(actor_field, forms.ChoiceField)
+        actor_field.choices = [("", _("Alla")), *actors]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

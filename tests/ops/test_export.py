@@ -40,7 +40,10 @@ def _read_back(archive: zipfile.ZipFile, table: str) -> tuple[list[str], list[tu
     by_column = {f.column: f for f in model._meta.concrete_fields}
     reader = csv.reader(io.StringIO(archive.read(f"{table}.csv").decode("utf-8")))
     header = next(reader)
-    rows = [tuple(_typed(by_column[c], cell) for c, cell in zip(header, row, strict=True)) for row in reader]
+    rows = [
+        tuple(_typed(by_column[c], cell) for c, cell in zip(header, row, strict=True))
+        for row in reader
+    ]
     attnames = [by_column[c].attname for c in header]
     return attnames, rows
 

@@ -30,7 +30,7 @@ def _participant(
     if answered:
         Response.objects.create(
             key=f"r-{code}",
-            instrument_version=instrument_version_current(),
+            instrument_version=instrument_version_current(),  # type: ignore[misc]
             form_code="participant",
             occasion="start",
             activity=activity,
