@@ -5,6 +5,7 @@
     python3 dev.py test     install and run every test (extra arguments go to pytest)
     python3 dev.py lint     ruff, ruff format --check, mypy, makemigrations --check,
                             import-linter contracts, module size and import cycles
+    python3 dev.py lock     re-pin requirements.lock / requirements-dev.lock (uv, with hashes)
 
 Needs only Python >= 3.11 with pip. Dependencies go into ./.venv; without DATABASE_URL an
 embedded PostgreSQL (pgserver) runs from ./.data/pg for as long as this command runs.
@@ -23,6 +24,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".nns-installed"
+# Pinned with hashes by `dev.py lock` (ADR 0014): the image installs LOCK, dev and CI DEV_LOCK.
+LOCK = ROOT / "requirements.lock"
+DEV_LOCK = ROOT / "requirements-dev.lock"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -32,7 +36,10 @@ def _log(message: str) -> None:
 
 def _ensure_venv() -> None:
     """Create .venv and install the project (with dev extras) when pyproject.toml changed."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes()
+        + (DEV_LOCK.read_bytes() if DEV_LOCK.exists() else b"")
+    ).hexdigest()
     if VENV_PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not VENV_PYTHON.exists():
@@ -41,8 +48,39 @@ def _ensure_venv() -> None:
     _log("installing dependencies (first run takes a few minutes)")
     pip = [str(VENV_PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
+    if DEV_LOCK.exists():
+        # Exactly the pinned, hash-checked versions; then the project itself.
+        subprocess.run([*pip, "--require-hashes", "-r", str(DEV_LOCK)], check=True)
+        subprocess.run([*pip, "--no-deps", "-e", str(ROOT)], check=True)
+        missing = unlocked_requirements()
+        if missing:
+            _log(f"WARNING: not in {DEV_LOCK.name} yet: {', '.join(missing)}; run dev.py lock")
+            subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
+    else:
+        subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
     STAMP.write_text(wanted)
+
+
+def _requirement_name(spec: str) -> str:
+    import re
+
+    return re.split(r"[\s\[<>=!~;]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def unlocked_requirements(lock: Path = DEV_LOCK, extras: tuple[str, ...] = ("dev",)) -> list[str]:
+    """pyproject.toml requirements that ``lock`` does not pin (tests/deploy checks this)."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = list(project["dependencies"])
+    for extra in extras:
+        specs += project["optional-dependencies"][extra]
+    pinned = {
+        m.group(1).lower().replace("_", "-")
+        for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", lock.read_text(), flags=re.M)
+    }
+    return sorted({_requirement_name(s) for s in specs} - pinned)
 
 
 def _in_venv() -> bool:
@@ -78,6 +116,22 @@ def _ensure_chromium() -> None:
         )
 
 
+PDF_FONTS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+PDF_PACKAGES = ["fonts-dejavu-core", "fonts-liberation2", "libpango-1.0-0", "libpangoft2-1.0-0"]
+
+
+def _ensure_pdf_fonts() -> None:
+    """The bokslut PDF (WeasyPrint) needs Pango and DejaVu/Liberation fonts from Debian."""
+    if PDF_FONTS.exists() and shutil.which("fc-list"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        _log("installing fonts and Pango from Debian's packages for the PDF reports")
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *PDF_PACKAGES], check=True)
+    else:
+        _log(f"WARNING: PDF reports need Debian's {', '.join(PDF_PACKAGES)}.")
+
+
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(VENV_PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -104,6 +158,7 @@ def worker_command(python: str, schedule: Path) -> list[str]:
 
 
 def cmd_demo(args: list[str]) -> int:
+    _ensure_pdf_fonts()
     port = args[0] if args else os.environ.get("PORT", "8000")
     env = _database_env()
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -134,6 +189,7 @@ def cmd_demo(args: list[str]) -> int:
 
 def cmd_test(args: list[str]) -> int:
     _ensure_chromium()
+    _ensure_pdf_fonts()
     env = _database_env()
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     return subprocess.call([str(VENV_PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
@@ -158,7 +214,16 @@ def cmd_lint(args: list[str]) -> int:
     return int(failed)
 
 
-COMMANDS = {"demo": cmd_demo, "test": cmd_test, "lint": cmd_lint}
+def cmd_lock(args: list[str]) -> int:
+    """Pin every dependency with hashes for all platforms (uv, ADR 0014)."""
+    base = [str(VENV_PYTHON), "-m", "uv", "pip", "compile", "pyproject.toml", "--quiet"]
+    base += ["--generate-hashes", "--universal", "--python-version", "3.11", *args]
+    failed = subprocess.call([*base, "-o", LOCK.name], cwd=ROOT)
+    failed |= subprocess.call([*base, "--extra", "dev", "-o", DEV_LOCK.name], cwd=ROOT)
+    return int(failed != 0)
+
+
+COMMANDS = {"demo": cmd_demo, "test": cmd_test, "lint": cmd_lint, "lock": cmd_lock}
 
 
 def main() -> int:

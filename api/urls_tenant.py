@@ -27,6 +27,7 @@ from api.views.instrument import (
 )
 from api.views.me import MeView
 from api.views.privacy import ParticipantEraseView
+from api.views.results import BokslutPdfView, BokslutView, OwnResultsView
 
 app_name = "api"
 urlpatterns = [
@@ -71,6 +72,9 @@ urlpatterns = [
     path("association/", CurrentAssociationView.as_view(), name="association"),
     path("association/consent/", ConsentView.as_view(), name="association-consent"),
     path("results/", ResultsView.as_view(), name="results"),
+    path("results/own/", OwnResultsView.as_view(), name="results-own"),
+    path("results/bokslut/<int:year>/", BokslutView.as_view(), name="bokslut"),
+    path("results/bokslut/<int:year>/pdf/", BokslutPdfView.as_view(), name="bokslut-pdf"),
     path("activities/", ActivityListView.as_view(), name="activity-list"),
     path("activities/<int:pk>/", ActivityDetailView.as_view(), name="activity-detail"),
 ]

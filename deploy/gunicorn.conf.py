@@ -35,7 +35,27 @@ graceful_timeout = 30
 # Recycle workers now and then (memory), staggered so they do not restart together.
 max_requests = 20000
 max_requests_jitter = 2000
+# Access log without questionnaire tokens (ADR 0014); the proxy keeps no access log.
+logger_class = "config.log_redaction.RedactingGunicornLogger"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 
 
 def post_worker_init(worker: Any) -> None:
     sys.setswitchinterval(float(os.environ.get("GUNICORN_SWITCH_INTERVAL", "0.001")))
+
+
+def on_starting(server: Any) -> None:
+    """Prometheus multiprocess mode (config/metrics.py): start from an empty directory."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        import shutil
+
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

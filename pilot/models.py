@@ -373,3 +373,19 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.scope_key
+
+
+class BokslutIntroduction(models.Model):
+    """The association's own introduction to its social accounting report for one year
+    (written by its administrators; shown above the results)."""
+
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    text = models.TextField(_("inledning"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -12,7 +12,8 @@ from enum import StrEnum
 from django.http import Http404, HttpRequest
 
 from tenants.models import Association
-from tenants.roles import Role
+from tenants.roles import NATIONAL_ROLES, Role
+from tenants.second_factor import second_factor_verified
 from tenants.selectors import user_roles
 
 _CACHE_ATTR = "_nns_roles"
@@ -53,6 +54,9 @@ def request_roles(request: HttpRequest) -> frozenset[Role]:
     cached = getattr(request, _CACHE_ATTR, None)
     if cached is None:
         cached = user_roles(user=request.user, association=current_association(request))
+        # National roles count only after the second factor (ADR 0014).
+        if not cached.isdisjoint(NATIONAL_ROLES) and not second_factor_verified(user=request.user):
+            cached = cached - NATIONAL_ROLES
         setattr(request, _CACHE_ATTR, cached)
     return cached
 

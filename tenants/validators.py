@@ -56,6 +56,21 @@ def validate_association_slug(value: str) -> None:
             ),
             code="slug_format",
         )
+    schema = value.replace("-", "_")
+    if schema in RESERVED_SCHEMAS or schema.startswith("pg_") or value in RESERVED_HOST_LABELS:
+        raise ValidationError(
+            _("Kortnamnet %(slug)s är reserverat av plattformen. Välj ett annat kortnamn."),
+            code="slug_reserved",
+            params={"slug": value},
+        )
+
+
+# The schema is the slug with "_" for "-": these names belong to PostgreSQL or the platform
+# (pg_* is PostgreSQL's own prefix); the host labels are kept for the platform's own hosts.
+RESERVED_SCHEMAS = frozenset(
+    {"public", "tenant_template", "information_schema", "pg_catalog", "pg_toast", "postgres"}
+)
+RESERVED_HOST_LABELS = frozenset({"www", "api", "admin", "static", "media", "mail", "national"})
 
 
 # The personal-number guard lives in its own module; these names stay importable from here.

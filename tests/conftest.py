@@ -64,11 +64,28 @@ def beta(db) -> Association:
     return Association.objects.get(slug=BETA)
 
 
-def host_client(host: str, user=None) -> Client:
+def host_client(host: str, user=None, *, second_factor: bool = True) -> Client:
+    """A client on ``host``, logged in as ``user``; by default past the second factor
+    (national roles need it, ADR 0014; tests/web/test_security.py tests the step itself)."""
     client = Client(HTTP_HOST=host)
     if user is not None:
         client.force_login(user)
+        if second_factor and user.national_roles.exists():
+            otp_verify_session(client, user)
     return client
+
+
+def otp_verify_session(client: Client, user) -> None:  # type: ignore[no-untyped-def]
+    """Mark the client's session as having passed TOTP, as django_otp.login does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def consenting_with_data(associations, *, seed: int, participants: int = 80):  # type: ignore[no-untyped-def]

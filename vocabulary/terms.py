@@ -273,6 +273,40 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ),
     ),
     "margin": _terms(("total", "Totalt", "Total")),
+    # --- the association's own results and social accounting report ---------------------------
+    # Goal areas (målområden) of the report: the indicators' levels, then the association's own.
+    "goal_area": _terms(
+        ("participant", "Deltagarnytta", "Benefit to participants"),
+        ("staff", "Medarbetare", "Staff"),
+        ("organisation", "Samverkan och organisation", "Collaboration and organisation"),
+        ("society", "Samhällsnytta", "Benefit to society"),
+        ("local", "Förbundets egna mål", "The association's own goals"),
+    ),
+    "flow_row": _terms(
+        ("started", "Antal deltagare totalt", "Participants in total"),
+        ("new", "– varav nya under perioden", "– of whom new in the period"),
+        ("ended", "Totalt avslutade under perioden", "Ended in the period"),
+        ("work", "– varav till arbete", "– of whom to work"),
+        ("studies", "– varav till studier", "– of whom to studies"),
+        (
+            "other_solution",
+            "– varav till annan behovsanpassad lösning",
+            "– of whom to another adapted solution",
+        ),
+        ("dropped_out", "– varav avbrott", "– of whom dropped out"),
+        ("still_active", "Antal kvar i verksamheten", "Still taking part"),
+    ),
+    "gender_group": _terms(
+        ("woman", "Kvinnor", "Women"),
+        ("man", "Män", "Men"),
+        ("other", "Annat", "Other"),
+        ("undisclosed", "Vill inte uppge", "Not disclosed"),
+        ("unknown", "Uppgift saknas", "Unknown"),
+    ),
+    "target_source": _terms(
+        ("national", "Nationell målnivå", "National target level"),
+        ("local", "Egen målnivå", "Own target level"),
+    ),
     "scope": _terms(("pooled", "Samtliga förbund", "All associations")),
     # --- researcher datasets ------------------------------------------------------------------
     "dataset_status": _terms(

@@ -27,6 +27,7 @@ from pilot.services import (
 )
 from pilot.services.submissions import DONT_KNOW, LOCAL_PREFIX
 from tenants.permissions import HostScope, host_scope_require
+from web.security import short_code_failed, short_code_locked, short_code_locked_text
 
 UNUSABLE_TEMPLATE = "web/questionnaire/unusable.html"
 
@@ -166,9 +167,15 @@ class ShortCodeView(_AssociationHostOnly):
         return render(request, "web/questionnaire/code.html")
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        # Short codes can be guessed: unknown codes from one address are throttled (ADR 0014).
+        if short_code_locked(request):
+            context = {"error": short_code_locked_text()}
+            return render(request, "web/questionnaire/code.html", context, status=429)
         try:
             invitation = invitation_open(short_code=request.POST.get("code", ""))
         except InvitationUnusable as exc:
+            if exc.reason not in {"used", "expired"}:
+                short_code_failed(request)
             return render(
                 request,
                 "web/questionnaire/code.html",

@@ -17,10 +17,17 @@ from web.datasets import (
     DatasetListView,
     DatasetReviewView,
 )
-from web.national import DashboardView, ResultsView
+from web.national import DashboardView
 from web.national_runs import RunProgressView, RunPublishView, RunsView
 from web.privacy import AuditTrailView, ExportView, ParticipantEraseView, PrivacyView
 from web.questionnaire import QuestionnaireView, ShortCodeView
+from web.results import (
+    BokslutIntroductionView,
+    BokslutPdfView,
+    BokslutView,
+    ResultsView,
+)
+from web.security import LoginView, SecondFactorEnrolView, SecondFactorVerifyView
 from web.views import (
     ActivityCreateView,
     ConfigurationView,
@@ -60,6 +67,13 @@ urlpatterns = [
     path("datasets/codebook/", DatasetCodebookView.as_view(), name="dataset-codebook"),
     path("datasets/<int:pk>/download/", DatasetDownloadView.as_view(), name="dataset-download"),
     path("results/", ResultsView.as_view(), name="results"),
+    path("results/bokslut/<int:year>/", BokslutView.as_view(), name="bokslut"),
+    path("results/bokslut/<int:year>/pdf/", BokslutPdfView.as_view(), name="bokslut-pdf"),
+    path(
+        "results/bokslut/<int:year>/introduction/",
+        BokslutIntroductionView.as_view(),
+        name="bokslut-introduction",
+    ),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
     path("collect/", CollectionView.as_view(), name="collect"),
     path("collect/invitations/new/", InvitationCreateView.as_view(), name="invitation-new"),
@@ -84,6 +98,8 @@ urlpatterns = [
     path("audit/", AuditTrailView.as_view(), name="audit"),
     path("q/", ShortCodeView.as_view(), name="short-code"),
     path("q/<str:token>/", QuestionnaireView.as_view(), name="questionnaire"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("account/2fa/enrol/", SecondFactorEnrolView.as_view(), name="otp-enrol"),
+    path("account/2fa/verify/", SecondFactorVerifyView.as_view(), name="otp-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

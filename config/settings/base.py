@@ -39,6 +39,11 @@ SHARED_APPS = [
     "web",
     "api",
     "ops",
+    # ADR 0014: login lockout and the TOTP second factor (both in the public schema).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_prometheus",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -63,19 +68,34 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
-    "tenants.middleware.TenantHostMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Security headers and HTTPS redirect, then static files, before any database work.
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tenants.middleware.TenantHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.NoStoreMiddleware",
+    "config.middleware.SecondFactorMiddleware",
     "tenants.middleware.ActiveAssociationMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the Swedish lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTH_USER_MODEL = "tenants.User"
+# django-axes counts failed logins before the password check (ADR 0014).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
@@ -112,7 +132,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("NNS_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("NNS_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
 
@@ -140,6 +160,7 @@ REST_FRAMEWORK = {
         "user": env("NNS_THROTTLE_USER", default="1200/min"),
     },
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "api.metadata.EndpointMetadata",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
@@ -154,6 +175,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set, so `check --deploy` (which builds the schema) stays silent.
+    "ENUM_NAME_OVERRIDES": {
+        "RegisterOutcomeEnum": "instrument.targets.RegisterOutcome",
+        "LocalItemKindEnum": "pilot.models.LocalItem.Kind",
+        "TargetRuleKindEnum": "instrument.targets.RuleKind",
+        "MemberBodyKindEnum": "tenants.models.MemberBody.Kind",
+    },
 }
 
 # The cache keeps throttling counters; Redis when configured so all processes share it.
@@ -238,9 +266,67 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Hardening (ADR 0014) -------------------------------------------------------------------
+# Login lockout: N failed passwords lock the user name and the address for the cool-off.
+AXES_FAILURE_LIMIT = env.int("NNS_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("NNS_LOGIN_COOLOFF_HOURS", default=0.25)
+# Either one person's name (guessing their password) or one address (trying many names).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "web.security.lockout_response"
+AXES_VERBOSE = False
+# Axes must read the client address the proxy saw, never a header a client can set directly.
+AXES_IPWARE_PROXY_COUNT = env.int("NNS_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+# TOTP: the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "NNS indikatorplattform"
+# Content-Security-Policy: no inline script or style anywhere, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Prometheus scrape token for /metrics on the public host (config/metrics.py); unset: no endpoint.
+NNS_METRICS_TOKEN = env("NNS_METRICS_TOKEN", default="")
+
+# NNS_LOG_FORMAT=json: one JSON object per line (production default), no request objects.
+LOG_FORMAT = env("NNS_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Questionnaire tokens never reach a log line (config/log_redaction.py).
+    "filters": {"redact": {"()": "config.log_redaction.RedactingFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("NNS_LOG_LEVEL", "WARNING")},
 }

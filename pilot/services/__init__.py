@@ -1,5 +1,6 @@
 """Writes inside the current association's schema, one module per concern."""
 
+from pilot.services.bokslut import bokslut_introduction_save
 from pilot.services.configuration import (
     activity_create,
     activity_forms_set,
@@ -39,6 +40,7 @@ __all__ = [
     "SubmissionInput",
     "activity_create",
     "activity_forms_set",
+    "bokslut_introduction_save",
     "good_example_report",
     "invitation_draft_save",
     "invitation_open",

@@ -219,17 +219,29 @@ def browser() -> Iterator[Browser]:
 def new_page(
     browser: Browser, live_platform: LivePlatform, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., Page]]:
-    """Factory: a page in a fresh context (Swedish, own cookies); ``new_page(viewport=...)``."""
-    pages: list[Page] = []
+    """Factory: a page in a fresh context (Swedish, own cookies); ``new_page(viewport=...)``.
 
-    def make(viewport: ViewportSize | None = None) -> Page:
+    Every page fails its test if the browser reports a Content-Security-Policy violation
+    (ADR 0014), unless ``bypass_csp`` (for a test tool that injects inline script, axe-core).
+    """
+    pages: list[Page] = []
+    csp_violations: list[str] = []
+
+    def make(viewport: ViewportSize | None = None, *, bypass_csp: bool = False) -> Page:
         context = browser.new_context(
             locale="sv-SE",
             timezone_id="Europe/Stockholm",
             viewport=viewport or {"width": 1280, "height": 800},
+            bypass_csp=bypass_csp,
         )
         page = context.new_page()
         page.set_default_timeout(10_000)
+        page.on(
+            "console",
+            lambda msg: (
+                csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None
+            ),
+        )
         pages.append(page)
         return page
 
@@ -240,6 +252,7 @@ def new_page(
             suffix = f"-{index}" if index else ""
             screenshot(page, f"FAILED-{request.node.name}{suffix}")
         page.context.close()
+    assert csp_violations == [], csp_violations
 
 
 @pytest.fixture
@@ -255,10 +268,40 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 def login(page: Page, base_url: str, username: str, password: str) -> None:
-    """Log in through the real form; the page ends wherever the server sends it."""
+    """Log in through the real form; the page ends wherever the server sends it.
+
+    National roles must pass the TOTP second factor (ADR 0014): the first login enrols a
+    device from the key the enrol page shows, later logins type the current code.
+    """
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     # The header has submit buttons too (language, log out): take the one in the main form.
+    page.click("#main form button[type=submit]")
+    page.wait_for_load_state()
+    if "/account/2fa/enrol/" in page.url:
+        _TOTP_KEYS[username] = page.inner_text("#otp-secret").replace(" ", "")
+        _totp_submit(page, username)
+    elif "/account/2fa/verify/" in page.url and username in _TOTP_KEYS:
+        _totp_submit(page, username)
+
+
+_TOTP_KEYS: dict[str, str] = {}
+_TOTP_LAST_STEP: dict[str, int] = {}
+
+
+def _totp_submit(page: Page, username: str) -> None:
+    """Type the code an authenticator app would show (each code is accepted only once)."""
+    import base64
+
+    from django_otp.oath import TOTP
+
+    secret = _TOTP_KEYS[username]
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    while int(time.time()) // 30 <= _TOTP_LAST_STEP.get(username, -1):
+        time.sleep(0.5)
+    generator = TOTP(key, 30, 0, 6, drift=0)
+    _TOTP_LAST_STEP[username] = generator.t()
+    page.fill("#id_otp_token", f"{generator.token():06d}")
     page.click("#main form button[type=submit]")
     page.wait_for_load_state()

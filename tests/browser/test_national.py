@@ -60,7 +60,7 @@ def test_association_admin_sees_results_with_signals(page, live_platform):
     base = live_platform.base_url("umearegionen")
     login(page, base, "umearegionen-admin", live_platform.password)
     page.goto(f"{base}/results/")
-    first = page.locator("#results-national .result-text").first
-    expect(first).to_have_text(re.compile(r"^\d+ % \(\d+/\d+\)$"))
-    expect(page.locator("#results-national .signal").first).to_be_visible()
+    first = page.locator("#own-results .result-text").first
+    expect(first).to_have_text(re.compile(r"^\d+\s%\s\(\d+/\d+\)$"))  # "75 % (18/24)"
+    expect(page.locator("#own-results .signal").first).to_be_visible()
     screenshot(page, "association-results")

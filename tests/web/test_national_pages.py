@@ -57,7 +57,7 @@ def test_dashboard_is_for_national_roles_only(pooled_platform, alfa):
 def test_association_results_page_speaks_like_the_social_report(pooled_platform, alfa):
     client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
     page = client.get("/results/").content.decode()
-    assert re.search(r"\d+ % \(\d+/\d+\)", page)  # "75 % (18/24)"
+    assert re.search(r"\d+\s% \(\d+/\d+\)", page)  # "75 % (18/24)", non-breaking space
     assert re.search(r'class="signal (green|red|grey)"', page)
     # Its position on the national funnel, without any other association.
     assert "<svg" in page and "Samordningsförbundet Beta" not in page

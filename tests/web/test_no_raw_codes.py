@@ -44,8 +44,10 @@ NOT_PAGES = {
     "web:dataset-download": "a file download (exports are labelled separately)",
     "web:run-progress": "JSON for the runs page's polling script",
     "web:run-publish": "POST only: publishes a reviewed draft and redirects",
+    "web:bokslut-pdf": "a PDF; its text is checked in tests/web/test_results_bokslut.py",
     "web:dashboard-export": "a table download (CSV/XLSX) of a dashboard table",
     "web:privacy-export": "a zip download (its codebook carries the labels)",
+    "metrics": "Prometheus text for the scraper, behind a token",
 }
 SKIPPED_PREFIXES = (
     "admin/",  # Django's admin: the platform administrators' tool, translated by Django itself
@@ -290,6 +292,7 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "token": participant_links[0].token,
         "pk": ready.pk,
         "number": snapshot.number,
+        "year": 2016,  # the synthetic data's year (bokslut pages)
         "association": alfa.slug,
         "point": 1,
     }
@@ -329,7 +332,7 @@ def test_pages_show_labels_where_they_showed_codes(platform):
     admin = host_client(ASSOCIATION, users["association_admin"])
     results = visible_text(admin.get("/results/").content.decode())
     # The flow table: outcomes and genders by their Swedish names.
-    assert "Arbete" in results and "Kvinna" in results and "Totalt" in results
+    assert "– varav till arbete" in results and "Kvinnor" in results and "Totalt" in results
     assert re.search(r"Nått|Ej nått|För få svar", results)
     collect = visible_text(admin.get("/collect/").content.decode())
     assert "Styrelse – per halvår" in collect and "Per halvår" in collect

@@ -17,7 +17,7 @@ from national.pooling import snapshot_publish, snapshot_start
 from tenants.models import AuditEvent
 from tenants.roles import Role
 from tests.conftest import consenting_with_data, host_client
-from tests.factories import PASSWORD, user_with_role
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +111,7 @@ def test_approved_release_is_frozen_and_only_the_requester_downloads(
 
 
 def test_pages_request_review_download(people, published, django_capture_on_commit_callbacks):
-    researcher = host_client("localhost")
-    researcher.login(username=people["researcher"].username, password=PASSWORD)
+    researcher = host_client("localhost", people["researcher"])
     response = researcher.post(
         "/datasets/",
         {"purpose": PURPOSE, "layout": "wide", "formats": ["parquet", "dta"],

@@ -1,0 +1,36 @@
+"""Who needs the second factor (TOTP, django-otp) and whether this session has passed it.
+
+National roles reach pooled data of every association: steering group, researchers and
+platform administrators must verify a TOTP code after the password. Everyone else may enrol;
+once a person has a confirmed device, their logins require it too (ADR 0014).
+"""
+
+from __future__ import annotations
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tenants.models import NationalRoleGrant, User
+
+
+def second_factor_required(*, user: User | object) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    assert isinstance(user, User)
+    return (
+        NationalRoleGrant.objects.filter(user=user).exists()
+        or TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def second_factor_verified(*, user: object) -> bool:
+    """True when this session passed TOTP, or the request is not session-based.
+
+    django-otp's middleware gives a session user ``is_verified``; a user authenticated by an
+    API token (issued by a platform administrator, ADR 0014) has no such attribute.
+    """
+    is_verified = getattr(user, "is_verified", None)
+    return is_verified is None or bool(is_verified())
+
+
+def second_factor_device(*, user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
