@@ -27,6 +27,7 @@ from api.views.instrument import (
     NationalTargetListView,
 )
 from api.views.me import MeView
+from api.views.privacy import ParticipantEraseView
 from api.views.results import BokslutPdfView, BokslutView, OwnResultsView
 from api.views.targets import LocalTargetDetailView, LocalTargetEndView
 
@@ -53,6 +54,9 @@ urlpatterns = [
     path("response-rates/", ResponseRateView.as_view(), name="response-rates"),
     path("participants/", ParticipantListView.as_view(), name="participant-list"),
     path("participants/<path:code>/exit/", ParticipantExitView.as_view(), name="participant-exit"),
+    path(
+        "participants/<path:code>/erase/", ParticipantEraseView.as_view(), name="participant-erase"
+    ),
     path(
         "register/municipality-years/",
         MunicipalityYearListView.as_view(),

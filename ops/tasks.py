@@ -18,3 +18,9 @@ def worker_probe(*, token: str) -> dict[str, object]:
     schema = current_schema()
     names = activity_names() if schema != "public" else []
     return {"token": token, "schema": schema, "activities": names}
+
+
+# Celery autodiscovers ``ops.tasks`` only: the data-protection task registers from here.
+from ops.privacy.tasks import privacy_retention_apply_task  # noqa: E402
+
+__all__ = ["privacy_retention_apply_task", "worker_probe"]

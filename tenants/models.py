@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,16 @@ class Association(TenantMixin):
         blank=True,
         help_text=_("T.ex. styrelsebeslut med paragraf, eller namn och roll."),
     )
+    # Personal data is deleted this many months after a participant's last activity
+    # (docs/data-protection.md); empty: the platform default (NNS_RETENTION_MONTHS_DEFAULT).
+    retention_months = models.PositiveSmallIntegerField(
+        _("lagringstid (månader)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+    )
+    # Shown to respondents in the questionnaire, beside the platform's default notice.
+    privacy_notice = models.TextField(_("integritetsmeddelande"), blank=True, max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(_("arkiverat"), null=True, blank=True)
 

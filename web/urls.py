@@ -20,6 +20,7 @@ from web.datasets import (
 from web.national import DashboardView
 from web.national_runs import RunProgressView, RunPublishView, RunsView
 from web.placement import FormPreviewView, LocalItemPlaceView
+from web.privacy import AuditTrailView, ExportView, ParticipantEraseView, PrivacyView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.results import (
     BokslutIntroductionView,
@@ -114,6 +115,14 @@ urlpatterns = [
         ParticipantExitView.as_view(),
         name="participant-exit",
     ),
+    path(
+        "collect/participants/<path:code>/erase/",
+        ParticipantEraseView.as_view(),
+        name="participant-erase",
+    ),
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
+    path("privacy/export/", ExportView.as_view(), name="privacy-export"),
+    path("audit/", AuditTrailView.as_view(), name="audit"),
     path("q/", ShortCodeView.as_view(), name="short-code"),
     path("q/<str:token>/", QuestionnaireView.as_view(), name="questionnaire"),
     path("login/", LoginView.as_view(), name="login"),

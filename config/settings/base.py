@@ -263,6 +263,9 @@ NNS_LINK_SCHEME = env("NNS_LINK_SCHEME", default="https")
 NNS_LINK_PORT = env("NNS_LINK_PORT", default="")
 # A reminder goes to those who have not answered this many days after the e-mail.
 NNS_INVITATION_REMINDER_DAYS = env.int("NNS_INVITATION_REMINDER_DAYS", default=7)
+# Months after a participant's last activity before their data is deleted, where an
+# association has not set its own period (docs/data-protection.md, "Retention").
+NNS_RETENTION_MONTHS_DEFAULT = env.int("NNS_RETENTION_MONTHS_DEFAULT", default=36)
 
 CELERY_BEAT_SCHEDULE = {
     # Issue 17: reminders to non-respondents and scheduled occasions, daily in every association.
@@ -285,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
     # Researcher releases past their end date lose their files (issue 15).
     "national-dataset-releases-expire": {
         "task": "national.dataset_releases_expire",
+        "schedule": 24 * 3600,
+    },
+    # Personal data past each association's retention period is erased (issue 18).
+    "privacy-retention-daily": {
+        "task": "ops.privacy_retention_apply",
         "schedule": 24 * 3600,
     },
 }
