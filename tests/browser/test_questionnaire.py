@@ -18,11 +18,11 @@ def _issue_link(page: Page, base: str, password: str) -> str:
     login(page, base, "umearegionen-admin", password)
     page.goto(f"{base}/collect/invitations/new/")
     page.locator("#id_activity").select_option(label=ACTIVITY)
+    page.get_by_role("button", name="Fortsätt").click()
     page.locator("#id_form_code").select_option("participant_during")
     page.locator("#id_occasion").select_option("during")
-    first_participant = page.locator("#id_participants option").first.get_attribute("value")
-    page.locator("#id_participants").select_option([first_participant or ""])
-    page.get_by_role("button", name="Spara").click()
+    page.locator("#participant-picker input[type=checkbox][name=participants]").first.check()
+    page.get_by_role("button", name="Skapa länkar").click()
     link = page.locator(".card a").first.get_attribute("href")
     assert link and "/q/" in link
     return link
@@ -35,7 +35,7 @@ def _answered_count(page: Page, base: str) -> int:
         .filter(has_text="Deltagare – under insatsen")
         .filter(has_text="Under insatsen")
     )
-    return int(row.locator("td").nth(4).inner_text()) if row.count() else 0
+    return int(row.locator("td").nth(7).inner_text()) if row.count() else 0  # Besvarade
 
 
 def _axe_serious(page: Page) -> list[dict]:
