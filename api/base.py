@@ -15,7 +15,8 @@ from rest_framework import generics, permissions
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from tenants.models import User
+from api.schema import ScopedAutoSchema
+from tenants.models import User  # the acting user's type (see the import-linter contract)
 from tenants.permissions import HostScope, has_any_role, host_scope_require
 from tenants.roles import Role
 
@@ -35,6 +36,7 @@ class HasRequiredRole(permissions.BasePermission):
 
 class _ScopedMixin:
     permission_classes = [permissions.IsAuthenticated, HasRequiredRole]
+    schema = ScopedAutoSchema()  # documents the 400/403/404 answers in the error shape
     required_roles: ClassVar[frozenset[Role]] = frozenset()
     write_roles: ClassVar[frozenset[Role] | None] = None
     host_scope: ClassVar[HostScope | str] = HostScope.ANY

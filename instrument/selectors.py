@@ -5,9 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from instrument.models import Form, FormItem, InstrumentVersion, Item, ItemLineage
+from instrument.models import (
+    Form,
+    FormItem,
+    InstrumentVersion,
+    Item,
+    ItemLineage,
+    NationalTarget,
+    Point,
+)
 
 
 def instrument_version_current() -> InstrumentVersion | None:
@@ -16,6 +24,26 @@ def instrument_version_current() -> InstrumentVersion | None:
         .order_by("-published_at")
         .first()
     )
+
+
+def instrument_version_list(*, with_contents: bool = False) -> QuerySet[InstrumentVersion]:
+    """Every version; ``with_contents`` prefetches indicators, points, items and forms."""
+    if not with_contents:
+        return InstrumentVersion.objects.all()
+    return InstrumentVersion.objects.prefetch_related(
+        "indicators",
+        "points__items",
+        "points__indicator",
+        Prefetch("forms__form_items", queryset=FormItem.objects.select_related("item")),
+    )
+
+
+def national_target_list() -> QuerySet[NationalTarget]:
+    return NationalTarget.objects.select_related("point")
+
+
+def point_get(*, version: InstrumentVersion | None, number: int) -> Point | None:
+    return Point.objects.filter(version=version, number=number).first()
 
 
 def form_items(*, form: Form) -> list[Item]:

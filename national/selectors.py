@@ -7,8 +7,14 @@ from typing import Any
 from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from national.models import PooledResponse, Snapshot, SnapshotPart, SnapshotReport
-from tenants.models import Association
+from national.models import (
+    DatasetRequest,
+    PooledResponse,
+    Snapshot,
+    SnapshotPart,
+    SnapshotReport,
+)
+from tenants.models import Association, User
 
 
 def snapshot_published_latest() -> Snapshot | None:
@@ -25,6 +31,15 @@ def snapshot_running() -> Snapshot | None:
 
 def snapshot_by_number(*, number: int) -> Snapshot | None:
     return Snapshot.objects.filter(number=number).first()
+
+
+def dataset_request_list(*, requester: User) -> QuerySet[DatasetRequest]:
+    """A researcher's own requests."""
+    return DatasetRequest.objects.filter(requester=requester).select_related("snapshot")
+
+
+def dataset_request_get(*, pk: int) -> DatasetRequest | None:
+    return DatasetRequest.objects.filter(pk=pk).first()
 
 
 def _stage(snapshot: Snapshot, parts: list[SnapshotPart]) -> str:

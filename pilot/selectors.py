@@ -9,7 +9,16 @@ from django.db.models import Count, Q, QuerySet
 
 from pilot.bulk import frame_copy_out
 from pilot.local_results import LocalItemResult, LocalTargetResult, local_item_results
-from pilot.models import Activity, Invitation, Response
+from pilot.models import (
+    Activity,
+    GoodExample,
+    Invitation,
+    LocalItem,
+    LocalTarget,
+    MunicipalityYear,
+    Participant,
+    Response,
+)
 
 
 def activity_list() -> QuerySet[Activity]:
@@ -18,6 +27,48 @@ def activity_list() -> QuerySet[Activity]:
 
 def activity_names() -> list[str]:
     return list(Activity.objects.values_list("name", flat=True))
+
+
+def activity_get(*, pk: int) -> Activity | None:
+    return Activity.objects.filter(pk=pk).first()
+
+
+def response_list(
+    *, form_code: str = "", occasion: str = "", source: str = ""
+) -> QuerySet[Response]:
+    """Stored questionnaires, newest first; each filter applies when given."""
+    qs = Response.objects.select_related("participant", "activity", "instrument_version")
+    filters = {"form_code": form_code, "occasion": occasion, "source": source}
+    return qs.filter(**{f: v for f, v in filters.items() if v}).order_by("-id")
+
+
+def participant_list() -> QuerySet[Participant]:
+    return Participant.objects.select_related("activity")
+
+
+def participants_by_code(*, codes: list[str]) -> list[Participant]:
+    return list(Participant.objects.filter(code__in=codes))
+
+
+def municipality_year_list() -> QuerySet[MunicipalityYear]:
+    return MunicipalityYear.objects.all()
+
+
+def invitation_list(*, batch: str = "") -> QuerySet[Invitation]:
+    qs = Invitation.objects.select_related("participant")
+    return qs.filter(batch=batch) if batch else qs
+
+
+def local_item_list() -> QuerySet[LocalItem]:
+    return LocalItem.objects.prefetch_related("activities")
+
+
+def local_target_list() -> QuerySet[LocalTarget]:
+    return LocalTarget.objects.select_related("local_item")
+
+
+def good_example_list() -> QuerySet[GoodExample]:
+    return GoodExample.objects.all()
 
 
 @dataclass(frozen=True)

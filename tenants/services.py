@@ -127,6 +127,30 @@ def association_archive(*, association: Association, actor: User | None) -> Asso
     return association
 
 
+def association_update(
+    *,
+    association: Association,
+    actor: User | None,
+    name: str | None = None,
+    county: str | None = None,
+    nns_member: bool | None = None,
+) -> Association:
+    """Change an association's name, county or NNS membership (the given ones; audited)."""
+    values = {"name": name, "county": county, "nns_member": nns_member}
+    changed = {field: value for field, value in values.items() if value is not None}
+    for field, value in changed.items():
+        setattr(association, field, value)
+    association.full_clean()
+    association.save(update_fields=list(changed) or None)
+    audit_record(
+        action="association.updated",
+        actor=actor,
+        association_slug=association.slug,
+        fields=sorted(changed),
+    )
+    return association
+
+
 def association_restore(*, association: Association, actor: User | None) -> Association:
     association.archived_at = None
     association.save(update_fields=["archived_at"])

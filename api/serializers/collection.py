@@ -3,7 +3,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from instrument.targets import RegisterOutcome
-from pilot.models import AgeBand, Gender, Invitation, MunicipalityYear, Participant, Response
+from pilot.models import Invitation, MunicipalityYear, Participant, Response  # Meta models
+from vocabulary.choices import AgeBand, Gender
 
 
 class NewParticipantSerializer(serializers.Serializer):

@@ -3,7 +3,14 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.serializers.pilot import TargetRuleInputSerializer
-from instrument.models import Form, Indicator, InstrumentVersion, Item, NationalTarget, Point
+from instrument.models import (  # Meta models
+    Form,
+    Indicator,
+    InstrumentVersion,
+    Item,
+    NationalTarget,
+    Point,
+)
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -108,3 +115,10 @@ class NationalTargetSerializer(serializers.ModelSerializer):
 
 class NationalTargetInputSerializer(TargetRuleInputSerializer):
     point = serializers.IntegerField()
+
+
+class InstrumentVersionStatusSerializer(serializers.Serializer):
+    """What publishing a version answers: its code and new status."""
+
+    code = serializers.CharField()
+    status = serializers.CharField()

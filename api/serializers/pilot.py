@@ -3,7 +3,9 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from instrument.targets import RegisterOutcome, RuleKind
-from pilot.models import Activity, GoodExample, LocalItem, LocalTarget, OccasionSchedule
+from pilot.models import Activity, GoodExample, LocalItem, LocalTarget, OccasionSchedule  # Meta
+from pilot.selectors import activity_list, local_item_list
+from vocabulary.choices import LocalItemKind
 
 
 class ScheduleSerializer(serializers.ModelSerializer):
@@ -85,13 +87,13 @@ class LocalItemInputSerializer(serializers.Serializer):
     code = serializers.SlugField(max_length=30)
     text_sv = serializers.CharField()
     text_en = serializers.CharField(required=False, allow_blank=True, default="")
-    kind = serializers.ChoiceField(choices=LocalItem.Kind.choices)
+    kind = serializers.ChoiceField(choices=LocalItemKind.choices)
     scale_points = serializers.IntegerField(required=False, allow_null=True, default=None)
     scale_labels = ScaleLabelSerializer(many=True, required=False, default=list)
     number_min = serializers.DecimalField(12, 2, required=False, allow_null=True, default=None)
     number_max = serializers.DecimalField(12, 2, required=False, allow_null=True, default=None)
     activities = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Activity.objects.all(), required=False, default=list
+        many=True, queryset=activity_list(), required=False, default=list
     )
 
 
@@ -115,7 +117,7 @@ class TargetRuleInputSerializer(serializers.Serializer):
 class LocalTargetInputSerializer(TargetRuleInputSerializer):
     point_number = serializers.IntegerField(required=False, allow_null=True, default=None)
     local_item = serializers.PrimaryKeyRelatedField(
-        queryset=LocalItem.objects.all(), required=False, allow_null=True, default=None
+        queryset=local_item_list(), required=False, allow_null=True, default=None
     )
 
 
@@ -159,9 +161,9 @@ class GoodExampleSerializer(serializers.ModelSerializer):
 
 
 class GoodExampleInputSerializer(serializers.Serializer):
-    local_item = serializers.PrimaryKeyRelatedField(queryset=LocalItem.objects.all())
+    local_item = serializers.PrimaryKeyRelatedField(queryset=local_item_list())
     activity = serializers.PrimaryKeyRelatedField(
-        queryset=Activity.objects.all(), required=False, allow_null=True, default=None
+        queryset=activity_list(), required=False, allow_null=True, default=None
     )
     reported_on = serializers.DateField()
     title = serializers.CharField(max_length=200)

@@ -1,40 +1,34 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from tenants.models import Association, County, MemberBody
 from tenants.roles import Role
 from tenants.services import association_host
+from vocabulary.choices import County, MemberBodyKind
 
 
-class MemberBodySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = MemberBody
-        fields = ["kind", "name"]
+class MemberBodySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MemberBodyKind.choices)
+    name = serializers.CharField(max_length=200)
 
 
-class AssociationOutputSerializer(serializers.ModelSerializer):
+class AssociationOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    org_number = serializers.CharField(read_only=True)
+    county = serializers.ChoiceField(choices=County.choices, read_only=True)
+    nns_member = serializers.BooleanField(read_only=True)
     member_bodies = MemberBodySerializer(many=True, read_only=True)
+    pooling_consent = serializers.BooleanField(read_only=True)
+    pooling_consent_date = serializers.DateField(allow_null=True, read_only=True)
+    pooling_consent_given_by = serializers.CharField(read_only=True)
     host = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(read_only=True)
+    archived_at = serializers.DateTimeField(allow_null=True, read_only=True)
 
-    class Meta:
-        model = Association
-        fields = [
-            "slug",
-            "name",
-            "org_number",
-            "county",
-            "nns_member",
-            "member_bodies",
-            "pooling_consent",
-            "pooling_consent_date",
-            "pooling_consent_given_by",
-            "host",
-            "created_at",
-            "archived_at",
-        ]
-
-    def get_host(self, obj: Association) -> str:
+    def get_host(self, obj: Any) -> str:
         return association_host(slug=obj.slug)
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -8,7 +10,6 @@ from rest_framework.response import Response
 
 from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView, acting_user
 from api.serializers.pilot import ActivityInputSerializer, ActivitySerializer
-from pilot.models import Activity
 from pilot.selectors import activity_list
 from pilot.services import activity_create
 
@@ -18,7 +19,7 @@ class ActivityListView(AssociationAPIView):
     required_roles = ASSOCIATION_MEMBERS
     write_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[Activity]:
+    def get_queryset(self) -> QuerySet[Any]:
         return activity_list()
 
     @extend_schema(operation_id="activities_list", responses=ActivitySerializer(many=True))
@@ -38,7 +39,7 @@ class ActivityDetailView(AssociationAPIView):
     serializer_class = ActivitySerializer
     required_roles = ASSOCIATION_MEMBERS
 
-    def get_queryset(self) -> QuerySet[Activity]:
+    def get_queryset(self) -> QuerySet[Any]:
         return activity_list()
 
     def get(self, request: Request, pk: int) -> Response:

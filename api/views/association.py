@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import ASSOCIATION_ADMINS, ASSOCIATION_MEMBERS, AssociationAPIView, acting_user
+from api.serializers.national import OwnResultsSerializer
 from api.serializers.tenants import AssociationOutputSerializer, ConsentSerializer
 from national.pooling import national_config
 from national.reports.store import association_own_results
@@ -42,9 +43,10 @@ class ConsentView(AssociationAPIView):
 class ResultsView(AssociationAPIView):
     """This association's results against national and local targets (as on its page)."""
 
+    serializer_class = OwnResultsSerializer
     required_roles = ASSOCIATION_MEMBERS
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses=OwnResultsSerializer)
     def get(self, request: Request) -> Response:
         association = current_association(request)
         assert association is not None

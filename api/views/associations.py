@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -9,13 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import NATIONAL_VIEWERS, PLATFORM_ADMINS, NationalAPIView, acting_user
+from api.serializers.queries import AssociationListQuery
 from api.serializers.tenants import (
     AssociationCreateSerializer,
     AssociationOutputSerializer,
     AssociationUpdateSerializer,
     PurgeSerializer,
 )
-from tenants.models import Association
 from tenants.selectors import association_list
 from tenants.services import (
     MemberBodyInput,
@@ -23,6 +25,7 @@ from tenants.services import (
     association_create,
     association_purge,
     association_restore,
+    association_update,
 )
 
 
@@ -31,12 +34,15 @@ class AssociationListView(NationalAPIView):
     required_roles = NATIONAL_VIEWERS
     write_roles = PLATFORM_ADMINS
 
-    def get_queryset(self) -> QuerySet[Association]:
-        archived = self.request.query_params.get("archived") == "1"
-        return association_list(include_archived=archived)
+    def get_queryset(self) -> QuerySet[Any]:
+        query = AssociationListQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return association_list(include_archived=query.validated_data.get("archived") == "1")
 
     @extend_schema(
-        operation_id="associations_list", responses=AssociationOutputSerializer(many=True)
+        operation_id="associations_list",
+        parameters=[AssociationListQuery],
+        responses=AssociationOutputSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -60,7 +66,7 @@ class _AssociationDetailBase(NationalAPIView):
     serializer_class = AssociationOutputSerializer
     lookup_field = "slug"
 
-    def get_queryset(self) -> QuerySet[Association]:
+    def get_queryset(self) -> QuerySet[Any]:
         return association_list(include_archived=True)
 
 
@@ -76,10 +82,9 @@ class AssociationDetailView(_AssociationDetailBase):
         association = self.get_object()
         data = AssociationUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        for field, value in data.validated_data.items():
-            setattr(association, field, value)
-        association.full_clean()
-        association.save(update_fields=list(data.validated_data) or None)
+        association = association_update(
+            association=association, actor=acting_user(request), **data.validated_data
+        )
         return Response(AssociationOutputSerializer(association).data)
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import MultiPartParser
@@ -30,8 +30,22 @@ from api.serializers.collection import (
     ResponseSerializer,
     SubmissionBatchSerializer,
 )
-from pilot.models import Activity, Invitation, MunicipalityYear, Participant, Response
-from pilot.selectors import response_rates
+from api.serializers.common import ErrorSerializer, ImportRejectedSerializer
+from api.serializers.queries import ImportTemplateQuery, InvitationListQuery, ResponseListQuery
+from api.serializers.submissions import (
+    ImportResultSerializer,
+    RegisterImportResultSerializer,
+    SubmissionResultSerializer,
+)
+from pilot.selectors import (
+    activity_get,
+    invitation_list,
+    municipality_year_list,
+    participant_list,
+    participants_by_code,
+    response_list,
+    response_rates,
+)
 from pilot.services import (
     IdempotencyKeyReused,
     NewParticipant,
@@ -50,8 +64,10 @@ from pilot.services.imports import (
     template_xlsx,
 )
 from tenants.validators import refuse_personal_number
+from vocabulary.choices import ResponseSource
 
 IDEMPOTENCY_KEY_MAX = 80
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _submission(data: dict[str, Any]) -> SubmissionInput:
@@ -96,21 +112,15 @@ class ResponseListView(AssociationAPIView):
     # Token, user and roles in one query (the hot path of API clients).
     authentication_classes = [TokenRolesAuthentication, SessionAuthentication]
 
-    def get_queryset(self) -> QuerySet[Response]:
-        qs = Response.objects.select_related("participant", "activity", "instrument_version")
-        for field in ("form_code", "occasion", "source"):
-            if value := self.request.query_params.get(field):
-                qs = qs.filter(**{field: value})
-        return qs.order_by("-id")
+    def get_queryset(self) -> Any:
+        query = ResponseListQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return response_list(**query.validated_data)
 
     @extend_schema(
         operation_id="responses_list",
         responses=ResponseSerializer(many=True),
-        parameters=[
-            OpenApiParameter("form_code"),
-            OpenApiParameter("occasion"),
-            OpenApiParameter("source"),
-        ],
+        parameters=[ResponseListQuery],
     )
     def get(self, request: Request) -> ApiResponse:
         page = self.paginate_queryset(self.get_queryset())
@@ -118,7 +128,15 @@ class ResponseListView(AssociationAPIView):
 
     @extend_schema(
         request=SubmissionBatchSerializer,
-        responses={201: ResponseSerializer(many=True), 409: dict},
+        responses={
+            201: SubmissionResultSerializer,
+            200: OpenApiResponse(
+                SubmissionResultSerializer, description="An Idempotency-Key replay"
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer, description="The Idempotency-Key was used with another body"
+            ),
+        },
         parameters=[OpenApiParameter("Idempotency-Key", location="header")],
     )
     def post(self, request: Request) -> ApiResponse:
@@ -131,7 +149,7 @@ class ResponseListView(AssociationAPIView):
         try:
             stored = responses_submit(
                 submissions=submissions,
-                source=Response.Source.API,
+                source=ResponseSource.API,
                 actor=acting_user(request),
                 idempotency_key=key,
             )
@@ -148,7 +166,7 @@ class ResponseListView(AssociationAPIView):
             {
                 "created": stored.created,
                 "responses": [_RESPONSE_OUT.to_representation(r) for r in stored.responses],
-            },
+            },  # SubmissionResultSerializer's shape, built without its per-call field copies
             status=status.HTTP_201_CREATED if stored.created else status.HTTP_200_OK,
         )
         if key is not None and not stored.created:
@@ -161,8 +179,8 @@ class ParticipantListView(AssociationAPIView):
     required_roles = ASSOCIATION_MEMBERS
     write_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[Participant]:
-        return Participant.objects.select_related("activity")
+    def get_queryset(self) -> Any:
+        return participant_list()
 
     @extend_schema(operation_id="participants_list", responses=ParticipantSerializer(many=True))
     def get(self, request: Request) -> ApiResponse:
@@ -175,7 +193,7 @@ class ParticipantListView(AssociationAPIView):
         data = ParticipantInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        activity = Activity.objects.filter(pk=values.pop("activity")).first()
+        activity = activity_get(pk=values.pop("activity"))
         if activity is None:
             raise ValidationError({"activity": ["Okänd insats."]})
         participant = participant_register(activity=activity, **values, actor=acting_user(request))
@@ -187,8 +205,8 @@ class ParticipantExitView(AssociationAPIView):
     required_roles = ASSOCIATION_ADMINS
     lookup_field = "code"
 
-    def get_queryset(self) -> QuerySet[Participant]:
-        return Participant.objects.select_related("activity")
+    def get_queryset(self) -> Any:
+        return participant_list()
 
     @extend_schema(request=ParticipantExitSerializer, responses=ParticipantSerializer)
     def put(self, request: Request, code: str) -> ApiResponse:
@@ -205,8 +223,8 @@ class MunicipalityYearListView(AssociationAPIView):
     required_roles = ASSOCIATION_MEMBERS
     write_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[MunicipalityYear]:
-        return MunicipalityYear.objects.all()
+    def get_queryset(self) -> Any:
+        return municipality_year_list()
 
     @extend_schema(
         operation_id="municipality_years_list", responses=MunicipalityYearSerializer(many=True)
@@ -227,16 +245,15 @@ class InvitationListView(AssociationAPIView):
     serializer_class = InvitationSerializer
     required_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[Invitation]:
-        qs = Invitation.objects.select_related("participant")
-        if batch := self.request.query_params.get("batch"):
-            qs = qs.filter(batch=batch)
-        return qs
+    def get_queryset(self) -> Any:
+        query = InvitationListQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return invitation_list(**query.validated_data)
 
     @extend_schema(
         operation_id="invitations_list",
         responses=InvitationSerializer(many=True),
-        parameters=[OpenApiParameter("batch")],
+        parameters=[InvitationListQuery],
     )
     def get(self, request: Request) -> ApiResponse:
         page = self.paginate_queryset(self.get_queryset())
@@ -249,11 +266,11 @@ class InvitationListView(AssociationAPIView):
         data = InvitationIssueSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        activity = Activity.objects.filter(pk=values.pop("activity")).first()
+        activity = activity_get(pk=values.pop("activity"))
         if activity is None:
             raise ValidationError({"activity": ["Okänd insats."]})
         codes = values.pop("participant_codes")
-        participants = list(Participant.objects.filter(code__in=codes))
+        participants = participants_by_code(codes=codes)
         unknown = sorted(set(codes) - {p.code for p in participants})
         if unknown:
             raise ValidationError(
@@ -284,7 +301,16 @@ class ImportView(AssociationAPIView):
     required_roles = ASSOCIATION_MEMBERS
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request=ImportSerializer, responses={201: dict, 200: dict, 400: dict})
+    @extend_schema(
+        request=ImportSerializer,
+        responses={
+            201: ImportResultSerializer,
+            200: OpenApiResponse(
+                ImportResultSerializer, description="The same file was imported before"
+            ),
+            400: OpenApiResponse(ImportRejectedSerializer, description="Rejected; none stored"),
+        },
+    )
     def post(self, request: Request) -> ApiResponse:
         data = ImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -299,8 +325,9 @@ class ImportView(AssociationAPIView):
             )
         except ImportRejected as exc:
             return _rejected(exc)
+        body = {"created": result.created, "batch": result.batch.pk, "rows": result.batch.rows}
         return ApiResponse(
-            {"created": result.created, "batch": result.batch.pk, "rows": result.batch.rows},
+            ImportResultSerializer(body).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 
@@ -309,19 +336,20 @@ class ImportTemplateView(AssociationAPIView):
     required_roles = ASSOCIATION_MEMBERS
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("form_code", required=True),
-            OpenApiParameter("filetype", enum=["csv", "xlsx"]),
-        ],
-        responses={200: bytes},
+        parameters=[ImportTemplateQuery],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV template"),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="XLSX template"),
+        },
     )
     def get(self, request: Request) -> HttpResponse:
-        form_code = request.query_params.get("form_code", "")
-        fmt = request.query_params.get("filetype", "csv")
+        query = ImportTemplateQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        form_code, fmt = query.validated_data["form_code"], query.validated_data["filetype"]
         if fmt == "xlsx":
             content, mime = (
                 template_xlsx(form_code=form_code),
-                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                XLSX,
             )
         else:
             content, mime = template_csv(form_code=form_code), "text/csv; charset=utf-8"
@@ -337,7 +365,13 @@ class MunicipalityYearImportView(AssociationAPIView):
     required_roles = ASSOCIATION_ADMINS
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request=RegisterImportSerializer, responses={201: dict, 400: dict})
+    @extend_schema(
+        request=RegisterImportSerializer,
+        responses={
+            201: RegisterImportResultSerializer,
+            400: OpenApiResponse(ImportRejectedSerializer, description="Rejected; none stored"),
+        },
+    )
     def post(self, request: Request) -> ApiResponse:
         data = RegisterImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -348,7 +382,9 @@ class MunicipalityYearImportView(AssociationAPIView):
             )
         except ImportRejected as exc:
             return _rejected(exc)
-        return ApiResponse({"rows": count}, status=status.HTTP_201_CREATED)
+        return ApiResponse(
+            RegisterImportResultSerializer({"rows": count}).data, status=status.HTTP_201_CREATED
+        )
 
 
 def _rejected(exc: ImportRejected) -> ApiResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -23,8 +25,12 @@ from api.serializers.pilot import (
     ScheduleInputSerializer,
     ScheduleSerializer,
 )
-from pilot.models import Activity, GoodExample, LocalItem, LocalTarget
-from pilot.selectors import activity_list
+from pilot.selectors import (
+    activity_list,
+    good_example_list,
+    local_item_list,
+    local_target_list,
+)
 from pilot.services import (
     activity_forms_set,
     good_example_report,
@@ -39,7 +45,7 @@ class ActivityFormsView(AssociationAPIView):
     serializer_class = ActivitySerializer
     required_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[Activity]:
+    def get_queryset(self) -> QuerySet[Any]:
         return activity_list()
 
     @extend_schema(request=ActivityFormsInputSerializer, responses=ActivitySerializer)
@@ -57,7 +63,7 @@ class ActivityScheduleListView(AssociationAPIView):
     required_roles = ASSOCIATION_MEMBERS
     write_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[Activity]:
+    def get_queryset(self) -> QuerySet[Any]:
         return activity_list()
 
     @extend_schema(operation_id="activity_schedules_list", responses=ScheduleSerializer(many=True))
@@ -79,8 +85,8 @@ class LocalItemListView(AssociationAPIView):
     required_roles = ASSOCIATION_MEMBERS
     write_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[LocalItem]:
-        return LocalItem.objects.prefetch_related("activities")
+    def get_queryset(self) -> QuerySet[Any]:
+        return local_item_list()
 
     @extend_schema(operation_id="local_items_list", responses=LocalItemSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -100,8 +106,8 @@ class LocalTargetListView(AssociationAPIView):
     required_roles = ASSOCIATION_MEMBERS
     write_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[LocalTarget]:
-        return LocalTarget.objects.select_related("local_item")
+    def get_queryset(self) -> QuerySet[Any]:
+        return local_target_list()
 
     @extend_schema(operation_id="local_targets_list", responses=LocalTargetSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -124,8 +130,8 @@ class GoodExampleListView(AssociationAPIView):
     write_roles = ASSOCIATION_ADMINS
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def get_queryset(self) -> QuerySet[GoodExample]:
-        return GoodExample.objects.all()
+    def get_queryset(self) -> QuerySet[Any]:
+        return good_example_list()
 
     @extend_schema(operation_id="good_examples_list", responses=GoodExampleSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -151,8 +157,8 @@ class LocalItemPlacementView(AssociationAPIView):
     serializer_class = LocalItemSerializer
     required_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[LocalItem]:
-        return LocalItem.objects.prefetch_related("activities")
+    def get_queryset(self) -> QuerySet[Any]:
+        return local_item_list()
 
     @extend_schema(request=LocalItemPlacementSerializer, responses=LocalItemSerializer)
     def put(self, request: Request, pk: int) -> Response:
@@ -164,4 +170,4 @@ class LocalItemPlacementView(AssociationAPIView):
             activities=list(data.validated_data["activities"]),
             actor=acting_user(request),
         )
-        return Response(LocalItemSerializer(LocalItem.objects.get(pk=item.pk)).data)
+        return Response(LocalItemSerializer(local_item_list().get(pk=item.pk)).data)

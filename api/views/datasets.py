@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import NationalAPIView, acting_user
+from api.serializers.national import DatasetRequestSerializer
 from national.datasets import (
     dataset_download_open,
     dataset_request_create,
     dataset_request_decide,
     dataset_request_summary,
 )
-from national.models import DatasetRequest
+from national.selectors import dataset_request_get, dataset_request_list
 from tenants.roles import Role
 
 
@@ -47,32 +50,39 @@ class DecisionInput(serializers.Serializer):
 class DatasetListView(NationalAPIView):
     """A researcher's own requests; POST files a new one."""
 
+    serializer_class = DatasetRequestSerializer
     required_roles = frozenset({Role.RESEARCHER})
 
-    def get_queryset(self) -> QuerySet[DatasetRequest]:
-        return DatasetRequest.objects.filter(requester=acting_user(self.request))
+    def get_queryset(self) -> Any:
+        return dataset_request_list(requester=acting_user(self.request))
 
-    @extend_schema(operation_id="datasets_list", responses={200: dict})
+    @extend_schema(operation_id="datasets_list", responses=DatasetRequestSerializer(many=True))
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset().select_related("snapshot")) or []
-        return self.get_paginated_response([dataset_request_summary(r) for r in page])
+        page = self.paginate_queryset(self.get_queryset()) or []
+        return self.get_paginated_response(
+            DatasetRequestSerializer([dataset_request_summary(r) for r in page], many=True).data
+        )
 
-    @extend_schema(request=DatasetRequestInput, responses={201: dict})
+    @extend_schema(request=DatasetRequestInput, responses={201: DatasetRequestSerializer})
     def post(self, request: Request) -> Response:
         data = DatasetRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         item = dataset_request_create(requester=acting_user(request), **data.validated_data)
-        return Response(dataset_request_summary(item), status=status.HTTP_201_CREATED)
+        return Response(
+            DatasetRequestSerializer(dataset_request_summary(item)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class DatasetDecisionView(NationalAPIView):
     """The steering group approves or rejects, with a reason."""
 
+    serializer_class = DatasetRequestSerializer
     required_roles = frozenset({Role.STEERING_GROUP})
 
-    @extend_schema(request=DecisionInput, responses={200: dict})
+    @extend_schema(request=DecisionInput, responses={200: DatasetRequestSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        item = DatasetRequest.objects.filter(pk=pk).first()
+        item = dataset_request_get(pk=pk)
         if item is None:
             raise Http404
         data = DecisionInput(data=request.data)
@@ -80,7 +90,7 @@ class DatasetDecisionView(NationalAPIView):
         item = dataset_request_decide(
             request=item, approver=acting_user(request), **data.validated_data
         )
-        return Response(dataset_request_summary(item))
+        return Response(DatasetRequestSerializer(dataset_request_summary(item)).data)
 
 
 class DatasetDownloadView(NationalAPIView):
@@ -88,9 +98,15 @@ class DatasetDownloadView(NationalAPIView):
 
     required_roles = frozenset({Role.RESEARCHER})
 
-    @extend_schema(responses={200: bytes})
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The release file (an attachment)"
+            )
+        }
+    )
     def get(self, request: Request, pk: int) -> FileResponse:
-        item = DatasetRequest.objects.filter(pk=pk).first()
+        item = dataset_request_get(pk=pk)
         if item is None:
             raise Http404
         path, name = dataset_download_open(request=item, user=acting_user(request))  # audits

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -20,11 +21,16 @@ from api.base import (
 )
 from api.serializers.instrument import (
     InstrumentVersionSerializer,
+    InstrumentVersionStatusSerializer,
     NationalTargetInputSerializer,
     NationalTargetSerializer,
 )
-from instrument.models import FormItem, InstrumentVersion, NationalTarget, Point
-from instrument.selectors import instrument_version_current
+from instrument.selectors import (
+    instrument_version_current,
+    instrument_version_list,
+    national_target_list,
+    point_get,
+)
 from instrument.services import instrument_version_publish, national_target_create
 from tenants.permissions import HostScope, host_allows
 
@@ -34,13 +40,8 @@ class InstrumentVersionDetailView(AnyHostAPIView):
     required_roles = EVERY_ROLE
     lookup_field = "code"
 
-    def get_queryset(self) -> QuerySet[InstrumentVersion]:
-        return InstrumentVersion.objects.prefetch_related(
-            "indicators",
-            "points__items",
-            "points__indicator",
-            Prefetch("forms__form_items", queryset=FormItem.objects.select_related("item")),
-        )
+    def get_queryset(self) -> Any:
+        return instrument_version_list(with_contents=True)
 
     def get(self, request: Request, code: str) -> Response:
         return Response(InstrumentVersionSerializer(self.get_object()).data)
@@ -53,13 +54,13 @@ class InstrumentVersionPublishView(NationalAPIView):
     required_roles = PLATFORM_ADMINS
     lookup_field = "code"
 
-    def get_queryset(self) -> QuerySet[InstrumentVersion]:
-        return InstrumentVersion.objects.all()
+    def get_queryset(self) -> Any:
+        return instrument_version_list()
 
-    @extend_schema(request=None, responses=InstrumentVersionSerializer)
+    @extend_schema(request=None, responses={200: InstrumentVersionStatusSerializer})
     def post(self, request: Request, code: str) -> Response:
         version = instrument_version_publish(version=self.get_object(), actor=acting_user(request))
-        return Response({"code": version.code, "status": version.status})
+        return Response(InstrumentVersionStatusSerializer(version).data)
 
 
 class NationalTargetListView(AnyHostAPIView):
@@ -69,8 +70,8 @@ class NationalTargetListView(AnyHostAPIView):
     required_roles = EVERY_ROLE
     write_roles = NATIONAL_VIEWERS
 
-    def get_queryset(self) -> QuerySet[NationalTarget]:
-        return NationalTarget.objects.select_related("point")
+    def get_queryset(self) -> Any:
+        return national_target_list()
 
     @extend_schema(
         operation_id="national_targets_list", responses=NationalTargetSerializer(many=True)
@@ -87,7 +88,7 @@ class NationalTargetListView(AnyHostAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         version = instrument_version_current()
-        point = Point.objects.filter(version=version, number=values.pop("point")).first()
+        point = point_get(version=version, number=values.pop("point"))
         if point is None:
             raise ValidationError({"point": ["Okänd mätpunkt."]})
         target = national_target_create(point=point, actor=acting_user(request), **values)

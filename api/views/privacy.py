@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -10,7 +12,7 @@ from rest_framework.response import Response as ApiResponse
 
 from api.base import ASSOCIATION_ADMINS, AssociationAPIView, acting_user
 from ops.privacy.erasure import participant_erase
-from pilot.models import Participant
+from pilot.selectors import participant_list
 
 
 class ErasureSerializer(serializers.Serializer):
@@ -30,8 +32,8 @@ class ParticipantEraseView(AssociationAPIView):
     write_roles = ASSOCIATION_ADMINS
     lookup_field = "code"
 
-    def get_queryset(self) -> QuerySet[Participant]:
-        return Participant.objects.all()
+    def get_queryset(self) -> QuerySet[Any]:
+        return participant_list()
 
     @extend_schema(operation_id="participant_erase", request=None, responses=ErasureSerializer)
     def post(self, request: Request, code: str) -> ApiResponse:

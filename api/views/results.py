@@ -12,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import ASSOCIATION_MEMBERS, AssociationAPIView
+from api.serializers.common import ErrorSerializer
+from api.serializers.results import BokslutSerializer, PeriodResultsSerializer
 from pilot.results import bokslut_build, bokslut_json, own_results_build, period_from_params
 from pilot.results.bokslut import plain
 from pilot.results.pdf import bokslut_pdf_render
@@ -31,7 +33,7 @@ class BokslutView(AssociationAPIView):
 
     required_roles = ASSOCIATION_MEMBERS
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: BokslutSerializer})
     def get(self, request: Request, year: int) -> Response:
         association = current_association(request)
         assert association is not None
@@ -68,7 +70,7 @@ class OwnResultsView(AssociationAPIView):
             OpenApiParameter(name, str, required=False)
             for name in ("year", "half", "from", "to", "activity")
         ],
-        responses={200: dict},
+        responses={200: PeriodResultsSerializer, 400: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
         try:

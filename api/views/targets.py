@@ -19,9 +19,9 @@ from api.base import (
 )
 from api.serializers.instrument import NationalTargetSerializer
 from api.serializers.pilot import LocalTargetSerializer, TargetChangeSerializer, TargetEndSerializer
-from instrument.models import NationalTarget
+from instrument.selectors import national_target_list
 from instrument.services import national_target_end, national_target_update
-from pilot.models import LocalTarget
+from pilot.selectors import local_target_list
 from pilot.services import local_target_end, local_target_update
 
 
@@ -29,8 +29,8 @@ class LocalTargetDetailView(AssociationAPIView):
     serializer_class = LocalTargetSerializer
     required_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[LocalTarget]:
-        return LocalTarget.objects.select_related("local_item")
+    def get_queryset(self) -> QuerySet[Any]:
+        return local_target_list()
 
     @extend_schema(operation_id="local_target_read")
     def get(self, request: Request, pk: int) -> Response:
@@ -51,8 +51,8 @@ class LocalTargetEndView(AssociationAPIView):
     serializer_class = LocalTargetSerializer
     required_roles = ASSOCIATION_ADMINS
 
-    def get_queryset(self) -> QuerySet[LocalTarget]:
-        return LocalTarget.objects.all()
+    def get_queryset(self) -> QuerySet[Any]:
+        return local_target_list()
 
     @extend_schema(request=TargetEndSerializer, responses=LocalTargetSerializer)
     def post(self, request: Request, pk: int) -> Response:
@@ -68,8 +68,8 @@ class NationalTargetDetailView(NationalAPIView):
     serializer_class = NationalTargetSerializer
     required_roles = NATIONAL_VIEWERS
 
-    def get_queryset(self) -> QuerySet[NationalTarget]:
-        return NationalTarget.objects.select_related("point")
+    def get_queryset(self) -> QuerySet[Any]:
+        return national_target_list()
 
     @extend_schema(operation_id="national_target_read")
     def get(self, request: Request, pk: int) -> Response:
@@ -90,8 +90,8 @@ class NationalTargetEndView(NationalAPIView):
     serializer_class = NationalTargetSerializer
     required_roles = NATIONAL_VIEWERS
 
-    def get_queryset(self) -> QuerySet[NationalTarget]:
-        return NationalTarget.objects.select_related("point")
+    def get_queryset(self) -> QuerySet[Any]:
+        return national_target_list()
 
     @extend_schema(request=TargetEndSerializer, responses=NationalTargetSerializer)
     def post(self, request: Request, pk: int) -> Response:

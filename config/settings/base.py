@@ -181,6 +181,9 @@ SPECTACULAR_SETTINGS = {
         "LocalItemKindEnum": "pilot.models.LocalItem.Kind",
         "TargetRuleKindEnum": "instrument.targets.RuleKind",
         "MemberBodyKindEnum": "tenants.models.MemberBody.Kind",
+        "SnapshotStatusEnum": "vocabulary.choices.SnapshotStatus",
+        "DatasetStatusEnum": "vocabulary.choices.DatasetStatus",
+        "InstrumentStatusEnum": "vocabulary.choices.InstrumentStatus",
     },
 }
 
