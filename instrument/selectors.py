@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -10,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from instrument.models import (
     Form,
     FormItem,
+    Indicator,
     InstrumentVersion,
     Item,
     ItemLineage,
@@ -26,11 +29,17 @@ def instrument_version_current() -> InstrumentVersion | None:
     )
 
 
-def instrument_version_list(*, with_contents: bool = False) -> QuerySet[InstrumentVersion]:
-    """Every version; ``with_contents`` prefetches indicators, points, items and forms."""
+def instrument_version_list(
+    *, with_contents: bool = False, newest_first: bool = False
+) -> QuerySet[InstrumentVersion]:
+    """Every version (oldest first unless ``newest_first``); ``with_contents`` prefetches
+    indicators, points, items and forms."""
+    qs = InstrumentVersion.objects.all()
+    if newest_first:
+        qs = qs.order_by("-created_at")
     if not with_contents:
-        return InstrumentVersion.objects.all()
-    return InstrumentVersion.objects.prefetch_related(
+        return qs
+    return qs.prefetch_related(
         "indicators",
         "points__items",
         "points__indicator",
@@ -38,8 +47,62 @@ def instrument_version_list(*, with_contents: bool = False) -> QuerySet[Instrume
     )
 
 
+def instrument_version_get(*, code: str) -> InstrumentVersion | None:
+    return InstrumentVersion.objects.filter(code=code).first()
+
+
+def instrument_version_codes(*, published_only: bool = False) -> list[str]:
+    qs = InstrumentVersion.objects.all()
+    if published_only:
+        qs = qs.filter(status=InstrumentVersion.Status.PUBLISHED)
+    return list(qs.values_list("code", flat=True))
+
+
+def indicator_list(*, version: InstrumentVersion) -> QuerySet[Indicator]:
+    """The version's indicators with their points and each point's items."""
+    return version.indicators.prefetch_related(
+        Prefetch("points", queryset=Point.objects.prefetch_related("items"))
+    )
+
+
+def form_list(
+    *,
+    version: InstrumentVersion | None,
+    codes: Iterable[str] | None = None,
+    with_items: bool = False,
+) -> QuerySet[Form]:
+    """The version's forms (only ``codes`` when given); ``with_items`` prefetches each form's
+    items in questionnaire order."""
+    qs = Form.objects.filter(version=version)
+    if codes is not None:
+        qs = qs.filter(code__in=list(codes))
+    return qs.prefetch_related("form_items__item") if with_items else qs
+
+
+def form_points(*, version_code: str) -> dict[str, set[int]]:
+    """Form code -> the point numbers its items measure, in the version coded ``version_code``."""
+    out: dict[str, set[int]] = defaultdict(set)
+    rows = FormItem.objects.filter(form__version__code=version_code).values_list(
+        "form__code", "item__point__number"
+    )
+    for form_code, point in rows:
+        out[form_code].add(point)
+    return dict(out)
+
+
 def national_target_list() -> QuerySet[NationalTarget]:
     return NationalTarget.objects.select_related("point")
+
+
+def national_target_get(*, pk: int) -> NationalTarget | None:
+    return national_target_list().filter(pk=pk).first()
+
+
+def point_list(
+    *, version: InstrumentVersion | None, with_indicator: bool = False
+) -> QuerySet[Point]:
+    qs = Point.objects.filter(version=version)
+    return qs.select_related("indicator") if with_indicator else qs
 
 
 def point_get(*, version: InstrumentVersion | None, number: int) -> Point | None:

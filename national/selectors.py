@@ -42,6 +42,22 @@ def dataset_request_get(*, pk: int) -> DatasetRequest | None:
     return DatasetRequest.objects.filter(pk=pk).first()
 
 
+def dataset_request_pending_list() -> QuerySet[DatasetRequest]:
+    """Requests waiting for the steering group's decision, with their requesters."""
+    return DatasetRequest.objects.filter(status=DatasetRequest.Status.REQUESTED).select_related(
+        "requester"
+    )
+
+
+def dataset_release_list() -> QuerySet[DatasetRequest]:
+    """Every decided request: its requester, decider, snapshot and downloads (with who)."""
+    return (
+        DatasetRequest.objects.exclude(status=DatasetRequest.Status.REQUESTED)
+        .select_related("requester", "decided_by", "snapshot")
+        .prefetch_related("downloads__user")
+    )
+
+
 def _stage(snapshot: Snapshot, parts: list[SnapshotPart]) -> str:
     """What a person reads about where the run is."""
     if snapshot.status != Snapshot.Status.RUNNING:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -33,6 +34,11 @@ def activity_get(*, pk: int) -> Activity | None:
     return Activity.objects.filter(pk=pk).first()
 
 
+def activity_schedule_list() -> QuerySet[Activity]:
+    """Every activity with its schedules."""
+    return Activity.objects.prefetch_related("schedules")
+
+
 def response_list(
     *, form_code: str = "", occasion: str = "", source: str = ""
 ) -> QuerySet[Response]:
@@ -50,6 +56,10 @@ def participants_by_code(*, codes: list[str]) -> list[Participant]:
     return list(Participant.objects.filter(code__in=codes))
 
 
+def participant_get(*, code: str) -> Participant | None:
+    return Participant.objects.filter(code=code).first()
+
+
 def municipality_year_list() -> QuerySet[MunicipalityYear]:
     return MunicipalityYear.objects.all()
 
@@ -59,16 +69,51 @@ def invitation_list(*, batch: str = "") -> QuerySet[Invitation]:
     return qs.filter(batch=batch) if batch else qs
 
 
+def invitation_preview(*, form_code: str, occasion: str, activity: Activity) -> Invitation:
+    """An unsaved invitation to ``form_code`` at ``occasion`` for ``activity``: what the form
+    preview shows respondents is built from it (nothing is stored)."""
+    return Invitation(form_code=form_code, occasion=occasion, activity=activity)
+
+
 def local_item_list() -> QuerySet[LocalItem]:
     return LocalItem.objects.prefetch_related("activities")
+
+
+def local_item_get(*, pk: int) -> LocalItem | None:
+    return LocalItem.objects.filter(pk=pk).first()
+
+
+def local_item_active_list(*, kind: str = "") -> QuerySet[LocalItem]:
+    """The active local items (of ``kind`` when given)."""
+    qs = LocalItem.objects.filter(active=True)
+    return qs.filter(kind=kind) if kind else qs
+
+
+def local_item_asked_list(*, kinds: Iterable[str], form_code: str, activity_id: int | None
+                          ) -> QuerySet[LocalItem]:  # fmt: skip
+    """The active local items of ``kinds`` asked on ``form_code`` for the activity: those
+    placed on it and those placed on no activity in particular (asked for every activity)."""
+    return (
+        LocalItem.objects.filter(
+            active=True, kind__in=list(kinds), form_codes__contains=[form_code]
+        )
+        .annotate(n_activities=Count("activities"))
+        .filter(Q(n_activities=0) | Q(activities__pk=activity_id))
+        .distinct()
+        .order_by("code")
+    )
 
 
 def local_target_list() -> QuerySet[LocalTarget]:
     return LocalTarget.objects.select_related("local_item")
 
 
+def local_target_get(*, pk: int) -> LocalTarget | None:
+    return LocalTarget.objects.filter(pk=pk).first()
+
+
 def good_example_list() -> QuerySet[GoodExample]:
-    return GoodExample.objects.all()
+    return GoodExample.objects.select_related("local_item")
 
 
 @dataclass(frozen=True)

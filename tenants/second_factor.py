@@ -34,3 +34,18 @@ def second_factor_verified(*, user: object) -> bool:
 
 def second_factor_device(*, user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def second_factor_device_pending(*, user: User, name: str) -> TOTPDevice:
+    """The person's unconfirmed device being enrolled, created (named ``name``) when there is
+    none: one per person until a code from it is verified."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=name, confirmed=False)
+    return device
+
+
+def second_factor_device_confirm(*, device: TOTPDevice) -> None:
+    """A code from ``device`` was verified: it counts from now on."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])

@@ -19,6 +19,16 @@ def association_get(*, slug: str) -> Association:
     return Association.objects.exclude(schema_name="public").get(slug=slug)
 
 
+def association_names() -> dict[str, str]:
+    """Slug -> name of every association, archived ones included."""
+    return dict(Association.objects.values_list("slug", "name"))
+
+
+def association_counties() -> dict[str, str]:
+    """Slug -> county code of every association, archived ones included."""
+    return dict(Association.objects.values_list("slug", "county"))
+
+
 def user_roles(*, user: User | object, association: Association | None) -> frozenset[Role]:
     """Every role ``user`` holds where ``association`` is the current host (None: public host).
 

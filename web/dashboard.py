@@ -9,20 +9,21 @@ begun (one association, a few answers) is listed but not opened on.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from instrument.models import FormItem, InstrumentVersion
-from national.models import Snapshot
+from instrument.selectors import form_points, instrument_version_codes, instrument_version_current
 from national.selectors import point_catalogue, snapshot_coverage, snapshot_report
-from tenants.models import Association
+from tenants.selectors import association_counties, association_names
 from vocabulary import half_year_label, label
 from web.numbers import count_text
+
+if TYPE_CHECKING:
+    from national.models import Snapshot
 
 
 def coverage_minimum() -> tuple[int, int]:
@@ -97,16 +98,6 @@ class Snapshotted:
         return not self.filters.county or self.counties.get(association) == self.filters.county
 
 
-def _form_points(version: str) -> dict[str, set[int]]:
-    out: dict[str, set[int]] = defaultdict(set)
-    rows = FormItem.objects.filter(form__version__code=version).values_list(
-        "form__code", "item__point__number"
-    )
-    for form_code, point in rows:
-        out[form_code].add(point)
-    return dict(out)
-
-
 def _opening_period(periods: list[str], coverage: Mapping[str, Mapping[str, int]]) -> str:
     need_a, need_n = coverage_minimum()
     enough = [
@@ -134,18 +125,13 @@ def dashboard_read(*, snapshot: Snapshot, query: Mapping[str, str], lang: str) -
     nothing is dropped with a message in ``filters.problems`` (never an empty page or a 500)."""
     bench = snapshot_report(snapshot=snapshot, kind="benchmark") or {}
     reliability = snapshot_report(snapshot=snapshot, kind="reliability") or []
-    associations = list(Association.objects.values_list("slug", "name", "county"))
-    names = {slug: name for slug, name, _county in associations}
-    counties = {slug: county for slug, _name, county in associations}
+    names = association_names()
+    counties = association_counties()
     periods = sorted({str(c["period"]) for c in bench.get("cells", [])})
     coverage = snapshot_coverage(snapshot=snapshot)
     versions = sorted(
         {str(r.get("instrument_version")) for r in reliability if r.get("instrument_version")}
-        | set(
-            InstrumentVersion.objects.filter(status=InstrumentVersion.Status.PUBLISHED).values_list(
-                "code", flat=True
-            )
-        )
+        | set(instrument_version_codes(published_only=True))
     )
     f = Filters()
     default = _opening_period(periods, coverage)
@@ -171,14 +157,14 @@ def dashboard_read(*, snapshot: Snapshot, query: Mapping[str, str], lang: str) -
         version = ""
     f.version = version
     catalogue = point_catalogue(version=version)
-    form_points = _form_points(version or _latest(versions))
+    points_of = form_points(version_code=version or _latest(versions))
     form = (query.get("form") or "").strip()
-    if form and form not in form_points:
+    if form and form not in points_of:
         f.problems.append(_("Formuläret finns inte i den valda versionen. Visar alla formulär."))
         form = ""
     f.form = form
     with_cells = {int(c["point"]) for c in bench.get("cells", [])}
-    allowed = form_points.get(form) if form else None
+    allowed = points_of.get(form) if form else None
     points = sorted(
         p
         for p in with_cells
@@ -206,14 +192,12 @@ def dashboard_read(*, snapshot: Snapshot, query: Mapping[str, str], lang: str) -
         counties=counties,
         catalogue=catalogue,
         points=points,
-        forms=sorted(form_points),
+        forms=sorted(points_of),
         versions=versions,
     )
 
 
 def _latest(versions: list[str]) -> str:
-    from instrument.selectors import instrument_version_current
-
     current = instrument_version_current()
     return current.code if current else (versions[-1] if versions else "")
 

@@ -24,10 +24,15 @@ from national.datasets import (
     dataset_request_decide,
 )
 from national.datasets.catalogue import dataset_catalogue
-from national.models import DatasetRequest
-from tenants.models import User
+from national.selectors import (
+    dataset_release_list,
+    dataset_request_get,
+    dataset_request_list,
+    dataset_request_pending_list,
+)
 from tenants.roles import Role
-from web.mixins import RoleRequiredMixin
+from vocabulary.choices import DatasetFormat, DatasetLayout
+from web.mixins import RoleRequiredMixin, acting_user
 
 
 class ItemsField(forms.MultipleChoiceField):
@@ -75,11 +80,11 @@ class DatasetRequestForm(forms.Form):
     )
     layout = forms.ChoiceField(
         label=_lazy("Form"),
-        choices=DatasetRequest.Layout.choices,
+        choices=DatasetLayout.choices,
     )
     formats = forms.MultipleChoiceField(
         label=_lazy("Format (ett eller flera)"),
-        choices=DatasetRequest.Format.choices,
+        choices=DatasetFormat.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _lazy("Välj minst ett format.")},
     )
@@ -98,11 +103,6 @@ class DatasetRequestForm(forms.Form):
         variables.choices = _item_choices()
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 class DatasetListView(RoleRequiredMixin, View):
     host_scope = "national"
     required_roles = frozenset({Role.RESEARCHER})
@@ -114,7 +114,7 @@ class DatasetListView(RoleRequiredMixin, View):
         form = DatasetRequestForm(request.POST)
         if form.is_valid():
             try:
-                dataset_request_create(requester=_user(request), **form.cleaned_data)
+                dataset_request_create(requester=acting_user(request), **form.cleaned_data)
                 messages.success(request, _("Begäran är skickad till styrgruppen."))
                 return redirect("web:datasets")
             except ValidationError as exc:
@@ -123,7 +123,7 @@ class DatasetListView(RoleRequiredMixin, View):
         return self._page(request, form, status=400)
 
     def _page(self, request: HttpRequest, form: forms.Form, status: int = 200) -> HttpResponse:
-        mine = DatasetRequest.objects.filter(requester=_user(request)).select_related("snapshot")
+        mine = dataset_request_list(requester=acting_user(request))
         if status == 400:
             messages.error(request, _("Begäran är inte skickad: rätta de markerade fälten."))
         return render(
@@ -158,27 +158,21 @@ class DatasetReviewView(RoleRequiredMixin, View):
     required_roles = frozenset({Role.STEERING_GROUP})
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        pending = DatasetRequest.objects.filter(status=DatasetRequest.Status.REQUESTED)
-        releases = (
-            DatasetRequest.objects.exclude(status=DatasetRequest.Status.REQUESTED)
-            .select_related("requester", "decided_by", "snapshot")
-            .prefetch_related("downloads__user")
-        )
         return render(
             request,
             "web/datasets/review.html",
-            {"pending": pending.select_related("requester"), "releases": releases},
+            {"pending": dataset_request_pending_list(), "releases": dataset_release_list()},
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         pk = request.POST.get("request", "")
-        item = DatasetRequest.objects.filter(pk=pk).first() if pk.isdigit() else None
+        item = dataset_request_get(pk=int(pk)) if pk.isdecimal() else None
         if item is None:
             raise Http404
         try:
             dataset_request_decide(
                 request=item,
-                approver=_user(request),
+                approver=acting_user(request),
                 approve=request.POST.get("decision") == "approve",
                 reason=request.POST.get("reason", ""),
             )
@@ -193,11 +187,11 @@ class DatasetDownloadView(RoleRequiredMixin, View):
     required_roles = frozenset({Role.RESEARCHER})
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
-        item = DatasetRequest.objects.filter(pk=pk).first()
+        item = dataset_request_get(pk=pk)
         if item is None:
             raise Http404
         try:
-            path, name = dataset_download_open(request=item, user=_user(request))
+            path, name = dataset_download_open(request=item, user=acting_user(request))
         except PermissionDenied as exc:
             # Refused (and audited): the researcher's page says why.
             messages.error(request, " ".join(str(a) for a in exc.args))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from instrument.models import Form, InstrumentVersion, Point
+from instrument.selectors import form_list, point_list
 from instrument.targets import RuleKind
-from pilot.models import LocalItem
+from pilot.selectors import local_item_active_list
+from vocabulary.choices import LocalItemKind
+
+if TYPE_CHECKING:
+    from instrument.models import Form, InstrumentVersion
 
 
 def f_items(form: Form) -> list[str]:
@@ -38,7 +44,7 @@ class ActivityForm(forms.Form):
                 f.code,
                 f"{f.name_en if english else f.name_sv} ({', '.join(f_items(f))})",
             )
-            for f in Form.objects.filter(version=version).prefetch_related("form_items__item")
+            for f in form_list(version=version, with_items=True)
         ]
 
 
@@ -52,7 +58,7 @@ class LocalItemForm(forms.Form):
     text_en = forms.CharField(
         label=_("Frågetext (engelska)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    kind = forms.ChoiceField(label=_("Typ"), choices=LocalItem.Kind.choices)
+    kind = forms.ChoiceField(label=_("Typ"), choices=LocalItemKind.choices)
     scale_points = forms.IntegerField(label=_("Antal skalsteg (2–11)"), required=False)
     scale_labels = forms.CharField(
         label=_("Etiketter, en per rad från lägsta steget"),
@@ -131,8 +137,8 @@ class LocalTargetForm(TargetRuleForm):
 
     def __init__(self, *args: object, version: InstrumentVersion, english: bool, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        points = Point.objects.filter(version=version).select_related("indicator")
-        items = LocalItem.objects.filter(active=True)
+        points = point_list(version=version, with_indicator=True)
+        items = local_item_active_list()
         self.fields["subject"].choices = [  # type: ignore[attr-defined]
             (_("Egna frågor"), [(f"item:{i.pk}", f"{i.code}: {i.text_sv[:60]}") for i in items]),
             (
@@ -156,14 +162,14 @@ class NationalTargetForm(TargetRuleForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["point"].choices = [  # type: ignore[attr-defined]
             (p.number, f"{p.number}. {(p.statement_en if english else p.statement_sv)[:70]}")
-            for p in Point.objects.filter(version=version)
+            for p in point_list(version=version)
         ]
 
 
 class GoodExampleForm(forms.Form):
     local_item = forms.ModelChoiceField(
         label=_("Fråga (gott exempel)"),
-        queryset=LocalItem.objects.filter(kind=LocalItem.Kind.GOOD_EXAMPLE, active=True),
+        queryset=local_item_active_list(kind=LocalItemKind.GOOD_EXAMPLE),
     )
     reported_on = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label=_("Rubrik"), max_length=200)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from pilot.models import LocalItem
+from pilot.selectors import local_item_asked_list
 from pilot.services.placement import ASKED_KINDS
 from pilot.services.submissions import LOCAL_PREFIX
+from vocabulary.choices import LocalItemKind
 
 
 def local_questions(
@@ -19,24 +19,16 @@ def local_questions(
     """Question dicts (``name``, ``text``, ``widget`` "radio"/"number", ``choices``,
     ``dont_know``, number limits) for the local items asked on ``form_code`` for the activity
     (items placed on no activity in particular are asked for every activity)."""
-    items = (
-        LocalItem.objects.filter(
-            active=True, kind__in=ASKED_KINDS, form_codes__contains=[form_code]
-        )
-        .annotate(n_activities=Count("activities"))
-        .filter(Q(n_activities=0) | Q(activities__pk=activity_id))
-        .distinct()
-        .order_by("code")
-    )
+    items = local_item_asked_list(kinds=ASKED_KINDS, form_code=form_code, activity_id=activity_id)
     out: list[dict[str, Any]] = []
     for item in items:
         text = (item.text_en or item.text_sv) if english else item.text_sv
         q: dict[str, Any] = {"name": f"{LOCAL_PREFIX}{item.code}", "text": text,
                              "widget": "radio", "dont_know": dont_know, "choices": []}  # fmt: skip
-        if item.kind == LocalItem.Kind.YES_NO:
+        if item.kind == LocalItemKind.YES_NO:
             q["choices"] = [("1", _("Ja")), ("0", _("Nej"))]
             q["plain"] = True  # no step numbers before Ja/Nej
-        elif item.kind == LocalItem.Kind.NUMBER:
+        elif item.kind == LocalItemKind.NUMBER:
             q["widget"] = "number"
             q["min"] = item.number_min
             q["max"] = item.number_max

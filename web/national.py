@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
@@ -13,26 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from instrument.models import FormItem
-from instrument.selectors import instrument_version_current
 from national.pooling import national_config, national_config_set
 from national.selectors import snapshot_published_latest, snapshot_running
-from tenants.models import User
 from tenants.roles import Role
 from web.dashboard import dashboard_read
 from web.dashboard_views import dashboard_context
-from web.mixins import RoleRequiredMixin
-
-
-def _form_points() -> dict[str, set[int]]:
-    """Point numbers collected by each form of the current instrument version."""
-    version = instrument_version_current()
-    out: dict[str, set[int]] = defaultdict(set)
-    for form_code, point in FormItem.objects.filter(form__version=version).values_list(
-        "form__code", "item__point__number"
-    ):
-        out[form_code].add(point)
-    return dict(out)
+from web.mixins import RoleRequiredMixin, acting_user
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):
@@ -41,12 +26,10 @@ class DashboardView(RoleRequiredMixin, TemplateView):
     required_roles = frozenset({Role.STEERING_GROUP, Role.PLATFORM_ADMIN})
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        assert isinstance(request.user, User)
+        actor = acting_user(request)
         if "small_cell_k" in request.POST:
             try:
-                national_config_set(
-                    small_cell_k=int(request.POST["small_cell_k"]), actor=request.user
-                )
+                national_config_set(small_cell_k=int(request.POST["small_cell_k"]), actor=actor)
                 messages.success(request, _("Gränsen gäller från nästa sammanställning."))
             except (ValueError, ValidationError):
                 messages.error(request, _("k ska vara ett heltal mellan 3 och 100."))

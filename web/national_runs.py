@@ -3,7 +3,7 @@ ends as, publish it. The page polls a JSON view of the run's progress (``web/run
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from national.models import Snapshot
 from national.pooling import (
     SnapshotNotPublishable,
     SnapshotRunning,
@@ -29,7 +28,11 @@ from national.selectors import (
 )
 from tenants.permissions import has_any_role
 from tenants.roles import Role
+from vocabulary.choices import SnapshotStatus
 from web.mixins import RoleRequiredMixin, acting_user
+
+if TYPE_CHECKING:
+    from national.models import Snapshot
 
 RUN_VIEWERS = frozenset({Role.STEERING_GROUP, Role.PLATFORM_ADMIN})
 PUBLISHERS = frozenset({Role.STEERING_GROUP})
@@ -82,11 +85,11 @@ class RunsView(RoleRequiredMixin, TemplateView):
         context.update(
             runs=runs,
             current=current,
-            running=bool(current and current["status"] == Snapshot.Status.RUNNING),
+            running=bool(current and current["status"] == SnapshotStatus.RUNNING),
             published=snapshot_published_latest(),
             can_publish=has_any_role(self.request, PUBLISHERS),
         )
-        if current and current["status"] in (Snapshot.Status.DRAFT, Snapshot.Status.PUBLISHED):
+        if current and current["status"] in (SnapshotStatus.DRAFT, SnapshotStatus.PUBLISHED):
             coverage = snapshot_review_coverage(snapshot=snapshots[0])
             context["coverage"] = coverage
             context["periods"] = [half_year_label(p) for p in coverage["periods"]]

@@ -3,7 +3,7 @@ form as respondents see it (the questionnaire's own template, nothing stored).""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,13 +11,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from instrument.models import Form
-from pilot.models import Activity, Invitation, LocalItem
-from pilot.selectors import activity_list
+from instrument.selectors import form_list
+from pilot.selectors import activity_get, activity_list, invitation_preview, local_item_get
 from pilot.services import local_item_place
 from web.mixins import acting_user
 from web.questionnaire import _questions
 from web.views import AssociationAdminMixin, _ServiceFormView
+
+if TYPE_CHECKING:
+    from pilot.models import LocalItem
 
 
 class PlacementForm(forms.Form):
@@ -26,7 +28,7 @@ class PlacementForm(forms.Form):
     )
     activities = forms.ModelMultipleChoiceField(
         label=_("Insatser"),
-        queryset=Activity.objects.none(),
+        queryset=activity_list().none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -43,7 +45,7 @@ class LocalItemPlaceView(_ServiceFormView):
     success_message = _("Frågans placering är sparad.")
 
     def item(self) -> LocalItem:
-        item = LocalItem.objects.filter(pk=self.kwargs["item"]).first()
+        item = local_item_get(pk=self.kwargs["item"])
         if item is None:
             raise Http404
         return item
@@ -53,7 +55,7 @@ class LocalItemPlaceView(_ServiceFormView):
         used = {code for a in activity_list() for code in a.form_codes}
         return {
             f.code: f.name_en if english else f.name_sv
-            for f in Form.objects.filter(version=self.version(), code__in=used)
+            for f in form_list(version=self.version(), codes=used)
         }
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -82,8 +84,8 @@ class FormPreviewView(AssociationAdminMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         version = self.version()
         english = self.english()
-        forms_ = {f.code: f for f in Form.objects.filter(version=version)}
-        activity = activity_list().filter(pk=_int(request.GET.get("activity"))).first()
+        forms_ = {f.code: f for f in form_list(version=version)}
+        activity = activity_get(pk=_int(request.GET.get("activity")))
         form = forms_.get(request.GET.get("form", ""))
         if activity is None or form is None or form.code not in activity.form_codes:
             pairs = [
@@ -96,7 +98,7 @@ class FormPreviewView(AssociationAdminMixin, View):
         occasions = list(form.occasions or [])
         occasion = request.GET.get("occasion", "")
         occasion = occasion if occasion in occasions else (occasions[0] if occasions else "")
-        probe = Invitation(form_code=form.code, occasion=occasion, activity=activity)
+        probe = invitation_preview(form_code=form.code, occasion=occasion, activity=activity)
         questions = _questions(probe, version)
         for q in questions:
             q["value"], q["error"] = "", False

@@ -3,7 +3,7 @@ its privacy settings (retention, privacy notice)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -23,12 +23,15 @@ from ops.privacy.export import association_export
 from ops.privacy.retention import retention_cutoff, retention_months
 from ops.privacy.selectors import audit_actions, audit_actors, audit_events
 from ops.privacy.services import association_privacy_set
-from pilot.models import Participant
-from tenants.models import Association
+from pilot.selectors import participant_get
 from tenants.permissions import current_association, has_any_role
 from tenants.roles import Role
+from tenants.selectors import association_names
 from vocabulary import label
 from web.mixins import RoleRequiredMixin, acting_user
+
+if TYPE_CHECKING:
+    from pilot.models import Participant
 
 
 class _AdminPage(RoleRequiredMixin, TemplateView):
@@ -58,7 +61,7 @@ class ParticipantEraseView(_AdminPage):
     template_name = "web/privacy/erase.html"
 
     def _participant(self, code: str) -> Participant:
-        participant = Participant.objects.filter(code=code).first()
+        participant = participant_get(code=code)
         if participant is None:
             raise Http404
         return participant
@@ -243,7 +246,7 @@ class AuditTrailView(RoleRequiredMixin, TemplateView):
         events = audit_events(association_slug=scope, **filters)
         page = Paginator(events, self.per_page).get_page(request.GET.get("page"))
         lang = get_language()
-        names = dict(Association.objects.values_list("slug", "name")) if scope is None else {}
+        names = association_names() if scope is None else {}
         rows = [
             {
                 "event": event,

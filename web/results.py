@@ -4,7 +4,7 @@ page, PDF and the editable introduction. HTTP only: figures come from pilot.resu
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -34,12 +34,14 @@ from pilot.results.own import GOAL_AREAS
 from pilot.results.pdf import NOTABLE, bokslut_pdf_render
 from pilot.selectors import activity_list
 from pilot.services import bokslut_introduction_save
-from tenants.models import Association
 from tenants.permissions import current_association, request_roles
 from tenants.roles import ASSOCIATION_ROLES, Role
 from vocabulary import half_year_label
 from web.charts import funnel_svg
 from web.mixins import RoleRequiredMixin, acting_user
+
+if TYPE_CHECKING:
+    from tenants.models import Association
 
 
 def _association(request: HttpRequest) -> Association:
@@ -76,7 +78,7 @@ class ResultsView(RoleRequiredMixin, TemplateView):
         except ValidationError as exc:
             errors = exc.message_dict
             period = ResultPeriod.year(default_year)
-        activities = list(activity_list().order_by("name"))
+        activities = list(activity_list())  # by name (the model's ordering)
         activity = None
         if params.get("activity"):
             activity = next((a for a in activities if str(a.pk) == params["activity"]), None)

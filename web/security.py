@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import qrcode
@@ -30,10 +30,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tenants.models import User
-from tenants.second_factor import second_factor_device, second_factor_required
+from tenants.second_factor import (
+    second_factor_device,
+    second_factor_device_confirm,
+    second_factor_device_pending,
+    second_factor_required,
+)
+from web.mixins import acting_user
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class TokenForm(forms.Form):
@@ -56,11 +63,6 @@ def _next_url(request: HttpRequest) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 class LoginView(auth_views.LoginView):
     def get_success_url(self) -> str:
         url = super().get_success_url()
@@ -68,7 +70,9 @@ class LoginView(auth_views.LoginView):
         if not second_factor_required(user=user):
             return url
         step = (
-            "web:otp-verify" if second_factor_device(user=_user(self.request)) else "web:otp-enrol"
+            "web:otp-verify"
+            if second_factor_device(user=acting_user(self.request))
+            else "web:otp-enrol"
         )
         return f"{reverse(step)}?{urlencode({'next': url})}"
 
@@ -86,12 +90,12 @@ class SecondFactorVerifyView(LoginRequiredMixin, View):
     template_name = "web/otp/verify.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if second_factor_device(user=_user(request)) is None:
+        if second_factor_device(user=acting_user(request)) is None:
             return redirect(f"{reverse('web:otp-enrol')}?{urlencode({'next': _next_url(request)})}")
         return self._render(request, TokenForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        device = second_factor_device(user=_user(request))
+        device = second_factor_device(user=acting_user(request))
         if device is None:
             return redirect("web:otp-enrol")
         form = TokenForm(request.POST)
@@ -118,34 +122,26 @@ class SecondFactorEnrolView(LoginRequiredMixin, View):
 
     template_name = "web/otp/enrol.html"
 
-    def _pending(self, user: User) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
-        if device is None:
-            device = TOTPDevice.objects.create(
-                user=user, name=_("Autentiseringsapp"), confirmed=False
-            )
-        return device
-
     def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+        user = acting_user(request)
         if second_factor_device(user=user) is not None:
             messages.info(request, _("Du har redan tvåstegsverifiering."))
             return redirect(
                 f"{reverse('web:otp-verify')}?{urlencode({'next': _next_url(request)})}"
             )
-        return self._render(request, self._pending(user), TokenForm())
+        device = second_factor_device_pending(user=user, name=_("Autentiseringsapp"))
+        return self._render(request, device, TokenForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+        user = acting_user(request)
         if second_factor_device(user=user) is not None:
             return redirect("web:otp-verify")
-        device = self._pending(user)
+        device = second_factor_device_pending(user=user, name=_("Autentiseringsapp"))
         form = TokenForm(request.POST)
         if form.is_valid():
             ok, error = _verify(device, form.cleaned_data["otp_token"])
             if ok:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                second_factor_device_confirm(device=device)
                 otp_login(request, device)
                 messages.success(request, _("Tvåstegsverifiering är aktiverad."))
                 return redirect(_next_url(request))

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -14,19 +13,33 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from instrument.models import InstrumentVersion, NationalTarget, Point
-from instrument.selectors import instrument_version_current
+from instrument.selectors import (
+    form_list,
+    indicator_list,
+    instrument_version_current,
+    instrument_version_get,
+    instrument_version_list,
+    national_target_get,
+    national_target_list,
+    point_get,
+)
 from instrument.services import instrument_version_publish, national_target_create
 from national.selectors import target_proposals
-from pilot.models import GoodExample, LocalItem, LocalTarget
-from pilot.selectors import activity_list
+from pilot.selectors import (
+    activity_list,
+    activity_schedule_list,
+    good_example_list,
+    local_item_get,
+    local_item_list,
+    local_target_get,
+    local_target_list,
+)
 from pilot.services import (
     activity_create,
     good_example_report,
     local_item_create,
     local_target_create,
 )
-from tenants.models import User
 from tenants.permissions import current_association, request_roles
 from tenants.roles import ASSOCIATION_ROLES, Role
 from tenants.selectors import association_list, user_associations
@@ -41,6 +54,10 @@ from web.forms import (
 )
 from web.mixins import RoleRequiredMixin, acting_user
 from web.numbers import count_text, percent_text
+
+if TYPE_CHECKING:
+    from instrument.models import InstrumentVersion
+    from pilot.models import LocalItem
 
 
 def _int(value: str | None) -> int | None:
@@ -118,14 +135,11 @@ class InstrumentView(RoleRequiredMixin, TemplateView):
         if version is None:
             raise Http404
         english = (get_language() or "sv").startswith("en")
-        indicators = version.indicators.prefetch_related(
-            Prefetch("points", queryset=Point.objects.prefetch_related("items"))
-        )
         context.update(
             version=version,
             english=english,
-            indicators=indicators,
-            forms=version.forms.prefetch_related("form_items__item"),
+            indicators=indicator_list(version=version),
+            forms=form_list(version=version, with_items=True),
         )
         return context
 
@@ -155,20 +169,20 @@ class ConfigurationView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         english = (get_language() or "sv").startswith("en")
         version = instrument_version_current()
-        forms_ = list(version.forms.all()) if version else []
+        forms_ = list(form_list(version=version)) if version else []
         names = {f.code: f.name_en if english else f.name_sv for f in forms_}
         used = {code for a in activity_list() for code in a.form_codes}
         respondent_groups = sorted({f.respondent for f in forms_ if f.code in used})
-        activities = list(activity_list().prefetch_related("schedules"))
+        activities = list(activity_schedule_list())
         for activity in activities:
             activity.form_names = [names.get(c, c) for c in activity.form_codes]  # type: ignore[attr-defined]
         context.update(
             respondent_groups=respondent_groups,
             activities=activities,
             local_items=_with_placement(names),
-            local_targets=LocalTarget.objects.select_related("local_item"),
-            good_examples=GoodExample.objects.select_related("local_item"),
-            national_targets=NationalTarget.objects.select_related("point"),
+            local_targets=local_target_list(),
+            good_examples=good_example_list(),
+            national_targets=national_target_list(),
             can_edit=Role.ASSOCIATION_ADMIN in request_roles(self.request),
         )
         return context
@@ -176,7 +190,7 @@ class ConfigurationView(RoleRequiredMixin, TemplateView):
 
 def _with_placement(form_names: dict[str, str]) -> list[LocalItem]:
     """Local items with ``placement_text``: "Deltagare – vid avslut (Kompassen, Steget)"."""
-    items = list(LocalItem.objects.prefetch_related("activities"))
+    items = list(local_item_list())
     for item in items:
         where = ", ".join(a.name for a in item.activities.all()) or str(_("alla insatser"))
         forms_ = "; ".join(form_names.get(c, c) for c in item.form_codes)
@@ -244,7 +258,7 @@ class LocalTargetCreateView(_ServiceFormView):
 
     def get_initial(self) -> dict[str, Any]:
         """``?from=<pk>``: a revision of that target from a date (the rule prefilled)."""
-        old = LocalTarget.objects.filter(pk=_int(self.request.GET.get("from")) or 0).first()
+        old = local_target_get(pk=_int(self.request.GET.get("from")) or 0)
         if old is None:
             return super().get_initial()
         subject = f"item:{old.local_item_id}" if old.local_item_id else f"point:{old.point_number}"
@@ -253,7 +267,9 @@ class LocalTargetCreateView(_ServiceFormView):
     def save(self, data: dict[str, Any]) -> None:
         kind_of_subject, _sep, key = data.pop("subject").partition(":")
         if kind_of_subject == "item":
-            data["local_item"] = LocalItem.objects.get(pk=int(key))
+            data["local_item"] = local_item_get(pk=int(key))
+            if data["local_item"] is None:
+                raise Http404
         else:
             data["point_number"] = int(key)
         local_target_create(**data, actor=acting_user(self.request))
@@ -277,20 +293,20 @@ class NationalTargetsView(RoleRequiredMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         """``?from=<pk>``: a revision of that target from a date (the rule prefilled)."""
-        old = NationalTarget.objects.filter(pk=_int(self.request.GET.get("from")) or 0).first()
+        old = national_target_get(pk=_int(self.request.GET.get("from")) or 0)
         if old is None:
             return super().get_initial()
         return {**revision_initial(old), "point": old.point.number}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        targets = list(NationalTarget.objects.select_related("point"))
+        targets = list(national_target_list())
         proposals = target_proposals(targets=targets)
         lang = get_language()
         for t in targets:
             t.proposal = proposal_text(proposals[t.pk], lang)  # type: ignore[attr-defined]
         context.update(
-            versions=InstrumentVersion.objects.order_by("-created_at"),
+            versions=instrument_version_list(newest_first=True),
             targets=targets,
             can_publish=Role.PLATFORM_ADMIN in request_roles(self.request),
         )
@@ -302,12 +318,11 @@ class NationalTargetsView(RoleRequiredMixin, FormView):
             return super().post(request, *args, **kwargs)
         if Role.PLATFORM_ADMIN not in request_roles(request):
             raise PermissionDenied
-        version = InstrumentVersion.objects.filter(code=publish).first()
+        version = instrument_version_get(code=publish)
         if version is None:
             raise Http404
-        assert isinstance(request.user, User)
         try:
-            instrument_version_publish(version=version, actor=request.user)
+            instrument_version_publish(version=version, actor=acting_user(request))
             messages.success(request, _("Versionen är publicerad."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -316,10 +331,11 @@ class NationalTargetsView(RoleRequiredMixin, FormView):
     def form_valid(self, form: forms.Form) -> HttpResponse:
         data = dict(form.cleaned_data)
         version = instrument_version_current()
-        point = Point.objects.get(version=version, number=int(data.pop("point")))
-        assert isinstance(self.request.user, User)
+        point = point_get(version=version, number=int(data.pop("point")))
+        if point is None:  # the form offers only the current version's points
+            raise Http404
         try:
-            national_target_create(point=point, actor=self.request.user, **data)
+            national_target_create(point=point, actor=acting_user(self.request), **data)
         except ValidationError as exc:
             for field, messages_ in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages_)
