@@ -9,7 +9,7 @@ import email.message
 import email.policy
 import email.utils
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -83,6 +83,8 @@ def mailbox_messages(limit: int = 50) -> list[MailItem] | None:
 
 def _when(header: str) -> datetime | None:
     try:
-        return email.utils.parsedate_to_datetime(header)
+        when = email.utils.parsedate_to_datetime(header)
     except (TypeError, ValueError):
         return None
+    # Django writes UTC as "-0000", which Python reads as "zone unknown" (naive).
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
