@@ -49,7 +49,7 @@ def _item(message: email.message.EmailMessage) -> MailItem:
 
 
 def _parsed(raw: bytes) -> email.message.EmailMessage:
-    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
+    return email.message_from_bytes(raw, policy=email.policy.default)
 
 
 def mailbox_messages(limit: int = 50) -> list[MailItem] | None:

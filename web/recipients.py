@@ -81,9 +81,7 @@ class RecipientsView(_StaffPage):
             pform = ParticipantEmailForm(request.POST, prefix="p")
             if pform.is_valid():
                 try:
-                    changed = participant_emails_set(
-                        text=pform.cleaned_data["lines"], actor=actor
-                    )
+                    changed = participant_emails_set(text=pform.cleaned_data["lines"], actor=actor)
                     messages.success(
                         request,
                         _("E-postadresserna är sparade (%(n)d ändrade).") % {"n": changed},

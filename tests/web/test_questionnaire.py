@@ -102,9 +102,10 @@ def test_short_code_from_paper(alfa, invitation):
     assert wrong.status_code == 400 and 'aria-describedby="code-error"' in wrong.content.decode()
 
 
-MONTHS = (
-    "januari februari mars april maj juni juli augusti september oktober november december"
-).split()
+MONTHS = [
+    *("januari", "februari", "mars", "april", "maj", "juni"),
+    *("juli", "augusti", "september", "oktober", "november", "december"),
+]
 
 
 def _text(html: str) -> str:

@@ -65,7 +65,8 @@ def test_staff_keep_the_board_list_and_participant_addresses(staff, alfa, activi
     assert "Styrelse Anna Berg anna@kommun.se" in text and "Styrelse Bo Ek bo.ek@kommun.se" in text
 
     wrong = staff.post(
-        "/collect/recipients/", {"kind": "participants", "p-lines": "BR-1; br1@example.se\nXX; a@b.se"}
+        "/collect/recipients/",
+        {"kind": "participants", "p-lines": "BR-1; br1@example.se\nXX; a@b.se"},
     )
     assert "Rad 2: deltagaren XX finns inte." in visible_text(wrong.content.decode())
     ok = staff.post(
