@@ -28,6 +28,7 @@ from api.views.instrument import (
 )
 from api.views.me import MeView
 from api.views.privacy import ParticipantEraseView
+from api.views.register import MunicipalityYearDetailView
 from api.views.results import BokslutPdfView, BokslutView, OwnResultsView
 from api.views.targets import LocalTargetDetailView, LocalTargetEndView
 
@@ -61,6 +62,11 @@ urlpatterns = [
         "register/municipality-years/",
         MunicipalityYearListView.as_view(),
         name="municipality-year-list",
+    ),
+    path(
+        "register/municipality-years/<int:pk>/",
+        MunicipalityYearDetailView.as_view(),
+        name="municipality-year-detail",
     ),
     path(
         "register/municipality-years/import/",

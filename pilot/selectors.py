@@ -18,6 +18,7 @@ from pilot.models import (
     LocalTarget,
     MunicipalityYear,
     Participant,
+    Recipient,
     Response,
 )
 
@@ -62,6 +63,26 @@ def participant_get(*, code: str) -> Participant | None:
 
 def municipality_year_list() -> QuerySet[MunicipalityYear]:
     return MunicipalityYear.objects.all()
+
+
+def recipient_list() -> QuerySet[Recipient]:
+    """Everyone on the e-mail lists of the non-participant forms, by group and name."""
+    return Recipient.objects.all()
+
+
+def recipients_for_form(*, form_code: str) -> list[Recipient]:
+    """The active e-mail list of the group that answers a non-participant form."""
+    from instrument.models import Form
+    from instrument.selectors import instrument_version_current
+
+    form = Form.objects.filter(version=instrument_version_current(), code=form_code).first()
+    if form is None or form.respondent not in Recipient.Group.values:
+        return []
+    return list(Recipient.objects.filter(active=True, group=form.respondent))
+
+
+def participants_with_email_count() -> int:
+    return Participant.objects.exclude(email="").count()
 
 
 def invitation_list(*, batch: str = "") -> QuerySet[Invitation]:

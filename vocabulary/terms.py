@@ -430,6 +430,15 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ("pilot.local_item_created", "Lokal fråga skapad", "Local item created"),
         ("pilot.local_target_created", "Lokalt målvärde skapat", "Local target created"),
         ("pilot.municipality_year_saved", "Registeruppgift sparad", "Register data saved"),
+        ("pilot.municipality_year_corrected", "Registeruppgift ändrad", "Register data corrected"),
+        ("pilot.municipality_year_deleted", "Registeruppgift borttagen", "Register data deleted"),
+        ("pilot.recipients_added", "Mottagare tillagda", "Recipients added"),
+        ("pilot.recipient_removed", "Mottagare borttagen", "Recipient removed"),
+        (
+            "pilot.participant_emails_set",
+            "Deltagares e-postadresser ändrade",
+            "Participants' e-mail addresses changed",
+        ),
         (
             "pilot.municipality_years_imported",
             "Registeruppgifter importerade",

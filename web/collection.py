@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,17 +24,21 @@ from instrument.models import Form
 from instrument.selectors import instrument_version_current
 from instrument.targets import RegisterOutcome
 from pilot.models import Activity, Invitation, MunicipalityYear, Participant
-from pilot.selectors import response_rates
+from pilot.selectors import recipients_for_form, response_rates
 from pilot.services import (
     invitations_issue,
+    municipality_year_delete,
+    municipality_year_update,
     municipality_year_upsert,
     municipality_years_import,
     participant_exit_record,
 )
 from pilot.services.imports import ImportRejected, responses_import
 from tenants.roles import ASSOCIATION_ROLES, Role
-from vocabulary import label
+from vocabulary import PARTICIPANT_FORMS, label
 from vocabulary.choices import Occasion
+from vocabulary.municipalities import municipalities
+from web.mailbox import mailbox_enabled
 from web.mixins import RoleRequiredMixin, acting_user
 
 
@@ -110,7 +115,9 @@ class ImportForm(forms.Form):
 
 
 class MunicipalityYearForm(forms.Form):
-    """The model's fields as a plain form: an existing municipality and year is updated."""
+    """The model's fields as a plain form: an existing municipality and year is updated. The
+    municipality is chosen from Sweden's 290 with their codes; the service refuses any other
+    text with a message naming the closest one ("Menar du Skellefteå?")."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,6 +133,13 @@ class MunicipalityYearForm(forms.Form):
                     "population_20_64",
                 ],
             )
+        )
+        self.fields["municipality"] = forms.CharField(
+            label=_lazy("Kommun"),
+            max_length=100,
+            widget=forms.Select(
+                choices=[("", "–"), *((m.name, f"{m.name} ({m.code})") for m in municipalities())]
+            ),
         )
 
 
@@ -144,6 +158,7 @@ class CollectionView(RoleRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "rates": response_rates(),
             "participants": Participant.objects.count(),
+            "mailbox": mailbox_enabled(),
         }
 
 
@@ -193,13 +208,24 @@ class InvitationCreateView(_AdminPage):
         if form.is_valid():
             data = form.cleaned_data
             by_email = data["delivery"] == "email"
+            # By e-mail, a staff/manager/board/partner form goes to its group's list.
+            to_list = by_email and data["form_code"] not in PARTICIPANT_FORMS
+            recipients = recipients_for_form(form_code=data["form_code"]) if to_list else []
+            if to_list and not recipients:
+                form.add_error(
+                    "delivery",
+                    _("Det finns ingen att skicka till. Lägg till mottagare på sidan %s.")
+                    % _("Mottagare av e-post"),
+                )
+                return self._render(request, activity, form)
             try:
                 issued = invitations_issue(
                     form_code=data["form_code"],
                     occasion=data["occasion"],
                     activity=activity,
                     participants=list(data["participants"]),
-                    count=data["count"] or 0,
+                    recipients=recipients,
+                    count=0 if recipients else data["count"] or 0,
                     valid_days=data["valid_days"],
                     by_email=by_email,
                     base_url=request.build_absolute_uri("/"),
@@ -337,6 +363,47 @@ class RegisterView(_AdminPage):
             "errors_total": errors_total,
         }
         return render(request, self.template_name, context, status=status)
+
+
+class RegisterRowView(_AdminPage):
+    """Correct or delete one municipality-year row."""
+
+    template_name = "web/collect/register_row.html"
+
+    def _row(self, pk: int) -> MunicipalityYear:
+        row = MunicipalityYear.objects.filter(pk=pk).first()
+        if row is None:
+            raise Http404
+        return row
+
+    def _render(
+        self, request: HttpRequest, form: forms.Form, row: MunicipalityYear
+    ) -> HttpResponse:
+        title = _("Ändra registeruppgifter: %(m)s %(y)d") % {"m": row.municipality, "y": row.year}
+        context = {"title": title, "cancel_url": reverse("web:register"), "row": row}
+        return _service_form_page(request, form, self.template_name, context)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        row = self._row(kwargs["row"])
+        initial = {f: getattr(row, f) for f in MunicipalityYearForm().fields}
+        return self._render(request, MunicipalityYearForm(initial=initial), row)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        row = self._row(kwargs["row"])
+        if "delete" in request.POST:
+            name = f"{row.municipality} {row.year}"
+            municipality_year_delete(row=row, actor=acting_user(request))
+            messages.success(request, _("Raden för %s är borttagen.") % name)
+            return redirect("web:register")
+        form = MunicipalityYearForm(request.POST)
+        if form.is_valid():
+            try:
+                municipality_year_update(row=row, **form.cleaned_data, actor=acting_user(request))
+                messages.success(request, _("Registeruppgifterna är sparade."))
+                return redirect("web:register")
+            except ValidationError as exc:
+                _errors_onto(form, exc)
+        return self._render(request, form, row)
 
 
 class RegisterImportForm(forms.Form):

@@ -148,6 +148,7 @@ class QuestionnaireView(_AssociationHostOnly):
                 "errors": errors,
                 "messages_": messages or [],
                 "saved": saved,
+                "answered": sum(1 for q in self.questions if q["value"]),
             },
             status=status,
         )

@@ -8,6 +8,7 @@ from web.collection import (
     InvitationCreateView,
     ParticipantExitView,
     ParticipantListView,
+    RegisterRowView,
     RegisterView,
 )
 from web.dashboard_views import DashboardCellView, DashboardExportView
@@ -22,6 +23,7 @@ from web.national_runs import RunProgressView, RunPublishView, RunsView
 from web.placement import FormPreviewView, LocalItemPlaceView
 from web.privacy import AuditTrailView, ExportView, ParticipantEraseView, PrivacyView
 from web.questionnaire import QuestionnaireView, ShortCodeView
+from web.recipients import MailboxView, RecipientsView
 from web.results import (
     BokslutIntroductionView,
     BokslutPdfView,
@@ -108,7 +110,10 @@ urlpatterns = [
         "collect/invitations/<str:batch>/", InvitationBatchView.as_view(), name="invitation-batch"
     ),
     path("collect/import/", ImportPageView.as_view(), name="import"),
+    path("collect/recipients/", RecipientsView.as_view(), name="recipients"),
+    path("collect/mailbox/", MailboxView.as_view(), name="mailbox"),
     path("collect/register/", RegisterView.as_view(), name="register"),
+    path("collect/register/<int:row>/", RegisterRowView.as_view(), name="register-row"),
     path("collect/participants/", ParticipantListView.as_view(), name="participants"),
     path(
         "collect/participants/<path:code>/exit/",

@@ -21,12 +21,15 @@ from pilot.services.invitations import (
     invitations_issue,
 )
 from pilot.services.participants import (
+    municipality_year_delete,
+    municipality_year_update,
     municipality_year_upsert,
     municipality_years_import,
     participant_exit_record,
     participant_register,
 )
 from pilot.services.placement import local_item_place
+from pilot.services.recipients import participant_emails_set, recipient_remove, recipients_add
 from pilot.services.schedules import schedules_run
 from pilot.services.submissions import (
     IdempotencyKeyReused,
@@ -61,10 +64,15 @@ __all__ = [
     "local_target_create",
     "local_target_end",
     "local_target_update",
+    "municipality_year_delete",
+    "municipality_year_update",
     "municipality_year_upsert",
     "municipality_years_import",
+    "participant_emails_set",
     "participant_exit_record",
     "participant_register",
+    "recipient_remove",
+    "recipients_add",
     "responses_store",
     "responses_submit",
     "schedule_add",

@@ -20,6 +20,7 @@ from django.utils.translation import override
 
 from pilot.models import Invitation
 from tenants.audit import audit_record_here
+from tenants.db import current_association_slug
 from tenants.models import User
 from vocabulary import label
 
@@ -73,7 +74,11 @@ def _message(invitation: Invitation, base_url: str, *, reminder: bool) -> EmailM
             _("Länken gäller till och med %(date)s. Svaren behandlas utan ditt namn.")
             % {"date": timezone.localdate(invitation.expires_at).isoformat()},
         ]
-    return EmailMessage(subject=subject, body="\n".join(lines), to=[invitation.email])
+    # The demo's mailbox page shows each association only its own messages (web/mailbox.py).
+    headers = {"X-NNS-Association": current_association_slug()}
+    return EmailMessage(
+        subject=subject, body="\n".join(lines), to=[invitation.email], headers=headers
+    )
 
 
 def _deliver(

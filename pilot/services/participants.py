@@ -21,6 +21,7 @@ from tenants.personal_numbers import (
     participant_code_errors,
     personal_numbers_refuse,
 )
+from vocabulary.municipalities import municipality_find, municipality_suggestion
 
 
 @transaction.atomic
@@ -127,6 +128,7 @@ def _municipality_year_save(
     population_20_64: int,
 ) -> MunicipalityYear:
     personal_numbers_refuse({"municipality": municipality})
+    municipality = _official_name(municipality)
     if not 1990 <= year <= 2100:
         raise ValidationError({"year": [_("Orimligt år.")]})
     values: dict[str, Decimal | int] = {
@@ -142,6 +144,82 @@ def _municipality_year_save(
         municipality=municipality.strip(), year=year, defaults=values
     )
     return row
+
+
+def _municipality_message(text: str) -> str:
+    suggestion = municipality_suggestion(text)
+    message = _("%(text)s är ingen av Sveriges 290 kommuner.") % {"text": text.strip()[:60]}
+    if suggestion:
+        message += " " + _("Menar du %(name)s?") % {"name": suggestion}
+    return message
+
+
+def _official_name(text: str) -> str:
+    """The official name of the municipality written as its name or code; a name that is
+    not one of the 290 (``Skelleftea``) is refused with the closest official name."""
+    official = municipality_find(text)
+    if official is None:
+        raise ValidationError({"municipality": [_municipality_message(text)]})
+    return official.name
+
+
+@transaction.atomic
+def municipality_year_update(
+    *,
+    row: MunicipalityYear,
+    municipality: str,
+    year: int,
+    sickness_disability_fte: Decimal,
+    labour_market_fte: Decimal,
+    financial_assistance_fte: Decimal,
+    population_20_64: int,
+    actor: User | None,
+) -> MunicipalityYear:
+    """Correct one row; its municipality and year may change unless another row has them."""
+    name = _official_name(municipality)
+    if not 1990 <= year <= 2100:
+        raise ValidationError({"year": [_("Orimligt år.")]})
+    if MunicipalityYear.objects.filter(municipality=name, year=year).exclude(pk=row.pk).exists():
+        raise ValidationError(
+            {"year": [_("Det finns redan en rad för %(m)s %(y)d.") % {"m": name, "y": year}]}
+        )
+    values: dict[str, Decimal | int] = {
+        "sickness_disability_fte": sickness_disability_fte,
+        "labour_market_fte": labour_market_fte,
+        "financial_assistance_fte": financial_assistance_fte,
+        "population_20_64": population_20_64,
+    }
+    negative = [k for k, v in values.items() if v < 0]
+    if negative:
+        raise ValidationError({k: [_("Får inte vara negativt.")] for k in negative})
+    before = (row.municipality, row.year)
+    row.municipality, row.year = name, year
+    for field, value in values.items():
+        setattr(row, field, value)
+    row.full_clean()
+    row.save()
+    audit_record_here(
+        action="pilot.municipality_year_corrected",
+        actor=actor,
+        row=row.pk,
+        was=f"{before[0]} {before[1]}",
+        municipality=name,
+        year=year,
+    )
+    return row
+
+
+@transaction.atomic
+def municipality_year_delete(*, row: MunicipalityYear, actor: User | None) -> None:
+    """Remove one municipality-year row (the audit row keeps which one)."""
+    audit_record_here(
+        action="pilot.municipality_year_deleted",
+        actor=actor,
+        row=row.pk,
+        municipality=row.municipality,
+        year=row.year,
+    )
+    row.delete()
 
 
 MUNICIPALITY_COLUMNS = [
@@ -213,8 +291,10 @@ def municipality_years_import(
             errors.append(CellError(number, "municipality", _("Ange kommun.")))
         elif looks_like_personal_number(municipality):
             errors.append(CellError(number, "municipality", str(PERSONAL_NUMBER_MESSAGE)))
-        elif len(municipality) > 100:
-            errors.append(CellError(number, "municipality", _("Högst 100 tecken.")))
+        elif (found := municipality_find(municipality)) is None:
+            errors.append(CellError(number, "municipality", _municipality_message(municipality)))
+        else:
+            values["municipality"] = found.name
         for column in MUNICIPALITY_COLUMNS[1:]:
             if column not in header:
                 continue
@@ -222,7 +302,7 @@ def municipality_years_import(
             if message:
                 errors.append(CellError(number, column, message))
             values[column] = value
-        pair = (municipality.casefold(), values.get("year"))
+        pair = (str(values["municipality"]).casefold(), values.get("year"))
         if pair in first_row and municipality and values.get("year") is not None:
             errors.append(
                 CellError(

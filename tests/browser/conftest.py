@@ -28,6 +28,7 @@ from psycopg import sql
 
 from dev import worker_command
 from ops.demo import DEMO_PASSWORD
+from tests.pilot.smtp import Mailbox, smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -126,7 +127,26 @@ def _wait_until_up(port: int, server: subprocess.Popen, log: Path, timeout: floa
 
 
 @pytest.fixture(scope="session")
-def live_platform() -> Iterator[LivePlatform]:
+def live_mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on loopback (aiosmtpd) that the live platform sends its e-mail to."""
+    yield from smtp_server()
+
+
+def live_env(platform: LivePlatform, mailbox: Mailbox) -> dict[str, str]:
+    """The environment the live platform runs with (for a ``manage.py`` run beside it)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": platform.database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(mailbox.port),
+        "NNS_LINK_SCHEME": "http",
+        "NNS_LINK_PORT": str(platform.port),
+    }
+
+
+@pytest.fixture(scope="session")
+def live_platform(live_mailbox: Mailbox) -> Iterator[LivePlatform]:
     db = settings.DATABASES["default"]
     # One database per test database name (and xdist worker), so parallel runs do not collide.
     name = f"{db['TEST'].get('NAME') or 'test_' + db['NAME']}_browser"
@@ -145,6 +165,11 @@ def live_platform() -> Iterator[LivePlatform]:
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "NNS_TASK_DIR": str(tasks),
+        # E-mail goes to the session's loopback SMTP server; links name this server's port.
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(live_mailbox.port),
+        "NNS_LINK_SCHEME": "http",
+        "NNS_LINK_PORT": str(port),
     }
     env.pop("CELERY_BROKER_URL", None)
     env.pop("CELERY_RESULT_BACKEND", None)

@@ -228,7 +228,7 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
             title="Samverkan som bar",
             text="En deltagare fick arbete.",
         )
-        municipality_year_upsert(
+        register_row = municipality_year_upsert(
             actor=None,
             municipality="Umeå",
             year=2016,
@@ -309,6 +309,7 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "point": 1,
         "target": local_ids[0],
         "item": local_ids[1],
+        "row": register_row.pk,
         "national_target": NationalTarget.objects.order_by("pk").values_list("pk", flat=True)[0],
     }
     return users, kwargs, [participant_links[0], board_links[0]]

@@ -100,3 +100,53 @@ def test_short_code_from_paper(alfa, invitation):
     assert response.status_code == 302 and response["Location"].endswith(f"/q/{invitation.token}/")
     wrong = client.post("/q/", {"code": "XXXX-XXXX"})
     assert wrong.status_code == 400 and 'aria-describedby="code-error"' in wrong.content.decode()
+
+
+MONTHS = [
+    *("januari", "februari", "mars", "april", "maj", "juni"),
+    *("juli", "augusti", "september", "oktober", "november", "december"),
+]
+
+
+def _text(html: str) -> str:
+    from tests.web.test_no_raw_codes import visible_text
+
+    return visible_text(html)
+
+
+def test_questionnaire_names_association_and_activity_and_has_no_login_link(alfa, invitation):
+    page = host_client("alfa.localhost").get(f"/q/{invitation.token}/").content.decode()
+    text = _text(page)
+    assert "Enkät: Deltagare – under insatsen" in text
+    assert "Från Samordningsförbundet Alfa, om insatsen Webbinsats." in text
+    assert "0 av 7 frågor besvarade" in text
+    assert '<progress id="progress" max="7" value="0">' in page
+    # The privacy notice: who holds the data, why, pseudonymity, whom to contact.
+    assert "Om dina svar och personuppgifter" in text
+    assert "Samordningsförbundet Alfa ansvarar för uppgifterna." in text
+    assert "följa upp och förbättra insatsen" in text
+    assert "Svaren kopplas till en deltagarkod, inte till ditt namn eller personnummer." in text
+    assert "Kontakta Samordningsförbundet Alfa eller den som gav dig länken." in text
+    assert "Logga in" not in text and "/login/" not in page
+    for gone in ("/q/", "/q/nope/"):
+        assert "Logga in" not in _text(host_client("alfa.localhost").get(gone).content.decode())
+
+
+def test_save_and_continue_later_confirms_and_counts_progress(alfa, invitation):
+    client = host_client("alfa.localhost")
+    saved = client.post(f"/q/{invitation.token}/", {"p1": "4", "p3": "dont_know", "action": "save"})
+    text = _text(saved.content.decode())
+    local = timezone.localtime(invitation.expires_at)
+    date = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+    assert "Dina svar är sparade" in text
+    assert (
+        f"Du kan fortsätta senare med samma länk, eller med koden {invitation.short_code}, "
+        f"till och med {date}. Enkäten skickas in först när du trycker på ”Skicka in”."
+    ) in text
+    assert "2 av 7 frågor besvarade" in text
+    again = _text(client.get(f"/q/{invitation.token}/").content.decode())
+    assert "2 av 7 frågor besvarade" in again and "Dina svar är sparade" not in again
+    english = host_client("alfa.localhost")
+    english.cookies["django_language"] = "en"
+    page = _text(english.get(f"/q/{invitation.token}/").content.decode())
+    assert "2 of 7 questions answered" in page and "Log in" not in page
