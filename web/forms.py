@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,9 @@ from instrument.models import Form, InstrumentVersion, Point
 from instrument.targets import RegisterOutcome, RuleKind
 from pilot.models import LocalItem
 from vocabulary import EXIT_OUTCOMES
+
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class IsoDateField(forms.DateField):
@@ -24,14 +29,13 @@ class IsoDateField(forms.DateField):
         )
 
     def to_python(self, value: object) -> object:
+        message = _("%(field)s: skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-01-01.")
+        if isinstance(value, str) and value.strip() and not ISO_DAY.match(value.strip()):
+            raise forms.ValidationError(message % {"field": self.label}, code="invalid")
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            raise forms.ValidationError(
-                _("%(field)s: skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-01-01.")
-                % {"field": self.label},
-                code="invalid",
-            ) from None
+            raise forms.ValidationError(message % {"field": self.label}, code="invalid") from None
 
 
 def f_items(form: Form) -> list[str]:
