@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,6 @@ from instrument.models import Form, InstrumentVersion, Point
 from instrument.targets import RegisterOutcome, RuleKind
 from pilot.models import LocalItem
 from vocabulary import EXIT_OUTCOMES
-
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -23,12 +24,12 @@ class IsoDateField(forms.DateField):
 
     input_formats = ["%Y-%m-%d"]
 
-    def __init__(self, *, label: object, required: bool = True) -> None:
+    def __init__(self, *, label: Any, required: bool = True) -> None:
         super().__init__(
             label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
         )
 
-    def to_python(self, value: object) -> object:
+    def to_python(self, value: Any) -> dt.date | None:
         message = _("%(field)s: skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-01-01.")
         if isinstance(value, str) and value.strip() and not ISO_DAY.match(value.strip()):
             raise forms.ValidationError(message % {"field": self.label}, code="invalid")

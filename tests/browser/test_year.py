@@ -213,9 +213,9 @@ def _build_the_year(page: Page, base: str) -> None:
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("status")).to_contain_text("Målnivån är sparad.")
     targets = page.locator("#targets")
-    expect(targets.locator("tr", has_text="av avslut till").filter(has_text="Lokal")).to_contain_text(
-        f"Minst 50{NBSP}% av avslut till arbete, studier"
-    )
+    expect(
+        targets.locator("tr", has_text="av avslut till").filter(has_text="Lokal")
+    ).to_contain_text(f"Minst 50{NBSP}% av avslut till arbete, studier")
     expect(targets.locator("tr", has_text="framtid")).to_contain_text(
         f"Minst 80{NBSP}% svarar 4, 5 eller 6"
     )
@@ -272,12 +272,11 @@ def _check_results_page(page: Page) -> None:
     expect(framtid.locator(".result-text")).to_have_text(_share(hits, len(PEOPLE)))
     expect(framtid.locator(".signal")).to_have_text("Ej nått")
     cells = framtid.locator("td.num").all_inner_texts()
-    assert cells == [
-        _share(sum(4 <= p.framtid <= 6 for p in g), len(g)) for g in (women, men)
-    ], cells
+    assert cells == [_share(sum(4 <= p.framtid <= 6 for p in g), len(g)) for g in (women, men)], (
+        cells
+    )
     expect(framtid.locator(".gender-sentence")).to_have_text(
-        "Andelen är högre bland kvinnor "
-        f"({_pct(9, 12)}) än bland män ({_pct(4, 8)})."
+        f"Andelen är högre bland kvinnor ({_pct(9, 12)}) än bland män ({_pct(4, 8)})."
     )
     droger = _result_row(page, "droger")
     expect(droger.locator(".result-text")).to_have_text(_share(20, 20))
