@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from instrument.selectors import form_list, point_list
-from instrument.targets import RuleKind
+from instrument.targets import RegisterOutcome, RuleKind
 from pilot.selectors import local_item_active_list
+from vocabulary import EXIT_OUTCOMES
 from vocabulary.choices import LocalItemKind
 
 if TYPE_CHECKING:
     from instrument.models import Form, InstrumentVersion
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class IsoDateField(forms.DateField):
+    """A date written ÅÅÅÅ-MM-DD only (what type=date inputs send, and what people are told to
+    type where the browser has no date picker); anything else gets a Swedish message naming
+    the field."""
+
+    input_formats = ["%Y-%m-%d"]
+
+    def __init__(self, *, label: Any, required: bool = True) -> None:
+        super().__init__(
+            label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+        )
+
+    def to_python(self, value: Any) -> dt.date | None:
+        message = _("%(field)s: skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-01-01.")
+        if isinstance(value, str) and value.strip() and not ISO_DAY.match(value.strip()):
+            raise forms.ValidationError(message % {"field": self.label}, code="invalid")
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(message % {"field": self.label}, code="invalid") from None
 
 
 def f_items(form: Form) -> list[str]:
@@ -89,14 +116,18 @@ class TargetRuleForm(forms.Form):
         label=_("Målnivå (%)"), required=False, max_digits=5, decimal_places=2
     )
     mean = forms.DecimalField(label=_("Medelvärde"), required=False, max_digits=5, decimal_places=2)
-    valid_from = forms.DateField(
-        label=_("Gäller från"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_to = forms.DateField(
-        label=_("Gäller till och med"),
+    outcomes = forms.MultipleChoiceField(
+        label=_("Utfall som räknas (registermål)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        choices=[(c, n) for c, n in RegisterOutcome.choices if c in EXIT_OUTCOMES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "För mål på registerpunkten (avslut till arbete, studier …): kryssa i de utfall "
+            "som räknas och välj regeln för registermål."
+        ),
     )
+    valid_from = IsoDateField(label=_("Gäller från"))
+    valid_to = IsoDateField(label=_("Gäller till och med"), required=False)
 
     def clean_categories(self) -> list[int]:
         return categories_parse(self.cleaned_data.get("categories") or "")
@@ -126,9 +157,7 @@ def categories_parse(text: str) -> list[int]:
 
 
 class TargetEndForm(forms.Form):
-    valid_to = forms.DateField(
-        label=_("Sista dag målnivån gäller"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_to = IsoDateField(label=_("Sista dag målnivån gäller"))
 
 
 class LocalTargetForm(TargetRuleForm):

@@ -72,6 +72,7 @@ def revision_initial(old: Any) -> dict[str, Any]:
         "category": old.category,
         "percent": old.percent,
         "mean": old.mean,
+        "outcomes": list(old.outcomes or []),
     }
 
 

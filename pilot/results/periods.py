@@ -4,12 +4,12 @@ or any date range, with the words people read for it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from vocabulary import english
@@ -69,7 +69,7 @@ def period_from_params(params: Mapping[str, Any], *, today: dt.date | None = Non
         start = _date(start_text, "from", errors)
         end = _date(end_text, "to", errors)
         if start and end and end < start:
-            errors["to"] = [_("Slutdatumet ligger före startdatumet.")]
+            errors["to"] = [_("Till: slutdatumet ligger före startdatumet.")]
         if errors or start is None or end is None:
             raise ValidationError(errors)
         return ResultPeriod(start, end, "range")
@@ -87,14 +87,25 @@ def period_from_params(params: Mapping[str, Any], *, today: dt.date | None = Non
     return ResultPeriod.year(year)
 
 
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _date(text: str, field: str, errors: dict[str, list[str]]) -> dt.date | None:
+    """A date written ÅÅÅÅ-MM-DD (what type=date inputs send), or a field message naming the
+    field ("Från", "Till") and what was typed."""
+    name = _("Från") if field == "from" else _("Till")
     if not text:
-        errors[field] = [_("Ange både start- och slutdatum.")]
+        errors[field] = [_("%(field)s: ange ett datum, ÅÅÅÅ-MM-DD.") % {"field": name}]
         return None
-    try:
-        day = parse_date(text)
-    except ValueError:
-        day = None
+    day = None
+    if ISO_DAY.match(text):
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            day = None
     if day is None:
-        errors[field] = [_("Datumet %(d)s finns inte. Skriv ÅÅÅÅ-MM-DD.") % {"d": text}]
+        errors[field] = [
+            _("%(field)s: ”%(d)s” är inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2026-03-01.")
+            % {"field": name, "d": text}
+        ]
     return day

@@ -169,7 +169,7 @@ def test_half_year_activity_and_bad_dates(year, alfa):
     assert "Inga svar under perioden." in first
     bad = client.get("/results/?from=2025-02-30&to=2025-03-01")
     assert bad.status_code == 200
-    assert "Datumet 2025-02-30 finns inte. Skriv ÅÅÅÅ-MM-DD." in _flat(
+    assert "Från: ”2025-02-30” är inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2026-03-01." in _flat(
         visible_text(bad.content.decode())
     )
     assert client.get("/results/?activity=999").status_code == 200
@@ -263,7 +263,9 @@ def test_own_results_api_periods_activity_and_errors(year, alfa):
     ]  # fmt: skip
     bad = client.get("/api/v1/results/own/?from=2025-02-30&to=2025-03-01")
     assert bad.status_code == 400
-    assert bad.json()["errors"]["from"] == ["Datumet 2025-02-30 finns inte. Skriv ÅÅÅÅ-MM-DD."]
+    assert bad.json()["errors"]["from"] == [
+        "Från: ”2025-02-30” är inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2026-03-01."
+    ]
     assert client.get("/api/v1/results/own/?activity=x").status_code == 400
     assert client.get("/api/v1/results/bokslut/1999/").status_code == 404
 
@@ -281,3 +283,46 @@ def test_good_examples_without_a_target_still_reach_the_bokslut(year, alfa):
     assert "Goda exempel Flerpartsmöte bröt mönstret Alla parter möttes på hälsocentralen." in text
     # the example under its own target is not repeated there
     assert text.count("Från hemmasittare till arbetsträning") == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "messages"),
+    [
+        ("from=1/3/2025&to=2025-03-31",
+         ["Från: ”1/3/2025” är inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2026-03-01."]),
+        ("from=2025-03-01&to=2025-3-31",
+         ["Till: ”2025-3-31” är inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2026-03-01."]),
+        ("from=2025-03-01", ["Till: ange ett datum, ÅÅÅÅ-MM-DD."]),
+        ("from=2025-03-31&to=2025-03-01", ["Till: slutdatumet ligger före startdatumet."]),
+    ],
+)  # fmt: skip
+def test_period_dates_are_iso_with_a_swedish_message_naming_the_field(year, alfa, query, messages):
+    client = _admin(alfa)
+    page = client.get(f"/results/?{query}")
+    assert page.status_code == 200
+    shown = re.search(r'<ul class="errorlist" role="alert">(.*?)</ul>', page.content.decode(), re.S)
+    assert shown and [_flat(m) for m in re.findall(r"<li>(.*?)</li>", shown.group(1))] == messages
+    ok = client.get("/results/?from=2025-03-01&to=2025-03-31").content.decode()
+    assert "Visar 1 mars 2025–31 mars 2025, alla insatser" in _flat(visible_text(ok))
+
+
+def test_pages_and_pdf_share_one_stylesheet(year, alfa):
+    """web/bokslut.css is the only copy: the pages link it, the PDF's print page inlines it."""
+    from django.contrib.staticfiles import finders
+    from django.template.loader import get_template
+    from django.templatetags.static import static
+
+    from pilot.results.pdf import bokslut_print_html
+
+    css_path = finders.find("web/bokslut.css")
+    assert css_path, "web/bokslut.css is not found by the static-files finders"
+    with open(css_path, encoding="utf-8") as handle:
+        css = handle.read()
+    assert ".signal.red" in css
+    client = _admin(alfa)
+    for url in ("/results/", f"/results/bokslut/{YEAR}/"):
+        assert f'href="{static("web/bokslut.css")}"' in client.get(url).content.decode(), url
+    with tenant_context(alfa):
+        html = bokslut_print_html(year=YEAR, association=alfa)
+    assert css.strip() in html
+    assert "bokslut.css" not in get_template("pilot/bokslut/print.html").template.source

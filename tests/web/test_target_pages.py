@@ -159,3 +159,75 @@ def test_national_targets_page_shows_the_achievable_benchmark_and_revisions(alfa
     assert newest.valid_to == dt.date(2018, 12, 31)
     staff = host_client("localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
     assert staff.get(f"/national/targets/{newest.pk}/edit/").status_code in (403, 404)
+
+
+def _field_error(page: str, field: str) -> str:
+    """The message shown under one field (``id_<field>-errors``), as read."""
+    found = re.search(rf'id="id_{field}-errors"[^>]*>(.*?)</div>', page, re.S)
+    assert found, f"no error under {field}"
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+def test_admin_sets_a_register_target_on_the_register_point(alfa):
+    """Point 20 (register data): the share of exits to the outcomes ticked, from a date; the
+    revision form comes back with the outcomes ticked."""
+    with tenant_context(alfa):
+        from pilot.services import activity_create
+
+        activity_create(actor=None, name="Steget", form_codes=["participant_exit"])
+    client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
+    form = client.get("/config/targets/new/").content.decode()
+    assert 'value="point:20"' in form and "Utfall som räknas (registermål)" in form
+    new = {
+        "subject": "point:20",
+        "kind": "register_share",
+        "outcomes": ["work", "studies"],
+        "percent": "40",
+        "valid_from": "2026-01-01",
+    }
+    assert client.post("/config/targets/new/", new).status_code == 302
+    rows = _rows(client.get("/config/").content.decode(), "targets")
+    assert f"Lokal 20 Minst 40{NBSP}% av avslut till arbete, studier" in " | ".join(rows)
+    with tenant_context(alfa):
+        target = LocalTarget.objects.get(point_number=20)
+        assert target.outcomes == ["work", "studies"]
+    again = client.get(f"/config/targets/new/?from={target.pk}").content.decode()
+    assert re.search(r'value="work"[^>]*checked', again)
+    assert re.search(r'value="studies"[^>]*checked', again)
+    assert not re.search(r'value="dropped_out"[^>]*checked', again)
+    # no outcome ticked: refused at the field, nothing stored
+    bad = client.post("/config/targets/new/", {**new, "outcomes": [], "valid_from": "2027-01-01"})
+    assert bad.status_code == 400
+    assert _field_error(bad.content.decode(), "outcomes") == "Ange ett eller flera giltiga utfall."
+    with tenant_context(alfa):
+        assert LocalTarget.objects.filter(point_number=20).count() == 1
+
+
+@pytest.mark.parametrize("typed", ["2026-13-01", "1/1/2026", "01.01.2026", "2026-1-1", "i morgon"])
+def test_target_dates_are_iso_with_a_swedish_message_per_field(alfa, typed):
+    with tenant_context(alfa):
+        item = local_item_create(code="trivsel", text_sv="Trivs du?", kind="yes_no", actor=None)
+    client = host_client("alfa.localhost", user_with_role(Role.ASSOCIATION_ADMIN, alfa))
+    data = {"subject": f"item:{item.pk}", "kind": "share_at_least", "categories": "ja",
+            "percent": "80", "valid_from": typed, "valid_to": typed}  # fmt: skip
+    bad = client.post("/config/targets/new/", data)
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    assert _field_error(page, "valid_from") == (
+        "Gäller från: skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-01-01."
+    )
+    assert _field_error(page, "valid_to") == (
+        "Gäller till och med: skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-01-01."
+    )
+    with tenant_context(alfa):
+        assert not LocalTarget.objects.exists()
+    good = client.post("/config/targets/new/", {**data, "valid_from": "2026-01-01",
+                                                "valid_to": "2026-12-31"})  # fmt: skip
+    assert good.status_code == 302
+    with tenant_context(alfa):
+        target = LocalTarget.objects.get()
+    end = client.post(f"/config/targets/{target.pk}/end/", {"valid_to": typed})
+    assert end.status_code == 400
+    assert _field_error(end.content.decode(), "valid_to") == (
+        "Sista dag målnivån gäller: skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-01-01."
+    )
