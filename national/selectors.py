@@ -270,6 +270,4 @@ def validation_snapshot_list(*, include_drafts: bool) -> list[Snapshot]:
     if include_drafts:
         statuses.append(Snapshot.Status.DRAFT)
     reported = SnapshotReport.objects.filter(kind="validation", association="").values("snapshot")
-    return list(
-        Snapshot.objects.filter(status__in=statuses, pk__in=reported).order_by("-number")
-    )
+    return list(Snapshot.objects.filter(status__in=statuses, pk__in=reported).order_by("-number"))

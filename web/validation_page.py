@@ -138,7 +138,9 @@ def _invariance(
             f"{_group_name(by, g, names, lang)} (n = {_group_n(n, k, lang)})"
             for g, n in (entry.get("groups") or {}).items()
         ]
-        used = [g for g, c in zip(entry.get("groups") or {}, groups, strict=True) if g not in skipped]
+        used = [
+            g for g, c in zip(entry.get("groups") or {}, groups, strict=True) if g not in skipped
+        ]
         comparison = {c["level"]: c for c in entry.get("comparison") or []}
         levels = []
         for level in entry.get("levels") or []:

@@ -64,10 +64,12 @@ def test_page_shows_alpha_items_fit_flags_and_rates_computed_by_hand(published):
     assert response.status_code == 200
     html = response.content.decode()
     page = text_of(html)
-    assert "Valideringsrapport" in page and "Sammanställning 1 (Publicerad)" in page
+    assert "Valideringsrapport" in page and "Sammanställning 1 (publicerad)" in page
     assert f"programversion {report['code_version']}" in page
     # alpha of the whole form with its n, on the form's reliability table
-    table = text_of(html.split('id="participant-during-2015-1-reliability"')[1].split("</table>")[0])
+    table = text_of(
+        html.split('id="participant-during-2015-1-reliability"')[1].split("</table>")[0]
+    )
     n = len(wide)
     assert re.search(rf"Alla frågor på enkäten {n} {len(items)} {re.escape(sv(alpha))} ", table)
     # one item's floor and ceiling shares, counted by hand
