@@ -258,3 +258,32 @@ def target_proposals(*, targets: Any) -> dict[int, dict[str, Any]]:
                      "units_total": abc.units_total, "n": abc.n, "n_total": abc.n_total,
                      "successes": abc.successes}  # fmt: skip
     return out
+
+
+def validation_read(*, snapshot: Snapshot) -> dict[str, Any] | None:
+    """The stored instrument validation report of ``snapshot`` with what a page needs to label
+    it: ``report`` (the payload), ``item_points`` (pooled item code -> point number) and
+    ``points`` (:func:`point_catalogue`), ``names`` (association slug -> name) and ``k``
+    (the snapshot's small-cell limit). None when the snapshot has no such report."""
+    from instrument.selectors import item_pooling_keys
+
+    report = snapshot_report(snapshot=snapshot, kind="validation")
+    if report is None:
+        return None
+    return {
+        "report": report,
+        "item_points": {e.key: e.point for e in item_pooling_keys().values()},
+        "points": point_catalogue(),
+        "names": dict(Association.objects.values_list("slug", "name")),
+        "k": snapshot.small_cell_k,
+    }
+
+
+def validation_snapshot_list(*, include_drafts: bool) -> list[Snapshot]:
+    """Snapshots with a validation report: published ones, and drafts when asked (the
+    steering group reviews a draft before publishing it)."""
+    statuses = [Snapshot.Status.PUBLISHED]
+    if include_drafts:
+        statuses.append(Snapshot.Status.DRAFT)
+    reported = SnapshotReport.objects.filter(kind="validation", association="").values("snapshot")
+    return list(Snapshot.objects.filter(status__in=statuses, pk__in=reported).order_by("-number"))

@@ -277,6 +277,46 @@ TERMS: dict[str, tuple[Term, ...]] = {
             "the intercept differs between groups",
         ),
     ),
+    # The instrument validation report (national.reports.validation): measurement invariance.
+    "invariance_level": _terms(
+        ("configural", "Konfigural (samma struktur)", "Configural (same structure)"),
+        ("metric", "Metrisk (samma laddningar)", "Metric (same loadings)"),
+        ("scalar", "Skalär (samma nivåer)", "Scalar (same intercepts)"),
+    ),
+    "invariance_by": _terms(
+        ("gender", "Kön", "Gender"),
+        ("association", "Förbund", "Association"),
+    ),
+    "invariance_note": _terms(
+        (
+            "too_few_groups",
+            "Färre än två grupper med tillräckligt många kompletta svar",
+            "Fewer than two groups with enough complete answers",
+        ),
+        (
+            "not_estimable",
+            "Modellen gick inte att skatta på dessa data",
+            "The model could not be estimated on these data",
+        ),
+    ),
+    "validation_reason": _terms(
+        ("n_below_k", "för få svar", "too few answers"),
+        ("complementary", "dold för att skydda en annan cell", "hidden to protect another cell"),
+        ("too_few_for_items", "färre svar än frågor", "fewer answers than items"),
+        ("pair_n_below_k", "för få svar på något frågepar", "too few answers to some item pair"),
+        ("too_few_pairs", "för få par av svar", "too few pairs of answers"),
+        (
+            "n_below_cfa_minimum",
+            "för få kompletta svar för faktoranalys",
+            "too few complete answers for factor analysis",
+        ),
+        (
+            "not_positive_definite",
+            "korrelationerna går inte att analysera (matrisen är singulär)",
+            "the correlations cannot be analysed (the matrix is singular)",
+        ),
+        ("not_estimable", "modellen gick inte att skatta", "the model could not be estimated"),
+    ),
     "margin": _terms(("total", "Totalt", "Total")),
     # --- the association's own results and social accounting report ---------------------------
     # Goal areas (målområden) of the report: the indicators' levels, then the association's own.

@@ -20,6 +20,7 @@ from web.datasets import (
 )
 from web.national import DashboardView
 from web.national_runs import RunProgressView, RunPublishView, RunsView
+from web.national_validation import ValidationLatestView, ValidationPdfView, ValidationView
 from web.placement import FormPreviewView, LocalItemPlaceView
 from web.privacy import AuditTrailView, ExportView, ParticipantEraseView, PrivacyView
 from web.questionnaire import QuestionnaireView, ShortCodeView
@@ -71,6 +72,11 @@ urlpatterns = [
     path("national/runs/", RunsView.as_view(), name="national-runs"),
     path("national/runs/<int:number>/progress/", RunProgressView.as_view(), name="run-progress"),
     path("national/runs/<int:number>/publish/", RunPublishView.as_view(), name="run-publish"),
+    path("national/validation/", ValidationLatestView.as_view(), name="validation-latest"),
+    path("national/validation/<int:number>/", ValidationView.as_view(), name="validation"),
+    path(
+        "national/validation/<int:number>/pdf/", ValidationPdfView.as_view(), name="validation-pdf"
+    ),
     path(
         "national/cell/<slug:association>/<int:point>/",
         DashboardCellView.as_view(),

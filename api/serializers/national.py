@@ -100,6 +100,9 @@ class ValidationReportSerializer(serializers.Serializer):
     forms = serializers.ListField(child=serializers.JSONField())
     convergent = serializers.JSONField()
     known_groups = serializers.JSONField()
+    response_rates = serializers.JSONField(
+        required=False, help_text="Participant forms' response rates (reports from issue 16 on)"
+    )
 
 
 SnapshotReportSerializer = PolymorphicProxySerializer(

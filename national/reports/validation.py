@@ -17,6 +17,7 @@ import pandas as pd
 
 from national.reports.inputs import POOLED, Json, PooledSnapshot
 from national.reports.output import quiet, records, to_json
+from national.reports.validation_parts import N_BOOT, response_rates, scale_extras, scale_key
 from stats.invariance import measurement_invariance
 from stats.item_review import item_review
 
@@ -115,6 +116,7 @@ def validation_report(
     snapshot_number: int | None = None,
     code_version: str = "",
     invariance_min_n: int = INVARIANCE_MIN_N,
+    n_boot: int = N_BOOT,
 ) -> Json:
     """``{"snapshot", "code_version", "forms": [...], "convergent", "known_groups"}``.
 
@@ -122,8 +124,11 @@ def validation_report(
     form), ``indicators`` (its indicator rows), ``items`` (item-rest r, alpha-if-dropped and the
     distribution of :func:`item_distribution`), ``cfa`` (one-factor fit), ``invariance``
     (``gender``, ``association``) and ``flags`` (:func:`stats.item_review.item_review`, each
-    with the statistic it rests on, its value, threshold and n)."""
+    with the statistic it rests on, its value, threshold and n). Scale and indicator rows add
+    ``lambda6`` and the bootstrap CI of raw alpha (:func:`scale_extras`, ``n_boot`` resamples);
+    ``response_rates`` are the participant forms' (:func:`response_rates`)."""
     dist = item_distribution(snapshot)
+    extras = scale_extras(snapshot, reliability, n_boot=n_boot)
     cfa = {(c["instrument_version"], c["form"]): c for c in validity.get("cfa", [])}
     forms: list[Json] = []
     pooled = [r for r in reliability if r.get("scope") == POOLED]
@@ -164,9 +169,15 @@ def validation_report(
             {
                 "instrument_version": version,
                 "form": form,
-                "scale": {k: v for k, v in scale.items() if k != "item_stats"},
+                "scale": {
+                    **{k: v for k, v in scale.items() if k != "item_stats"},
+                    **extras.get(scale_key(scale), {}),
+                },
                 "indicators": [
-                    {k: v for k, v in r.items() if k != "item_stats"}
+                    {
+                        **{k: v for k, v in r.items() if k != "item_stats"},
+                        **extras.get(scale_key(r), {}),
+                    }
                     for r in pooled
                     if r.get("indicator") is not None
                     and (str(r["instrument_version"]), str(r["form"])) == (version, form)
@@ -184,5 +195,6 @@ def validation_report(
             "forms": forms,
             "convergent": [c for c in validity.get("convergent", []) if c.get("scope") == POOLED],
             "known_groups": list(validity.get("known_groups", [])),
+            "response_rates": response_rates(snapshot),
         }
     )

@@ -46,6 +46,8 @@ NOT_PAGES = {
     "web:run-publish": "POST only: publishes a reviewed draft and redirects",
     "web:bokslut-pdf": "a PDF; its text is checked in tests/web/test_results_bokslut.py",
     "web:dashboard-export": "a table download (CSV/XLSX) of a dashboard table",
+    "web:validation-latest": "redirects to the newest validation report (web:validation)",
+    "web:validation-pdf": "a PDF; its text is checked in tests/web/test_validation_page.py",
     "web:privacy-export": "a zip download (its codebook carries the labels)",
     "metrics": "Prometheus text for the scraper, behind a token",
 }
