@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from instrument.models import (
@@ -159,6 +159,13 @@ def _item(version: InstrumentVersion, code: str) -> tuple[Item, ItemLineage]:
     return item, ItemLineage.objects.select_related("previous_item").get(item=item)
 
 
+def _delete(qs: QuerySet[Any]) -> None:
+    """Delete without Django's collector: it would look for answers (``pilot.Answer.item``) in
+    the public schema, where that table does not exist. Drafts have no answers: invitations
+    and responses refer to published versions only."""
+    qs._raw_delete(qs.db)
+
+
 def _next_codes(n: int) -> list[str]:
     """Item codes never used in any version: p<highest number + 1>, ..."""
     numbers = [int(c[1:]) for c in Item.objects.values_list("code", flat=True).distinct()
@@ -260,7 +267,7 @@ def instrument_item_drop(
     old, was = link.previous_item, link.change
     link.delete()
     FormItem.objects.filter(item=item).delete()
-    item.delete()
+    _delete(Item.objects.filter(pk=item.pk))
     dropped = None
     if old is not None and not ItemLineage.objects.filter(version=version, previous_item=old):
         dropped = ItemLineage.objects.create(
@@ -306,7 +313,7 @@ def instrument_item_split(
         _reorder(form, {item.pk: new})
     old = link.previous_item
     link.delete()
-    item.delete()
+    _delete(Item.objects.filter(pk=item.pk))
     ItemLineage.objects.bulk_create(
         ItemLineage(version=version, item=part, previous_item=old, change=Change.SPLIT,
                     reason=reason)
@@ -323,6 +330,8 @@ def instrument_draft_discard(*, version: InstrumentVersion, actor: User | None) 
     version = _draft(version)
     FormItem.objects.filter(form__version=version).delete()
     ItemLineage.objects.filter(version=version).delete()
+    for model in (Form, Item, Point, Indicator):
+        _delete(model.objects.filter(version=version))
     code = version.code
-    version.delete()
+    _delete(InstrumentVersion.objects.filter(pk=version.pk))
     audit_record(action="instrument.draft_discarded", actor=actor, version=code)

@@ -265,3 +265,62 @@ def instrument_draft_problems(*, version: InstrumentVersion) -> list[str]:
     for form in version.forms.filter(form_items__isnull=True):
         problems.append(_("Formuläret %(name)s har inga frågor.") % {"name": form.name_sv})
     return problems
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    code: str
+    statement_sv: str
+    statement_en: str
+    change: str  # its crosswalk row's change (same for an untouched question)
+    reason: str
+    forms: tuple[Form, ...]
+    splittable: bool  # a question of the previous version (same or reworded)
+
+
+@dataclass(frozen=True)
+class DraftPoint:
+    number: int
+    statement_sv: str
+    statement_en: str
+    survey: bool
+    items: tuple[DraftItem, ...]
+
+
+def instrument_version_outline(*, version: InstrumentVersion) -> list[DraftPoint]:
+    """The version's points with their items, each with its crosswalk change and forms."""
+    links = {link.item_id: link for link in version.lineage.filter(item__isnull=False)}
+    forms: dict[int, list[Form]] = {}
+    for fi in FormItem.objects.filter(form__version=version).select_related("form"):
+        forms.setdefault(fi.item_id, []).append(fi.form)
+    out = []
+    for point in version.points.prefetch_related("items").order_by("number"):
+        items = []
+        for item in sorted(point.items.all(), key=lambda i: _code_order(i.code)):
+            link = links.get(item.pk)
+            change = link.change if link else ItemLineage.Change.SAME
+            items.append(
+                DraftItem(
+                    item.code,
+                    item.statement_sv,
+                    item.statement_en,
+                    change,
+                    link.reason if link else "",
+                    tuple(sorted(forms.get(item.pk, []), key=lambda f: f.pk)),
+                    link is not None and change in COMPARABLE_CHANGES,
+                )
+            )
+        out.append(
+            DraftPoint(
+                point.number,
+                point.statement_sv,
+                point.statement_en,
+                point.source == Point.Source.SURVEY,
+                tuple(items),
+            )
+        )
+    return out
+
+
+def instrument_version_forms(*, version: InstrumentVersion) -> QuerySet[Form]:
+    return Form.objects.filter(version=version).order_by("pk")

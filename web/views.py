@@ -4,11 +4,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from instrument.models import InstrumentVersion, NationalTarget, Point
 from instrument.selectors import instrument_version_current
-from instrument.services import instrument_version_publish, national_target_create
+from instrument.services import national_target_create
 from national.selectors import target_proposals
 from pilot.models import GoodExample, LocalItem, LocalTarget
 from pilot.selectors import activity_list
@@ -292,26 +291,8 @@ class NationalTargetsView(RoleRequiredMixin, FormView):
         context.update(
             versions=InstrumentVersion.objects.order_by("-created_at"),
             targets=targets,
-            can_publish=Role.PLATFORM_ADMIN in request_roles(self.request),
         )
         return context
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        publish = request.POST.get("publish")
-        if publish is None:
-            return super().post(request, *args, **kwargs)
-        if Role.PLATFORM_ADMIN not in request_roles(request):
-            raise PermissionDenied
-        version = InstrumentVersion.objects.filter(code=publish).first()
-        if version is None:
-            raise Http404
-        assert isinstance(request.user, User)
-        try:
-            instrument_version_publish(version=version, actor=request.user)
-            messages.success(request, _("Versionen är publicerad."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("web:national-targets")
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         data = dict(form.cleaned_data)
