@@ -143,7 +143,7 @@ class VersionDraftView(_Base):
             "reason": post.get("reason", ""),
             "actor": acting_user(request),
         }
-        texts = {"statement_sv": post.get("statement_sv", ""),
+        texts: dict[str, Any] = {"statement_sv": post.get("statement_sv", ""),
                  "statement_en": post.get("statement_en", "")}  # fmt: skip
         try:
             if action == "reword":

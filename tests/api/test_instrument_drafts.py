@@ -21,7 +21,8 @@ def test_draft_change_review_and_publish_through_the_api():
     steering = host_client("localhost", steering_user)
     researcher = host_client("localhost", user_with_role(Role.RESEARCHER))
     admin = host_client("localhost", user_with_role(Role.PLATFORM_ADMIN))
-    assert _post(admin, f"{API}drafts/", {"code": "x", "title_sv": "x", "title_en": "x"}).status_code == 403  # fmt: skip
+    nothing = {"code": "x", "title_sv": "x", "title_en": "x"}
+    assert _post(admin, f"{API}drafts/", nothing).status_code == 403
 
     created = _post(researcher, f"{API}drafts/",
                     {"code": "2026.1", "title_sv": "V 2026", "title_en": "V 2026"})  # fmt: skip
@@ -48,7 +49,8 @@ def test_draft_change_review_and_publish_through_the_api():
         answer = _post(researcher, changes, change)
         assert answer.status_code == 201, answer.content
     body = steering.get(changes).json()
-    assert [(c["change"], c["old_code"], c["new_code"], c["comparable"]) for c in body["changes"]] == [
+    rows = [(c["change"], c["old_code"], c["new_code"], c["comparable"]) for c in body["changes"]]
+    assert rows == [
         ("reworded", "p1", "p1", True), ("new", "", "p27", False),
         ("dropped", "p3", "", False), ("split", "p5", "p28", False), ("split", "p5", "p29", False),
     ]  # fmt: skip

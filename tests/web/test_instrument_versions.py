@@ -47,7 +47,9 @@ def test_steering_group_drafts_reviews_and_publishes_a_version(db):
     bad = client.post(draft, {"action": "reword", "item": "p1", "statement_sv": "Nytt",
                               "statement_en": "New", "reason": ""})  # fmt: skip
     assert bad.status_code == 400
-    assert "Motivering: Skriv varför frågan ändras." in _text(bad.content.decode(), "error-summary", "</div>")
+    assert "Motivering: Skriv varför frågan ändras." in _text(
+        bad.content.decode(), "error-summary", "</div>"
+    )
     pnr = client.post(draft, {"action": "drop", "item": "p3", "reason": f"Se {PNR}"})
     assert pnr.status_code == 400 and "Personnummer" in pnr.content.decode()
     assert not ItemLineage.objects.filter(version__code="2026.1").exclude(change="same").exists()
@@ -59,7 +61,8 @@ def test_steering_group_drafts_reviews_and_publishes_a_version(db):
          "statement_sv": "Jag blir lyssnad på.", "statement_en": "I am listened to.",
          "reason": "Delaktighet saknades"},
         {"action": "drop", "item": "p3", "reason": "Överlappar p1"},
-        {"action": "split", "item": "p5", "part1_statement_sv": "Jag har fått stöd att hitta vägar.",
+        {"action": "split", "item": "p5",
+         "part1_statement_sv": "Jag har fått stöd att hitta vägar.",
          "part1_statement_en": "I got support to find ways.",
          "part2_statement_sv": "Jag kan själv hantera min situation.",
          "part2_statement_en": "I can handle my situation.", "reason": "Dubbelfråga"},
@@ -131,14 +134,20 @@ def test_an_empty_draft_is_not_published(db):
     client = host_client("localhost", user_with_role(Role.STEERING_GROUP))
     client.post(BASE, {"code": "2026.1", "title_sv": "T", "title_en": "T"})
     review = client.get(f"{BASE}2026.1/review/").content.decode()
-    assert "Utkastet innehåller inga ändringar mot version 2015.1." in _text(review, "problems", "</section>")
+    assert "Utkastet innehåller inga ändringar mot version 2015.1." in _text(
+        review, "problems", "</section>"
+    )
     assert "Inga ändringar mot föregående version." in review
     refused = client.post(f"{BASE}2026.1/review/")
     assert refused.status_code == 400
-    assert "Utkastet innehåller inga ändringar" in _text(refused.content.decode(), "error-summary", "</div>")
+    assert "Utkastet innehåller inga ändringar" in _text(
+        refused.content.decode(), "error-summary", "</div>"
+    )
     assert not InstrumentVersion.objects.get(code="2026.1").is_published
     # a second draft is refused while one is open; the draft can be discarded
     again = client.post(BASE, {"code": "2027.1", "title_sv": "T", "title_en": "T"})
-    assert again.status_code == 400 and "Det finns redan ett utkast (2026.1)" in again.content.decode()
+    assert (
+        again.status_code == 400 and "Det finns redan ett utkast (2026.1)" in again.content.decode()
+    )
     assert client.post(f"{BASE}2026.1/", {"action": "discard"}).status_code == 302
     assert not InstrumentVersion.objects.filter(code="2026.1").exists()

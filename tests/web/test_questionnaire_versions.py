@@ -24,14 +24,16 @@ V1_DURING = ["p1", "p3", "p5", "p8", "p10", "p14", "p18"]
 
 def _issue(activity, participant):
     [inv] = invitations_issue(form_code="participant_during", occasion="during",
-                              activity=activity, participants=[participant], actor=None)  # fmt: skip
+                              activity=activity, participants=[participant],
+                              actor=None)  # fmt: skip
     return inv
 
 
 def _publish_v2():
     v2 = instrument_draft_create(code="2026.1", title_sv="V2", title_en="V2", actor=None)
     instrument_item_reword(version=v2, item_code="p1", statement_sv="Stödet hjälper mig framåt.",
-                           statement_en="The support helps me.", reason="Enklare", actor=None)  # fmt: skip
+                           statement_en="The support helps me.", reason="Enklare",
+                           actor=None)  # fmt: skip
     instrument_item_drop(version=v2, item_code="p3", reason="Överlappar", actor=None)
     instrument_item_add(version=v2, point_number=1, statement_sv="Jag blir lyssnad på.",
                         statement_en="I am listened to.", form_codes=["participant_during"],
