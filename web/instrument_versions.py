@@ -184,12 +184,14 @@ class VersionDraftView(_Base):
         status: int = 200,
     ) -> HttpResponse:
         outline = instrument_version_outline(version=version)
+        changes = instrument_version_changes(version=version)
         context = {
             "version": version,
             "outline": outline,
             "survey_points": [p for p in outline if p.survey],
             "forms": list(instrument_version_forms(version=version)),
-            "changed": len(instrument_version_changes(version=version)),
+            "changed": len(changes),
+            "dropped": [c for c in changes if c.change == "dropped"],
             "errors": errors,
             "failed": failed or {},
             **_roles(request),

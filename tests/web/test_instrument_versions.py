@@ -72,6 +72,8 @@ def test_steering_group_drafts_reviews_and_publishes_a_version(db):
     page = client.get(draft).content.decode()
     assert "Ändringar hittills: 5." in page
     assert 'id="item-p1" data-change="reworded"' in page and "Omformulerad" in page
+    dropped = page.split('id="dropped"')[1]
+    assert old["p3"].statement_sv in dropped and "Överlappar p1" in dropped
 
     review = client.get(f"{draft}review/").content.decode()
     assert "Omformulerad 1, Ny 1, Borttagen 1, Delad i två 2; 25 frågor oförändrade." in _text(
@@ -138,6 +140,9 @@ def test_an_empty_draft_is_not_published(db):
         review, "problems", "</section>"
     )
     assert "Inga ändringar mot föregående version." in review
+    english = client.get(f"{BASE}2026.1/review/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The draft has no changes from version 2015.1." in english
+    assert "Review draft 2026.1" in english and "Earlier wording" in english
     refused = client.post(f"{BASE}2026.1/review/")
     assert refused.status_code == 400
     assert "Utkastet innehåller inga ändringar" in _text(
