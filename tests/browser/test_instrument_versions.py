@@ -32,9 +32,7 @@ def test_steering_group_drafts_and_reviews_a_version(new_page, live_platform):
         p1.get_by_text("Ändra fråga p1").click()
         p1.get_by_label("Ny lydelse på svenska").fill("Stödet hjälper mig framåt.")
         p1.get_by_label("Ny lydelse på engelska").fill("The support helps me forward.")
-        p1.locator("form", has_text="Formulera om").get_by_label("Motivering").fill(
-            "Enklare språk"
-        )
+        p1.locator("form", has_text="Formulera om").get_by_label("Motivering").fill("Enklare språk")
         p1.get_by_role("button", name="Spara ny lydelse").click()
         expect(page.locator("#item-p1")).to_contain_text("Omformulerad")
 
