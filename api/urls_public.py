@@ -14,6 +14,7 @@ from api.views.instrument import (
     InstrumentVersionPublishView,
     NationalTargetListView,
 )
+from api.views.instrument_drafts import InstrumentDraftCreateView, InstrumentVersionChangesView
 from api.views.me import MeView
 from api.views.national import (
     SnapshotDetailView,
@@ -37,6 +38,12 @@ urlpatterns = [
         "national-targets/<int:pk>/end/",
         NationalTargetEndView.as_view(),
         name="national-target-end",
+    ),
+    path("instrument/drafts/", InstrumentDraftCreateView.as_view(), name="instrument-draft-new"),
+    path(
+        "instrument/versions/<str:code>/changes/",
+        InstrumentVersionChangesView.as_view(),
+        name="instrument-version-changes",
     ),
     path(
         "instrument/versions/<str:code>/publish/",

@@ -177,7 +177,11 @@ class FormItem(models.Model):
 
 
 class ItemLineage(models.Model):
-    """Crosswalk from a version to its predecessor: same / reworded / new / dropped."""
+    """Crosswalk from a version to its predecessor: same / reworded / new / dropped / split.
+
+    A ``split`` predecessor has one row per part (both link it); only ``same`` and ``reworded``
+    pool with the predecessor (docs/stats.md, "Instrument versions"). ``reason`` is the
+    development group's motivation, required for every change drafted on the platform."""
 
     Change = LineageChange
 
@@ -189,6 +193,7 @@ class ItemLineage(models.Model):
         Item, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     change = models.CharField(max_length=10, choices=Change.choices)
+    reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -196,7 +201,7 @@ class ItemLineage(models.Model):
                 condition=(Q(change="new") & Q(previous_item__isnull=True) & Q(item__isnull=False))
                 | (Q(change="dropped") & Q(item__isnull=True) & Q(previous_item__isnull=False))
                 | (
-                    Q(change__in=["same", "reworded"])
+                    Q(change__in=["same", "reworded", "split"])
                     & Q(item__isnull=False)
                     & Q(previous_item__isnull=False)
                 ),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from instrument.models import (
     Form,
@@ -19,6 +20,9 @@ from instrument.models import (
     NationalTarget,
     Point,
 )
+
+#: crosswalk changes whose item pools with its predecessor (docs/stats.md, "Instrument versions")
+COMPARABLE_CHANGES = (ItemLineage.Change.SAME, ItemLineage.Change.REWORDED)
 
 
 def instrument_version_current() -> InstrumentVersion | None:
@@ -120,10 +124,13 @@ def item_predecessors(*, version: InstrumentVersion) -> QuerySet[ItemLineage]:
 
 
 def item_crosswalk(*, version: InstrumentVersion) -> dict[str, str | None]:
-    """Previous version's item code -> this version's item code (None where dropped)."""
+    """Previous version's item code -> this version's item code (None where dropped). A split
+    item maps to none of its parts here: its parts are new items, not the same question."""
     mapping: dict[str, str | None] = {}
     for link in item_predecessors(version=version):
-        if link.previous_item is not None:
+        if link.change == ItemLineage.Change.SPLIT:
+            mapping.setdefault(link.previous_item.code, None)  # type: ignore[union-attr]
+        elif link.previous_item is not None:
             mapping[link.previous_item.code] = link.item.code if link.item else None
     return mapping
 
@@ -169,13 +176,16 @@ def item_pooling_keys() -> dict[int, PoolingItem]:
     """Every item of every version (oldest first) -> its pooling key through the crosswalk.
 
     An item linked ``same`` or ``reworded`` to an item of the previous version takes that item's
-    key and pools with it; a ``new`` item of a later version keeps its code (``code@version``
-    when an earlier version already used the code) and is reported per version only: its
-    answers count in the item-level reports of its version, not in its point's shares."""
+    key and pools with it; a ``new`` item of a later version, or a part of a ``split`` one,
+    keeps its code (``code@version`` when an earlier version already used the code) and is
+    reported per version only: its answers count in the item-level reports of its version, not
+    in its point's shares."""
     versions = list(InstrumentVersion.objects.order_by("created_at", "pk"))
     links = {
         link.item_id: link.previous_item_id
-        for link in ItemLineage.objects.filter(item__isnull=False, previous_item__isnull=False)
+        for link in ItemLineage.objects.filter(
+            item__isnull=False, previous_item__isnull=False, change__in=COMPARABLE_CHANGES
+        )
     }
     out: dict[int, PoolingItem] = {}
     used: set[str] = set()
@@ -215,3 +225,165 @@ def pooling_forms() -> dict[str, list[str]]:
         if key not in listed:
             listed.append(key)
     return forms
+
+
+def instrument_version_get(*, code: str) -> InstrumentVersion | None:
+    return (
+        InstrumentVersion.objects.select_related("previous", "published_by")
+        .filter(code=code)
+        .first()
+    )
+
+
+def instrument_draft_open() -> InstrumentVersion | None:
+    """The draft being worked on (one at a time), if any."""
+    return (
+        InstrumentVersion.objects.filter(status=InstrumentVersion.Status.DRAFT)
+        .select_related("previous")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """One crosswalk row, side by side: the earlier item and the version's item."""
+
+    point: int
+    change: str
+    reason: str
+    old_code: str
+    old_sv: str
+    old_en: str
+    new_code: str
+    new_sv: str
+    new_en: str
+    comparable: bool  # pools with the earlier version's answers
+    forms: tuple[str, ...]  # the forms the version's item is on (codes)
+
+
+def instrument_version_changes(
+    *, version: InstrumentVersion, include_same: bool = False
+) -> list[VersionChange]:
+    """The version's crosswalk against its predecessor, in point and item order."""
+    links = version.lineage.select_related("item__point", "previous_item__point").prefetch_related(
+        "item__forms"
+    )
+    rows = []
+    for link in links:
+        if link.change == ItemLineage.Change.SAME and not include_same:
+            continue
+        old, new = link.previous_item, link.item
+        either = new or old
+        assert either is not None
+        rows.append(
+            VersionChange(
+                point=either.point.number,
+                change=link.change,
+                reason=link.reason,
+                old_code=old.code if old else "",
+                old_sv=old.statement_sv if old else "",
+                old_en=old.statement_en if old else "",
+                new_code=new.code if new else "",
+                new_sv=new.statement_sv if new else "",
+                new_en=new.statement_en if new else "",
+                comparable=link.change in COMPARABLE_CHANGES,
+                forms=tuple(f.code for f in new.forms.all()) if new else (),
+            )
+        )
+    return sorted(rows, key=lambda r: (r.point, _code_order(r.old_code or r.new_code), r.new_code))
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    digits = "".join(c for c in code if c.isdigit())
+    return (int(digits) if digits else 0, code)
+
+
+def instrument_draft_problems(*, version: InstrumentVersion) -> list[str]:
+    """Why a draft of a later version cannot be published yet (empty list: it can)."""
+    problems: list[str] = []
+    current = instrument_version_current()
+    if version.previous_id is not None and current is not None and current != version.previous:
+        problems.append(
+            _(
+                "Utkastet bygger på version %(previous)s men gällande version är %(current)s. "
+                "Gör ett nytt utkast från den gällande versionen."
+            )
+            % {"previous": version.previous, "current": current.code}
+        )
+    links = list(version.lineage.select_related("item", "previous_item"))
+    if not [link for link in links if link.change != ItemLineage.Change.SAME]:
+        problems.append(
+            _("Utkastet innehåller inga ändringar mot version %(previous)s.")
+            % {"previous": version.previous}
+        )
+    for link in links:
+        if link.change != ItemLineage.Change.SAME and not link.reason.strip():
+            problems.append(
+                _("Ändringen av fråga %(code)s saknar motivering.")
+                % {"code": (link.item or link.previous_item).code}  # type: ignore[union-attr]
+            )
+    for item in version.items.filter(forms__isnull=True).order_by("pk"):
+        problems.append(_("Fråga %(code)s finns inte i något formulär.") % {"code": item.code})
+    for form in version.forms.filter(form_items__isnull=True):
+        problems.append(_("Formuläret %(name)s har inga frågor.") % {"name": form.name_sv})
+    return problems
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    code: str
+    statement_sv: str
+    statement_en: str
+    change: str  # its crosswalk row's change (same for an untouched question)
+    reason: str
+    forms: tuple[Form, ...]
+    splittable: bool  # a question of the previous version (same or reworded)
+
+
+@dataclass(frozen=True)
+class DraftPoint:
+    number: int
+    statement_sv: str
+    statement_en: str
+    survey: bool
+    items: tuple[DraftItem, ...]
+
+
+def instrument_version_outline(*, version: InstrumentVersion) -> list[DraftPoint]:
+    """The version's points with their items, each with its crosswalk change and forms."""
+    links = {link.item_id: link for link in version.lineage.filter(item__isnull=False)}
+    forms: dict[int, list[Form]] = {}
+    for fi in FormItem.objects.filter(form__version=version).select_related("form"):
+        forms.setdefault(fi.item_id, []).append(fi.form)
+    out = []
+    for point in version.points.prefetch_related("items").order_by("number"):
+        items = []
+        for item in sorted(point.items.all(), key=lambda i: _code_order(i.code)):
+            link = links.get(item.pk)
+            change = link.change if link else ItemLineage.Change.SAME
+            items.append(
+                DraftItem(
+                    item.code,
+                    item.statement_sv,
+                    item.statement_en,
+                    change,
+                    link.reason if link else "",
+                    tuple(sorted(forms.get(item.pk, []), key=lambda f: f.pk)),
+                    link is not None and change in COMPARABLE_CHANGES,
+                )
+            )
+        out.append(
+            DraftPoint(
+                point.number,
+                point.statement_sv,
+                point.statement_en,
+                point.source == Point.Source.SURVEY,
+                tuple(items),
+            )
+        )
+    return out
+
+
+def instrument_version_forms(*, version: InstrumentVersion) -> QuerySet[Form]:
+    return Form.objects.filter(version=version).order_by("pk")

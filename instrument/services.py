@@ -16,6 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instrument.drafts import (
+    instrument_draft_create,
+    instrument_draft_discard,
+    instrument_item_add,
+    instrument_item_drop,
+    instrument_item_reword,
+    instrument_item_split,
+)
 from instrument.models import (
     Form,
     FormItem,
@@ -26,11 +34,23 @@ from instrument.models import (
     NationalTarget,
     Point,
 )
+from instrument.selectors import instrument_draft_problems
 from instrument.targets import RULE_FIELDS, target_write
 from tenants.audit import audit_record
 
 if TYPE_CHECKING:
     from tenants.models import User
+
+__all__ = [  # drafting lives in instrument.drafts; callers import every writer from here
+    "instrument_draft_create",
+    "instrument_draft_discard",
+    "instrument_item_add",
+    "instrument_item_drop",
+    "instrument_item_reword",
+    "instrument_item_split",
+    "instrument_version_load",
+    "instrument_version_publish",
+]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BUNDLED_VERSION_FILE = DATA_DIR / "instrument_v1.yaml"
@@ -93,8 +113,9 @@ def instrument_version_load(
 ) -> InstrumentVersion:
     """Store a version from its data file contents (a draft). Idempotent for identical data.
 
-    With ``previous_version`` in the file, items may name ``crosswalk: {from, change}``;
-    unnamed items count as new and unreferenced previous items as dropped.
+    With ``previous_version`` in the file, items may name ``crosswalk: {from, change, reason}``;
+    unnamed items count as new and unreferenced previous items as dropped. A change without a
+    reason in the file is stored with one saying it came from the file.
     """
     _check_references(data)
     fingerprint = _fingerprint(data)
@@ -159,6 +180,7 @@ def instrument_version_load(
     lineage: list[ItemLineage] = []
     previous_items = {it.code: it for it in previous.items.all()} if previous else {}
     referenced: set[str] = set()
+    from_file = f"Enligt instrumentfilen för version {meta['code']}."
     for p in data["points"]:
         point = Point.objects.create(
             version=version,
@@ -197,12 +219,16 @@ def instrument_version_load(
                             item=item,
                             change=link["change"],
                             previous_item=previous_items[link["from"]],
+                            reason=link.get("reason")
+                            or ("" if link["change"] == "same" else from_file),
                         )
                     )
                 else:
-                    lineage.append(ItemLineage(version=version, item=item, change="new"))
+                    lineage.append(
+                        ItemLineage(version=version, item=item, change="new", reason=from_file)
+                    )
     lineage += [
-        ItemLineage(version=version, previous_item=old, change="dropped")
+        ItemLineage(version=version, previous_item=old, change="dropped", reason=from_file)
         for code, old in previous_items.items()
         if code not in referenced
     ]
@@ -228,16 +254,38 @@ def instrument_version_load(
 def instrument_version_publish(
     *, version: InstrumentVersion, actor: User | None
 ) -> InstrumentVersion:
-    """Publish a draft. From then on the version is immutable. Audited."""
+    """Publish a draft. From then on the version is immutable. A later version is refused
+    while ``instrument_draft_problems`` names anything (no changes, a change without a reason,
+    an item on no form ...). Audited with the actor."""
     version = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
         raise ValidationError({"version": [_("Versionen är redan publicerad.")]})
+    if version.previous_id is not None and (problems := instrument_draft_problems(version=version)):
+        raise ValidationError({"version": problems})
     version.status = InstrumentVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = actor
-    version.save(update_fields=["status", "published_at", "published_by"])
-    audit_record(action="instrument.published", actor=actor, version=version.code)
+    if not version.content_sha256:  # drafted on the platform: fingerprint what is published
+        version.content_sha256 = _fingerprint(_version_contents(version))
+    version.save(update_fields=["status", "published_at", "published_by", "content_sha256"])
+    changes = version.lineage.exclude(change="same").count()
+    previous = version.previous.code if version.previous else None
+    audit_record(action="instrument.published", actor=actor, version=version.code,
+                 previous=previous, changes=changes)  # fmt: skip
     return version
+
+
+def _version_contents(version: InstrumentVersion) -> dict[str, Any]:
+    items = version.items.order_by("code").values_list(
+        "code", "point__number", "statement_sv", "statement_en"
+    )
+    forms = {
+        f.code: [fi.item.code for fi in f.form_items.select_related("item")]
+        for f in version.forms.all()
+    }
+    lineage = version.lineage.values_list("change", "previous_item__code", "item__code", "reason")
+    return {"code": version.code, "items": [list(i) for i in items], "forms": forms,
+            "lineage": sorted((list(r) for r in lineage), key=json.dumps)}  # fmt: skip
 
 
 def instrument_bundled_ensure() -> InstrumentVersion:

@@ -152,6 +152,7 @@ class LineageChange(models.TextChoices):
     REWORDED = "reworded", _l("lineage_change", "reworded")
     NEW = "new", _l("lineage_change", "new")
     DROPPED = "dropped", _l("lineage_change", "dropped")
+    SPLIT = "split", _l("lineage_change", "split")
 
 
 class SnapshotStatus(models.TextChoices):

@@ -191,6 +191,7 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ("reworded", "Omformulerad", "Reworded"),
         ("new", "Ny", "New"),
         ("dropped", "Borttagen", "Dropped"),
+        ("split", "Delad i två", "Split in two"),
     ),
     # --- the national layer -------------------------------------------------------------------
     "snapshot_status": _terms(

@@ -18,6 +18,7 @@ from web.datasets import (
     DatasetListView,
     DatasetReviewView,
 )
+from web.instrument_versions import VersionDraftView, VersionListView, VersionReviewView
 from web.national import DashboardView
 from web.national_runs import RunProgressView, RunPublishView, RunsView
 from web.national_validation import ValidationLatestView, ValidationPdfView, ValidationView
@@ -98,6 +99,13 @@ urlpatterns = [
         "results/bokslut/<int:year>/introduction/",
         BokslutIntroductionView.as_view(),
         name="bokslut-introduction",
+    ),
+    path("national/instrument/", VersionListView.as_view(), name="instrument-versions"),
+    path("national/instrument/<str:version>/", VersionDraftView.as_view(), name="instrument-draft"),
+    path(
+        "national/instrument/<str:version>/review/",
+        VersionReviewView.as_view(),
+        name="instrument-review",
     ),
     path("national/targets/", NationalTargetsView.as_view(), name="national-targets"),
     path(

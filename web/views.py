@@ -4,10 +4,9 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,13 +16,12 @@ from instrument.selectors import (
     form_list,
     indicator_list,
     instrument_version_current,
-    instrument_version_get,
     instrument_version_list,
     national_target_get,
     national_target_list,
     point_get,
 )
-from instrument.services import instrument_version_publish, national_target_create
+from instrument.services import national_target_create
 from national.selectors import target_proposals
 from pilot.selectors import (
     activity_list,
@@ -309,25 +307,8 @@ class NationalTargetsView(RoleRequiredMixin, FormView):
         context.update(
             versions=instrument_version_list(newest_first=True),
             targets=targets,
-            can_publish=Role.PLATFORM_ADMIN in request_roles(self.request),
         )
         return context
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        publish = request.POST.get("publish")
-        if publish is None:
-            return super().post(request, *args, **kwargs)
-        if Role.PLATFORM_ADMIN not in request_roles(request):
-            raise PermissionDenied
-        version = instrument_version_get(code=publish)
-        if version is None:
-            raise Http404
-        try:
-            instrument_version_publish(version=version, actor=acting_user(request))
-            messages.success(request, _("Versionen är publicerad."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("web:national-targets")
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         data = dict(form.cleaned_data)

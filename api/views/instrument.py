@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from api.base import (
     EVERY_ROLE,
     NATIONAL_VIEWERS,
-    PLATFORM_ADMINS,
     AnyHostAPIView,
     NationalAPIView,
     acting_user,
@@ -33,6 +32,7 @@ from instrument.selectors import (
 )
 from instrument.services import instrument_version_publish, national_target_create
 from tenants.permissions import HostScope, host_allows
+from tenants.roles import INSTRUMENT_PUBLISHERS
 
 
 class InstrumentVersionDetailView(AnyHostAPIView):
@@ -48,10 +48,11 @@ class InstrumentVersionDetailView(AnyHostAPIView):
 
 
 class InstrumentVersionPublishView(NationalAPIView):
-    """Publish a draft version (platform administrators). Audited; the version is then fixed."""
+    """Publish a draft version (the steering group). Refused with the reasons while the draft
+    has none or an invalid change; audited with the actor; the version is then fixed."""
 
     serializer_class = InstrumentVersionSerializer
-    required_roles = PLATFORM_ADMINS
+    required_roles = INSTRUMENT_PUBLISHERS
     lookup_field = "code"
 
     def get_queryset(self) -> Any:

@@ -151,12 +151,12 @@ def test_national_targets_set_nationally_and_read_everywhere(alfa_api):
     assert _post(researcher, "/api/v1/national-targets/", {"point": 2}).status_code == 403
 
 
-def test_publishing_is_for_platform_admins_only():
+def test_publishing_is_for_the_steering_group_only():
     admin = host_client("localhost", user_with_role(Role.PLATFORM_ADMIN))
     steering = host_client("localhost", user_with_role(Role.STEERING_GROUP))
     path = "/api/v1/instrument/versions/2015.1/publish/"
-    assert steering.post(path).status_code == 403
-    response = admin.post(path)  # already published: refused with a reason
+    assert admin.post(path).status_code == 403
+    response = steering.post(path)  # already published: refused with a reason
     assert response.status_code == 400 and response.json()["errors"]
 
 

@@ -301,6 +301,9 @@ def test_a_newly_published_version_takes_over_at_once(activity):
     for point in data["points"]:
         for item in point["items"]:
             item["crosswalk"] = {"from": item["code"], "change": "same"}
+    first = data["points"][0]["items"][0]  # an empty version is not published: one rewording
+    first["statement_sv"] += " (ny lydelse)"
+    first["crosswalk"] = {"from": first["code"], "change": "reworded", "reason": "Prov"}
     v2 = instrument_version_publish(version=instrument_version_load(data=data), actor=None)
     [new] = responses_store(submissions=[_exit("V-2")], source="api", actor=None)
     assert old.instrument_version.code == "2015.1"

@@ -308,6 +308,7 @@ def platform(alfa, beta, django_capture_on_commit_callbacks):
         "number": snapshot.number,
         "year": 2016,  # the synthetic data's year (bokslut pages)
         "association": alfa.slug,
+        "version": "2015.1",
         "point": 1,
         "target": local_ids[0],
         "item": local_ids[1],
