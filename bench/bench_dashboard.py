@@ -42,8 +42,9 @@ def _frames(associations: int, participants: int, seed: int) -> tuple[Any, Any]:
     import pandas as pd
 
     base = CACHE / f"dashboard-{associations}x{participants}-s{seed}"
-    answers_path, outcomes_path = base.with_suffix(".answers.parquet"), base.with_suffix(
-        ".outcomes.parquet"
+    answers_path, outcomes_path = (
+        base.with_suffix(".answers.parquet"),
+        base.with_suffix(".outcomes.parquet"),
     )
     if answers_path.exists() and outcomes_path.exists():
         return pd.read_parquet(answers_path), pd.read_parquet(outcomes_path)
@@ -143,7 +144,8 @@ def _snapshot_build(associations: int, participants: int, seed: int) -> None:
     print(f"frames: {len(answers):,} answers in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
     slugs = sorted(answers["association"].astype(str).unique())
-    county = dict(zip(answers["association"].astype(str), answers["county"].astype(str)))
+    firsts = answers.drop_duplicates("association")
+    county = dict(zip(firsts["association"].astype(str), firsts["county"].astype(str), strict=True))
     Association.objects.bulk_create(
         [
             Association(
@@ -178,14 +180,12 @@ def _snapshot_build(associations: int, participants: int, seed: int) -> None:
             f"COPY national_pooledresponse (snapshot_id, {columns}) FROM STDIN",
             rows.assign(snapshot_id=snapshot.pk)[["snapshot_id", *rows.columns]],
         )
+        outcome_columns = ["snapshot_id", "association", "county", "pseudonym", "exit_month",
+                           "exit_outcome", "subsidised_work", "gender", "age_band"]  # fmt: skip
         _copy(
             cursor,
-            "COPY national_pooledoutcome (snapshot_id, association, county, pseudonym, "
-            "exit_month, exit_outcome, subsidised_work, gender, age_band) FROM STDIN",
-            out.assign(snapshot_id=snapshot.pk)[
-                ["snapshot_id", "association", "county", "pseudonym", "exit_month",
-                 "exit_outcome", "subsidised_work", "gender", "age_band"]
-            ],  # fmt: skip
+            f"COPY national_pooledoutcome ({', '.join(outcome_columns)}) FROM STDIN",
+            out.assign(snapshot_id=snapshot.pk)[outcome_columns],
         )
         counts = answers.groupby("association", observed=True).size()
         people = outcomes.groupby("association", observed=True).size()
@@ -224,15 +224,19 @@ def _database_exists(name: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def _time(client: Any, path: str, repeat: int) -> list[float]:
-    response = client.get(path)  # warm caches, templates
-    assert response.status_code == 200, (path, response.status_code)
-    out = []
+def _time(client: Any, paths: list[str], repeat: int) -> list[list[float]]:
+    """Milliseconds per request of each path, ``repeat`` rounds of one request per path in
+    turn: a burst of load on a shared machine then falls on every page alike."""
+    for path in paths:
+        response = client.get(path)  # warm caches, templates
+        assert response.status_code == 200, (path, response.status_code)
+    out: list[list[float]] = [[] for _ in paths]
     for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(path)
-        out.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, path
+        for times, path in zip(out, paths, strict=True):
+            start = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, path
     return out
 
 
@@ -284,9 +288,8 @@ def main() -> None:
     from national.selectors import snapshot_published_latest
     from ops.demo import _demo_national_targets
     from tenants.roles import Role
-    from tenants.services import public_tenant_ensure
+    from tenants.services import national_role_grant, public_tenant_ensure
     from tests.conftest import otp_verify_session
-    from tests.factories import user_with_role
 
     kept = args.keep and _database_exists(os.environ["NNS_TEST_DB_NAME"])
     if kept:
@@ -315,7 +318,11 @@ def main() -> None:
             f"{sorted(coverage)}; benchmark report {len(bench['cells']):,} cells, "
             f"{len(bench['funnels'])} funnels"
         )
-        user = user_with_role(Role.STEERING_GROUP)
+        from tenants.models import User
+
+        user, _created = User.objects.get_or_create(username="bench-steering")
+        if not user.national_roles.exists():
+            national_role_grant(user=user, role=Role.STEERING_GROUP)
         client = Client(HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="sv")
         client.force_login(user)
         otp_verify_session(client, user)
@@ -334,8 +341,9 @@ def main() -> None:
             for _name, path in pages[1:]:
                 _profile(client, path)
         rows = []
-        for name, path in pages:
-            times = sorted(_time(client, path, args.repeat))
+        measured = _time(client, [path for _name, path in pages], args.repeat)
+        for (name, _path), times in zip(pages, measured, strict=True):
+            times.sort()
             p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
             rows.append((name, statistics.median(times), p95))
         base = rows[0][2]
