@@ -2,9 +2,10 @@
 
 A benchmark report of 100 associations is ~8 MB of JSON: reading and parsing it took most of
 a dashboard request. Reports are written once by the report step, so a payload is cached
-under its row id and row version (PostgreSQL's ``xmin``, which changes with any update of the
-row): a request costs one small query to learn the version, and a changed, deleted or
-recreated report is read afresh. Each process holds the few latest payloads (bounded).
+under its row id and row version (PostgreSQL's ``xmin`` and ``ctid``: the writing transaction
+and the tuple's place, one of which changes with any update, even within one transaction): a
+request costs one small query to learn the version, and a changed, deleted or recreated report
+is read afresh. Each process holds the few latest payloads (bounded).
 
 Cached payloads are shared between requests and threads: callers must not mutate them (every
 reader builds new dicts and lists; tests/national/test_report_cache.py checks the dashboard's).

@@ -122,7 +122,7 @@ def snapshot_review_coverage(*, snapshot: Snapshot) -> dict[str, Any]:
 #: an association's own results are read on its host only, one of a hundred
 CACHED_KINDS = frozenset({"benchmark", "reliability", "validity", "validation"})
 _REPORT_VERSION_SQL = f"""
-SELECT id, xmin::text FROM {SnapshotReport._meta.db_table}
+SELECT id, xmin::text || ':' || ctid::text FROM {SnapshotReport._meta.db_table}
 WHERE snapshot_id = %s AND kind = %s AND association = %s
 """
 
