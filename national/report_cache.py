@@ -38,7 +38,7 @@ def cached(key: Hashable, load: Callable[[], T]) -> T:
     with _lock:
         if key in _payloads:
             _payloads.move_to_end(key)
-            return _payloads[key]  # type: ignore[no-any-return]
+            return _payloads[key]
     value = load()  # outside the lock: a slow read does not hold up other threads' hits
     with _lock:
         _payloads[key] = value
@@ -55,7 +55,7 @@ def derived(payload: Any, name: str, compute: Callable[[Any], T]) -> T:
         hit = _derived.get(key)
         if hit is not None and hit[0] is payload:
             _derived.move_to_end(key)
-            return hit[1]  # type: ignore[no-any-return]
+            return hit[1]
     value = compute(payload)
     with _lock:
         _derived[key] = (payload, value)

@@ -32,6 +32,7 @@ def test_an_updated_or_replaced_report_is_read_afresh(steering):  # noqa: F811
     from national.selectors import snapshot_published_latest
 
     snapshot = snapshot_published_latest()
+    assert snapshot is not None
     before = snapshot_report(snapshot=snapshot, kind="benchmark")
     SnapshotReport.objects.filter(snapshot=snapshot, kind="benchmark").update(
         payload={**before, "cells": before["cells"][:1]}
