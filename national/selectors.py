@@ -134,11 +134,61 @@ def snapshot_review_coverage(*, snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
+#: kinds read on every national page, kept parsed in each process (national.report_cache);
+#: an association's own results are read on its host only, one of a hundred
+CACHED_KINDS = frozenset({"benchmark", "reliability", "validity", "validation"})
+_REPORT_VERSION_SQL = f"""
+SELECT id, xmin::text || ':' || ctid::text FROM {SnapshotReport._meta.db_table}
+WHERE snapshot_id = %s AND kind = %s AND association = %s
+"""
+
+
 def snapshot_report(*, snapshot: Snapshot, kind: str, association: str = "") -> Any:
-    report = SnapshotReport.objects.filter(
-        snapshot=snapshot, kind=kind, association=association
-    ).first()
-    return report.payload if report else None
+    """A stored report's payload, or None. Kinds in :data:`CACHED_KINDS` come from the
+    process's cache while the row is unchanged: the returned payload is shared and must not be
+    mutated."""
+    from django.db import connection
+
+    from national import report_cache
+
+    if kind not in CACHED_KINDS:
+        report = SnapshotReport.objects.filter(
+            snapshot=snapshot, kind=kind, association=association
+        ).first()
+        return report.payload if report else None
+    with connection.cursor() as cursor:
+        cursor.execute(_REPORT_VERSION_SQL, [snapshot.pk, kind, association])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, version = int(row[0]), str(row[1])
+
+    def load() -> Any:
+        return SnapshotReport.objects.values_list("payload", flat=True).get(pk=pk)
+
+    return report_cache.cached(("report", pk, version), load)
+
+
+def benchmark_index(bench: Any) -> Any:
+    """The dashboard's lookups over a benchmark payload
+    (:class:`national.reports.dashboard.BenchmarkIndex`), built once per cached payload."""
+    from national import report_cache
+    from national.reports.dashboard import benchmark_index as build
+
+    return report_cache.derived(bench, "benchmark_index", build)
+
+
+def reliability_flags_cached(reliability: Any, row: Any) -> Any:
+    """:func:`national.reports.reliability_flags` of ``row``, a row of the reliability payload
+    ``reliability``: computed once per row while the payload stays cached."""
+    from national import report_cache
+    from national.reports import reliability_flags
+
+    memo: dict[int, Any] = report_cache.derived(reliability, "reliability_flags", lambda _r: {})
+    key = id(row)
+    if key not in memo:
+        memo[key] = reliability_flags(row)  # the payload holds the row: its id stays its own
+    return memo[key]
 
 
 def association_report(*, snapshot: Snapshot, association: str) -> Any:

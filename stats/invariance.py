@@ -128,7 +128,8 @@ def measurement_invariance(
     g = np.asarray(groups)
     complete = ~np.isnan(x).any(axis=1)
     labels, counts = np.unique(g[complete], return_counts=True)
-    small = labels[counts < min_n]
+    # a group with no complete row is as small as one below min_n (it has no moments)
+    small = np.setdiff1d(np.unique(g), labels[counts >= min_n])
     keep = ~np.isin(g, small)
     data, used = group_data(x[keep], g[keep])
     if used.size < 2:

@@ -4,23 +4,17 @@ the page, the CSV and the XLSX all come from these."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
+from national.selectors import benchmark_index
 from vocabulary import half_year_label, label
 from web.dashboard import Snapshotted
 from web.numbers import DASH, count_text, interval_text, mean_text, percent_text
 from web.tables import Cell, Column, Table
-
-
-def _first_target(cells: Iterable[dict[str, Any]]) -> dict[tuple[str, int, str], dict[str, Any]]:
-    """One cell per (association, point, period): the point's first target."""
-    out: dict[tuple[str, int, str], dict[str, Any]] = {}
-    for c in sorted(cells, key=lambda c: int(c.get("target_index") or 0)):
-        out.setdefault((str(c["association"]), int(c["point"]), str(c["period"])), c)
-    return out
 
 
 def value_text(c: dict[str, Any], lang: str, *, counts: bool = False) -> tuple[str, Any]:
@@ -43,9 +37,17 @@ def _signal_note(c: dict[str, Any], lang: str) -> str:
     return label("signal", c.get("signal") or "grey", lang)
 
 
-def drill_href(data: Snapshotted, association: str, point: int) -> str:
-    url = reverse("web:dashboard-cell", args=[association, point])
-    return f"{url}?{data.filters.query(point=None)}"
+def drill_href(data: Snapshotted, association: str, point: int, query: str | None = None) -> str:
+    """The drill-down's address under the filters (``query``: them without the point, when the
+    caller has it already)."""
+    url = _cell_url(association, point, get_urlconf(), get_script_prefix())
+    return f"{url}?{data.filters.query(point=None) if query is None else query}"
+
+
+@lru_cache(maxsize=8192)
+def _cell_url(association: str, point: int, _urlconf: Any, _prefix: str) -> str:
+    # reverse() costs ~30 µs; the matrix links 100 associations x 26 points
+    return reverse("web:dashboard-cell", args=[association, point])
 
 
 def point_columns(data: Snapshotted, points: Iterable[int]) -> list[Column]:
@@ -57,7 +59,13 @@ def point_columns(data: Snapshotted, points: Iterable[int]) -> list[Column]:
 
 def matrix_table(data: Snapshotted) -> Table:
     lang, period = data.lang, data.filters.period
-    cells = _first_target(c for c in data.bench.get("cells", []) if str(c["period"]) == period)
+    cells = benchmark_index(data.bench).by_period.get(period, {})
+    # per page, not per cell (100 associations x 26 points): the filters, the URL resolver's
+    # state, the words for no answers and for each signal
+    query = data.filters.query(point=None)
+    urlconf, prefix = get_urlconf(), get_script_prefix()
+    none = Cell("·", value="", css="cell-none", note=_("inga svar"))
+    notes: dict[Any, str] = {}
     associations = sorted(
         {a for a, _p, _per in cells if data.shown(a)}, key=lambda a: data.names.get(a, a)
     )
@@ -70,16 +78,19 @@ def matrix_table(data: Snapshotted) -> Table:
         for p in data.points:
             c = cells.get((a, p, period))
             if c is None:
-                row.append(Cell("·", value="", css="cell-none", note=_("inga svar")))
+                row.append(none)
                 continue
             text, value = value_text(c, lang)
+            signal = c.get("signal")
+            if signal not in notes:
+                notes[signal] = _signal_note(c, lang)
             row.append(
                 Cell(
                     text,
                     value=value,
-                    css=f"cell-{c.get('signal') or 'grey'}",
-                    href=drill_href(data, a, p),
-                    note=_signal_note(c, lang),
+                    css=f"cell-{signal or 'grey'}",
+                    href=f"{_cell_url(a, p, urlconf, prefix)}?{query}",
+                    note=notes[signal],
                 )
             )
         rows.append(row)
@@ -95,10 +106,8 @@ def matrix_table(data: Snapshotted) -> Table:
 
 def funnel_point(data: Snapshotted) -> int | None:
     period = data.filters.period
-    available = sorted(
-        {int(f["point"]) for f in data.bench.get("funnels", []) if str(f["period"]) == period}
-        & set(data.points)
-    )
+    with_funnel = benchmark_index(data.bench).funnel_points.get(period, frozenset())
+    available = sorted(with_funnel & set(data.points))
     if data.filters.point in available:
         return data.filters.point
     return available[0] if available else None
@@ -107,14 +116,7 @@ def funnel_point(data: Snapshotted) -> int | None:
 def funnel_of(data: Snapshotted, point: int | None) -> dict[str, Any] | None:
     if point is None:
         return None
-    funnel = next(
-        (
-            f
-            for f in data.bench.get("funnels", [])
-            if int(f["point"]) == point and str(f["period"]) == data.filters.period
-        ),
-        None,
-    )
+    funnel = benchmark_index(data.bench).funnels.get((point, data.filters.period))
     if funnel is None:
         return None
     points = [
@@ -168,17 +170,11 @@ def trend_series(data: Snapshotted, point: int) -> list[dict[str, Any]]:
     """Per half-year the national share of ``point`` (or, with a county chosen, the county's
     share summed over its associations' shown cells), with n and the rounding rule."""
     k = int(data.snapshot.small_cell_k)
+    index = benchmark_index(data.bench)
     out = []
     if not data.filters.county:
-        rows: dict[str, dict[str, Any]] = {}
-        national = sorted(
-            data.bench.get("national", []), key=lambda r: int(r.get("target_index") or 0)
-        )
-        for r in national:
-            if int(r["point"]) == point:
-                rows.setdefault(str(r["period"]), r)
         for period in data.periods:
-            r = rows.get(period)
+            r = index.national.get((point, period))
             if r is None:
                 out.append({"period": period, "n": None, "share": None})
                 continue
@@ -194,12 +190,11 @@ def trend_series(data: Snapshotted, point: int) -> list[dict[str, Any]]:
                 }
             )
         return out
-    cells = _first_target(data.bench.get("cells", []))
     for period in data.periods:
         n = y = 0
         target = None
-        for (a, p, per), c in cells.items():
-            if p == point and per == period and data.shown(a) and not c.get("suppressed"):
+        for a, c in index.by_point_period.get((point, period), []):
+            if data.shown(a) and not c.get("suppressed"):
                 if c.get("successes") is None:
                     continue
                 n, y, target = n + int(c["n"]), y + int(c["successes"]), c.get("target_level")
@@ -241,7 +236,7 @@ def trend_table(data: Snapshotted) -> Table:
 
 
 def drill_rows(data: Snapshotted, association: str, point: int) -> list[dict[str, Any]]:
-    cells = _first_target(c for c in data.bench.get("cells", []) if c["association"] == association)
+    cells = benchmark_index(data.bench).first
     return [
         cells[(association, point, per)]
         for per in data.periods

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from national.reports import reliability_flags
+from national.selectors import reliability_flags_cached
 from vocabulary import label
 from web.dashboard import Snapshotted
 from web.numbers import DASH, count_text, decimal_text, interval_text
@@ -54,7 +54,7 @@ def reliability_table(data: Snapshotted) -> Table:
     lang = data.lang
     out = []
     for r in reliability_rows(data):
-        scale, items = reliability_flags(r)
+        scale, items = reliability_flags_cached(data.reliability, r)
         words = [label("scale_flag", code, lang) for code in scale]
         words += [
             _("fråga %(item)s: %(flag)s") % {"item": item, "flag": label("item_flag", code, lang)}

@@ -110,3 +110,17 @@ def test_small_groups_are_skipped_and_named():
     assert inv.fits["scalar"].chi2 == pytest.approx(c["fits"]["scalar"]["chisq"], abs=1e-4)
     with pytest.raises(ValueError, match="two groups"):
         measurement_invariance(x, g, min_n=400)
+
+
+def test_groups_without_a_complete_row_count_as_small():
+    # two groups of incomplete rows only once passed the min_n filter (no complete row to
+    # count) and reached the fit with zero total n
+    x, g, _pattern, _c = _case("two_groups")
+    x2 = np.vstack([x, x[:40]])
+    x2[len(x) :, 0] = np.nan
+    g2 = np.r_[g, np.full(20, "third"), np.full(20, "fourth")]
+    with pytest.raises(ValueError, match="two groups"):
+        measurement_invariance(x2, g2, min_n=400)
+    inv = measurement_invariance(x2, g2, min_n=50)
+    assert set(inv.skipped) == {"third", "fourth"}
+    assert list(inv.groups.index) == sorted(set(g))
