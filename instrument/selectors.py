@@ -51,10 +51,6 @@ def instrument_version_list(
     )
 
 
-def instrument_version_get(*, code: str) -> InstrumentVersion | None:
-    return InstrumentVersion.objects.filter(code=code).first()
-
-
 def instrument_version_codes(*, published_only: bool = False) -> list[str]:
     qs = InstrumentVersion.objects.all()
     if published_only:

@@ -65,6 +65,11 @@ def municipality_year_list() -> QuerySet[MunicipalityYear]:
     return MunicipalityYear.objects.all()
 
 
+def recipient_groups() -> list[str]:
+    """The codes of the recipient lists (staff, manager, board, partner management)."""
+    return list(Recipient.Group.values)
+
+
 def recipient_list() -> QuerySet[Recipient]:
     """Everyone on the e-mail lists of the non-participant forms, by group and name."""
     return Recipient.objects.all()

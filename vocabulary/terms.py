@@ -1,8 +1,7 @@
 """The platform's domain codes with their Swedish and English labels: the data.
 
-One entry per *kind* (a set of codes that appear in one column, field or report key). Codes are
-stable identifiers stored in databases, reports and exports; labels are what people read.
-Swedish words follow ``/work/shared/ui-sv.md`` (the team's interface conventions).
+One entry per *kind* (codes of one column, field or report key); codes are stable identifiers
+in databases, reports and exports, labels are what people read (Swedish words: ui-sv.md).
 """
 
 from __future__ import annotations

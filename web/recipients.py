@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView
 
-from pilot.models import Recipient
-from pilot.selectors import participants_with_email_count, recipient_list
+from pilot.selectors import participants_with_email_count, recipient_groups, recipient_list
 from pilot.services import participant_emails_set, recipient_remove, recipients_add
 from tenants.roles import ASSOCIATION_ROLES
 from vocabulary import label
@@ -42,7 +41,7 @@ class RecipientForm(forms.Form):
         super().__init__(*args, **kwargs)
         lang = get_language()
         self.fields["group"].choices = [  # type: ignore[attr-defined]
-            (code, label("respondent", code, lang)) for code in Recipient.Group.values
+            (code, label("respondent", code, lang)) for code in recipient_groups()
         ]
 
 
