@@ -118,6 +118,16 @@ def municipality_year_upsert(
     return row
 
 
+def _register_values(*, year: int, **values: Decimal | int) -> dict[str, Decimal | int]:
+    """The register figures of one row, checked: a plausible year, no negative value."""
+    if not 1990 <= year <= 2100:
+        raise ValidationError({"year": [_("Orimligt år.")]})
+    negative = [k for k, v in values.items() if v < 0]
+    if negative:
+        raise ValidationError({k: [_("Får inte vara negativt.")] for k in negative})
+    return values
+
+
 def _municipality_year_save(
     *,
     municipality: str,
@@ -129,17 +139,13 @@ def _municipality_year_save(
 ) -> MunicipalityYear:
     personal_numbers_refuse({"municipality": municipality})
     municipality = _official_name(municipality)
-    if not 1990 <= year <= 2100:
-        raise ValidationError({"year": [_("Orimligt år.")]})
-    values: dict[str, Decimal | int] = {
-        "sickness_disability_fte": sickness_disability_fte,
-        "labour_market_fte": labour_market_fte,
-        "financial_assistance_fte": financial_assistance_fte,
-        "population_20_64": population_20_64,
-    }
-    negative = [k for k, v in values.items() if v < 0]
-    if negative:
-        raise ValidationError({k: [_("Får inte vara negativt.")] for k in negative})
+    values = _register_values(
+        year=year,
+        sickness_disability_fte=sickness_disability_fte,
+        labour_market_fte=labour_market_fte,
+        financial_assistance_fte=financial_assistance_fte,
+        population_20_64=population_20_64,
+    )
     row, _created = MunicipalityYear.objects.update_or_create(
         municipality=municipality.strip(), year=year, defaults=values
     )
@@ -177,21 +183,17 @@ def municipality_year_update(
 ) -> MunicipalityYear:
     """Correct one row; its municipality and year may change unless another row has them."""
     name = _official_name(municipality)
-    if not 1990 <= year <= 2100:
-        raise ValidationError({"year": [_("Orimligt år.")]})
+    values = _register_values(
+        year=year,
+        sickness_disability_fte=sickness_disability_fte,
+        labour_market_fte=labour_market_fte,
+        financial_assistance_fte=financial_assistance_fte,
+        population_20_64=population_20_64,
+    )
     if MunicipalityYear.objects.filter(municipality=name, year=year).exclude(pk=row.pk).exists():
         raise ValidationError(
             {"year": [_("Det finns redan en rad för %(m)s %(y)d.") % {"m": name, "y": year}]}
         )
-    values: dict[str, Decimal | int] = {
-        "sickness_disability_fte": sickness_disability_fte,
-        "labour_market_fte": labour_market_fte,
-        "financial_assistance_fte": financial_assistance_fte,
-        "population_20_64": population_20_64,
-    }
-    negative = [k for k, v in values.items() if v < 0]
-    if negative:
-        raise ValidationError({k: [_("Får inte vara negativt.")] for k in negative})
     before = (row.municipality, row.year)
     row.municipality, row.year = name, year
     for field, value in values.items():
