@@ -79,6 +79,10 @@ def form_list(
     return qs.prefetch_related("form_items__item") if with_items else qs
 
 
+def form_get(*, version: InstrumentVersion | None, code: str) -> Form | None:
+    return Form.objects.filter(version=version, code=code).first()
+
+
 def form_points(*, version_code: str) -> dict[str, set[int]]:
     """Form code -> the point numbers its items measure, in the version coded ``version_code``."""
     out: dict[str, set[int]] = defaultdict(set)

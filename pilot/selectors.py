@@ -61,8 +61,21 @@ def participant_get(*, code: str) -> Participant | None:
     return Participant.objects.filter(code=code).first()
 
 
+def participant_active_list(*, activity: Activity) -> QuerySet[Participant]:
+    """The activity's participants who have not exited, by code."""
+    return Participant.objects.filter(activity=activity, exited_on__isnull=True).order_by("code")
+
+
+def participant_count() -> int:
+    return Participant.objects.count()
+
+
 def municipality_year_list() -> QuerySet[MunicipalityYear]:
     return MunicipalityYear.objects.all()
+
+
+def municipality_year_get(*, pk: int) -> MunicipalityYear | None:
+    return MunicipalityYear.objects.filter(pk=pk).first()
 
 
 def recipient_groups() -> list[str]:
@@ -77,10 +90,9 @@ def recipient_list() -> QuerySet[Recipient]:
 
 def recipients_for_form(*, form_code: str) -> list[Recipient]:
     """The active e-mail list of the group that answers a non-participant form."""
-    from instrument.models import Form
-    from instrument.selectors import instrument_version_current
+    from instrument.selectors import form_get, instrument_version_current
 
-    form = Form.objects.filter(version=instrument_version_current(), code=form_code).first()
+    form = form_get(version=instrument_version_current(), code=form_code)
     if form is None or form.respondent not in Recipient.Group.values:
         return []
     return list(Recipient.objects.filter(active=True, group=form.respondent))
@@ -91,7 +103,8 @@ def participants_with_email_count() -> int:
 
 
 def invitation_list(*, batch: str = "") -> QuerySet[Invitation]:
-    qs = Invitation.objects.select_related("participant")
+    """Every invitation (only the batch's when given) with its participant and activity."""
+    qs = Invitation.objects.select_related("participant", "activity")
     return qs.filter(batch=batch) if batch else qs
 
 

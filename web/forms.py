@@ -7,6 +7,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from instrument.selectors import form_list, point_list
@@ -41,6 +44,20 @@ class IsoDateField(forms.DateField):
             return super().to_python(value)
         except forms.ValidationError:
             raise forms.ValidationError(message % {"field": self.label}, code="invalid") from None
+
+
+def errors_onto(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError as the form's errors: on the named fields where the form
+    has them, otherwise on the form as a whole."""
+    for field, messages_ in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def form_page(
+    request: HttpRequest, form: forms.Form, template: str, extra: dict[str, Any]
+) -> HttpResponse:
+    """The form's page: 400 when it carries errors."""
+    return render(request, template, {"form": form, **extra}, status=400 if form.errors else 200)
 
 
 def f_items(form: Form) -> list[str]:

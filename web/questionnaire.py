@@ -7,18 +7,16 @@ the statement as legend, native radio buttons, an error summary linking to the f
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from instrument.models import Form, InstrumentVersion
-from instrument.selectors import instrument_version_current
-from pilot.models import Invitation
+from instrument.selectors import form_get, form_items, instrument_version_current
 from pilot.services import (
     InvitationUnusable,
     invitation_draft_save,
@@ -31,22 +29,27 @@ from tenants.permissions import HostScope, host_scope_require
 from web.local_questions import local_questions, posted_local_value
 from web.security import short_code_failed, short_code_locked, short_code_locked_text
 
+if TYPE_CHECKING:
+    from instrument.models import InstrumentVersion
+    from pilot.models import Invitation
+
 UNUSABLE_TEMPLATE = "web/questionnaire/unusable.html"
 
 
 def _questions(invitation: Invitation, version: InstrumentVersion) -> list[dict[str, Any]]:
     english = (get_language() or "sv").startswith("en")
-    form = Form.objects.get(version=version, code=invitation.form_code)
+    form = form_get(version=version, code=invitation.form_code)
+    if form is None:
+        raise Http404
     questions: list[dict[str, Any]] = []
-    applies = form.form_items.select_related("item__point")
-    for fi in applies:
+    for item in form_items(form=form):
         # Some staff items apply only at some occasions (p12 at exit only).
-        if invitation.occasion not in fi.item.point.occasions and fi.item.point.occasions:
+        if invitation.occasion not in item.point.occasions and item.point.occasions:
             continue
         questions.append(
             {
-                "name": fi.item.code,
-                "text": fi.item.statement_en if english else fi.item.statement_sv,
+                "name": item.code,
+                "text": item.statement_en if english else item.statement_sv,
                 "choices": [
                     (str(label["value"]), label["en"] if english else label["sv"])
                     for label in version.scale_labels

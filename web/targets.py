@@ -4,26 +4,29 @@ the services end the open-ended one the day before."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from instrument.models import NationalTarget
+from instrument.selectors import national_target_get
 from instrument.services import national_target_end, national_target_update
-from pilot.models import LocalTarget
+from pilot.selectors import local_target_get
 from pilot.services import local_target_end, local_target_update
 from tenants.roles import Role
 from web.forms import TargetEndForm, TargetRuleForm
 from web.mixins import RoleRequiredMixin, acting_user
 from web.views import AssociationAdminMixin, revision_initial
+
+if TYPE_CHECKING:
+    from instrument.models import NationalTarget
+    from pilot.models import LocalTarget
 
 
 def target_initial(target: Any) -> dict[str, Any]:
@@ -36,13 +39,16 @@ class _TargetChangeView(FormView):
     """Shared by the four views: look the target up, put service errors on the fields."""
 
     template_name = "web/config/target_change.html"
-    model: type[Model]
     success_message: Any = ""
+
+    def lookup(self, pk: int) -> Any:
+        """The target with primary key ``pk`` (None when there is none), from its selector."""
+        raise NotImplementedError
 
     def target(self) -> Any:
         if not hasattr(self, "_target"):
             pk = self.kwargs.get("target") or self.kwargs.get("national_target")
-            found = self.model._default_manager.filter(pk=pk).first()
+            found = self.lookup(pk)
             if found is None:
                 raise Http404
             self._target = found
@@ -87,16 +93,19 @@ class _End(_TargetChangeView):
     extra_context = {"title": _("Avsluta målnivå"), "action": "end"}
 
 
-class LocalTargetEditView(AssociationAdminMixin, _Edit):
-    model = LocalTarget
+class _LocalMixin(AssociationAdminMixin):
+    def lookup(self, pk: int) -> LocalTarget | None:
+        return local_target_get(pk=pk)
+
+
+class LocalTargetEditView(_LocalMixin, _Edit):
     success_url = reverse_lazy("web:config")
 
     def save(self, data: dict[str, Any]) -> None:
         local_target_update(target=self.target(), actor=acting_user(self.request), **data)
 
 
-class LocalTargetEndView(AssociationAdminMixin, _End):
-    model = LocalTarget
+class LocalTargetEndView(_LocalMixin, _End):
     success_url = reverse_lazy("web:config")
 
     def save(self, data: dict[str, Any]) -> None:
@@ -107,9 +116,11 @@ class _NationalMixin(RoleRequiredMixin):
     host_scope = "national"
     required_roles = frozenset({Role.PLATFORM_ADMIN, Role.STEERING_GROUP})
 
+    def lookup(self, pk: int) -> NationalTarget | None:
+        return national_target_get(pk=pk)
+
 
 class NationalTargetEditView(_NationalMixin, _Edit):
-    model = NationalTarget
     success_url = reverse_lazy("web:national-targets")
 
     def save(self, data: dict[str, Any]) -> None:
@@ -117,7 +128,6 @@ class NationalTargetEditView(_NationalMixin, _Edit):
 
 
 class NationalTargetEndView(_NationalMixin, _End):
-    model = NationalTarget
     success_url = reverse_lazy("web:national-targets")
 
     def save(self, data: dict[str, Any]) -> None:

@@ -6,10 +6,6 @@ from web.collection import (
     ImportPageView,
     InvitationBatchView,
     InvitationCreateView,
-    ParticipantExitView,
-    ParticipantListView,
-    RegisterRowView,
-    RegisterView,
 )
 from web.dashboard_views import DashboardCellView, DashboardExportView
 from web.datasets import (
@@ -22,10 +18,12 @@ from web.instrument_versions import VersionDraftView, VersionListView, VersionRe
 from web.national import DashboardView
 from web.national_runs import RunProgressView, RunPublishView, RunsView
 from web.national_validation import ValidationLatestView, ValidationPdfView, ValidationView
+from web.participants import ParticipantExitView, ParticipantListView
 from web.placement import FormPreviewView, LocalItemPlaceView
 from web.privacy import AuditTrailView, ExportView, ParticipantEraseView, PrivacyView
 from web.questionnaire import QuestionnaireView, ShortCodeView
 from web.recipients import MailboxView, RecipientsView
+from web.register import RegisterRowView, RegisterView
 from web.results import (
     BokslutIntroductionView,
     BokslutPdfView,
