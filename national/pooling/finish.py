@@ -5,6 +5,8 @@ it; the previous published snapshot stays the one shown). Publication is a perso
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 from django.db import connection, transaction
 from django.utils import timezone
@@ -12,9 +14,13 @@ from django.utils import timezone
 from national.models import Snapshot, SnapshotPart, SnapshotReport
 
 
-def snapshot_finish(*, snapshot_id: int) -> Snapshot:
-    """Compute and store the reports, then make the snapshot a draft — only if every part is
-    done. A snapshot past running (draft, published, failed) is left as it is."""
+def snapshot_finish(*, snapshot_id: int, validation: bool = True) -> Snapshot:
+    """Compute and store the comparison reports, then make the snapshot a draft — only if
+    every part is done; then (``validation``) compute and store its validation report from the
+    same rows in memory. The draft does not wait for the validation report (bootstrap CIs and
+    multi-group CFA take longer than every comparison report together): the steering group
+    can review it meanwhile, and the validation page lists the snapshot once its report is
+    stored. A snapshot past running (draft, published, failed) is left as it is."""
     snapshot = Snapshot.objects.get(pk=snapshot_id)
     if snapshot.status != Snapshot.Status.RUNNING:
         return snapshot
@@ -26,11 +32,13 @@ def snapshot_finish(*, snapshot_id: int) -> Snapshot:
         )
         snapshot.save(update_fields=["status", "error"])
         return snapshot
-    from national.reports.store import reports_compute
+    from national.reports.store import comparison_reports_compute, pooled_snapshot_read
 
     # Computed before the transaction: the pooled rows are committed and never change, and
     # outside a transaction block the snapshot is read over several connections at once.
-    computed = reports_compute(snapshot=snapshot)
+    pooled = pooled_snapshot_read(snapshot=snapshot)
+    computed = comparison_reports_compute(snapshot=snapshot, pooled=pooled)
+    reliability, validity = computed["reliability"], computed["validity"]
     with transaction.atomic():
         # Two finishers of one snapshot (a retried task): the second finds it a draft.
         snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
@@ -45,7 +53,37 @@ def snapshot_finish(*, snapshot_id: int) -> Snapshot:
         snapshot.drafted_at = timezone.now()
         snapshot.error = ""
         snapshot.save(update_fields=["status", "drafted_at", "error"])
+    if validation:
+        snapshot_validation_store(
+            snapshot=snapshot, pooled=pooled, reliability=reliability, validity=validity
+        )
     return snapshot
+
+
+def snapshot_validation_store(
+    *, snapshot: Snapshot, pooled: Any = None, reliability: Any = None, validity: Any = None
+) -> None:
+    """Compute and store the validation report of a drafted or published snapshot, replacing
+    one stored before. Without ``pooled``/``reliability``/``validity`` they are read from the
+    snapshot's rows and stored reports (a report step whose worker died after the draft)."""
+    from national.reports.store import pooled_snapshot_read, validation_compute
+
+    stored = dict(
+        SnapshotReport.objects.filter(
+            snapshot=snapshot, association="", kind__in=["reliability", "validity"]
+        ).values_list("kind", "payload")
+    )
+    payload = validation_compute(
+        snapshot=snapshot,
+        pooled=pooled if pooled is not None else pooled_snapshot_read(snapshot=snapshot),
+        reliability=reliability if reliability is not None else stored.get("reliability", []),
+        validity=validity if validity is not None else stored.get("validity", {}),
+    )
+    with transaction.atomic():
+        SnapshotReport.objects.filter(
+            snapshot=snapshot, association="", kind=SnapshotReport.Kind.VALIDATION
+        ).delete()
+        _reports_copy(snapshot_id=snapshot.pk, rows=[("", SnapshotReport.Kind.VALIDATION, payload)])
 
 
 def _reports_copy(*, snapshot_id: int, rows: list[tuple[str, str, object]]) -> None:

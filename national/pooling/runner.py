@@ -18,14 +18,16 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from national.models import Snapshot, SnapshotPart
+from national.models import Snapshot, SnapshotPart, SnapshotReport
 from national.tasking import task_queue_on_commit
 
 POOL_TASK = "national.pool_association"
 FINISH_TASK = "national.snapshot_finish"
 WATCHDOG_TASK = "national.snapshot_watchdog"
+VALIDATION_TASK = "national.snapshot_validation"
 
 # advisory lock classes (first key of pg_advisory_lock(int, int)): "NNS" + 1 / 2
 _PART_LOCK = 0x4E4E5301
@@ -128,6 +130,31 @@ def finish_run(*, snapshot_id: int) -> str:
     return "done"
 
 
+def validation_run(*, snapshot_id: int) -> str:
+    """A worker's job when a report step died after its draft: the validation report, under
+    the snapshot's report lock."""
+    from national.pooling.finish import snapshot_validation_store
+
+    with advisory_lock(_FINISH_LOCK, snapshot_id) as held:
+        if not held:
+            return "busy"
+        snapshot = _without_validation().filter(pk=snapshot_id).first()
+        if snapshot is None:
+            return "skipped"
+        snapshot_validation_store(snapshot=snapshot)
+    return "done"
+
+
+def _without_validation() -> QuerySet[Snapshot]:
+    """Drafted or published snapshots whose reports are stored but not their validation
+    report."""
+    reports = SnapshotReport.objects.filter(association="")
+    return Snapshot.objects.filter(
+        status__in=[Snapshot.Status.DRAFT, Snapshot.Status.PUBLISHED],
+        pk__in=reports.filter(kind=SnapshotReport.Kind.BENCHMARK).values("snapshot"),
+    ).exclude(pk__in=reports.filter(kind=SnapshotReport.Kind.VALIDATION).values("snapshot"))
+
+
 def _stale_before() -> dt.datetime:
     return timezone.now() - dt.timedelta(seconds=settings.NNS_POOLING_STALE_SECONDS)
 
@@ -135,7 +162,8 @@ def _stale_before() -> dt.datetime:
 @transaction.atomic
 def snapshot_watchdog() -> list[str]:
     """Queue again whatever a dead worker or a lost message left of the running snapshot.
-    Returns what it queued (``"<number>:<association>"``, ``"<number>:reports"``)."""
+    Returns what it queued (``"<number>:<association>"``, ``"<number>:reports"``,
+    ``"<number>:validation"``)."""
     queued: list[str] = []
     snapshot = Snapshot.objects.select_for_update(skip_locked=True).filter(
         status=Snapshot.Status.RUNNING
@@ -168,4 +196,13 @@ def snapshot_watchdog() -> list[str]:
                 run.save(update_fields=["finish_queued_at"])
                 snapshot_settle(snapshot_id=run.pk)
                 queued.append(f"{run.number}:reports")
+    # A report step whose worker died after the draft: its validation report.
+    stale = _stale_before()
+    for run in _without_validation().select_for_update(skip_locked=True):
+        lost = run.finish_queued_at is None or run.finish_queued_at < stale
+        if lost and _lock_free(_FINISH_LOCK, run.pk):
+            run.finish_queued_at = timezone.now()
+            run.save(update_fields=["finish_queued_at"])
+            task_queue_on_commit(VALIDATION_TASK, run.pk)
+            queued.append(f"{run.number}:validation")
     return queued

@@ -11,10 +11,12 @@ from celery.signals import worker_ready
 from national.pooling.runner import (
     FINISH_TASK,
     POOL_TASK,
+    VALIDATION_TASK,
     WATCHDOG_TASK,
     finish_run,
     part_run,
     snapshot_watchdog,
+    validation_run,
 )
 from national.pooling.services import SnapshotRunning, snapshot_start
 
@@ -27,6 +29,11 @@ def pool_association(snapshot_id: int, association_slug: str) -> str:
 @shared_task(name=FINISH_TASK)
 def snapshot_finish_task(snapshot_id: int) -> str:
     return finish_run(snapshot_id=snapshot_id)
+
+
+@shared_task(name=VALIDATION_TASK)
+def snapshot_validation_task(snapshot_id: int) -> str:
+    return validation_run(snapshot_id=snapshot_id)
 
 
 @shared_task(name=WATCHDOG_TASK)

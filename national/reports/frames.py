@@ -219,3 +219,49 @@ def _exits_build(snapshot: PooledSnapshot) -> pd.DataFrame:
         },
     )
     return out[out["outcome"].isin(EXIT_OUTCOMES) & month.notna().to_numpy()].reset_index(drop=True)
+
+
+def answer_codes(snapshot: PooledSnapshot, column: str) -> tuple[NDArray[np.int64], list[str]]:
+    """The answers' ``column`` as integer codes (-1 = missing) and the codes' labels as text,
+    once per snapshot: comparisons and groupings on integers, never per-row strings."""
+
+    def build(s: PooledSnapshot) -> tuple[NDArray[np.int64], list[str]]:
+        col = s.answers[column]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            return col.cat.codes.to_numpy(np.int64), [str(c) for c in col.cat.categories]
+        codes, uniques = pd.factorize(col.to_numpy(dtype=object, na_value=None))
+        return codes.astype(np.int64), [str(u) for u in uniques]
+
+    return memoised(snapshot, f"codes_{column}", build)
+
+
+def answer_values(snapshot: PooledSnapshot) -> NDArray[np.float64]:
+    """The answers' values as floats (NaN = no value), once per snapshot."""
+    return memoised(
+        snapshot,
+        "values",
+        lambda s: (
+            pd.to_numeric(s.answers["value"])
+            .astype("Float64")
+            .to_numpy(np.float64, na_value=np.nan)
+        ),
+    )
+
+
+def version_form_rows(snapshot: PooledSnapshot) -> dict[tuple[str, str], NDArray[np.int64]]:
+    """Row numbers (in frame order) of each version x form's answers, once per snapshot."""
+
+    def build(s: PooledSnapshot) -> dict[tuple[str, str], NDArray[np.int64]]:
+        vc, vl = answer_codes(s, "instrument_version")
+        fc, fl = answer_codes(s, "form_code")
+        ok = (vc >= 0) & (fc >= 0)
+        key = np.where(ok, vc * len(fl) + fc, -1)
+        order = np.argsort(key, kind="stable")
+        counts = np.bincount(key[ok], minlength=len(vl) * len(fl))
+        ends = np.cumsum(counts) + int((~ok).sum())  # missing keys (-1) sort first
+        return {
+            (vl[k // len(fl)], fl[k % len(fl)]): order[ends[k] - counts[k] : ends[k]]
+            for k in np.flatnonzero(counts)
+        }
+
+    return memoised(snapshot, "rows_by_version_form", build)

@@ -295,33 +295,59 @@ def national_targets_in_force(*, on: Any = None) -> list[dict[str, Any]]:
 
 
 def reports_compute(*, snapshot: Snapshot) -> dict[str, Any]:
+    """Every report of ``snapshot``: the comparison reports and the validation report."""
+    pooled = pooled_snapshot_read(snapshot=snapshot)
+    computed = comparison_reports_compute(snapshot=snapshot, pooled=pooled)
+    computed["validation"] = validation_compute(
+        snapshot=snapshot,
+        pooled=pooled,
+        reliability=computed["reliability"],
+        validity=computed["validity"],
+    )
+    return computed
+
+
+def pooled_snapshot_read(*, snapshot: Snapshot) -> Any:
+    """The snapshot's pooled rows and the instrument map (a ``PooledSnapshot``)."""
     from national import reports
 
     answers, outcomes = snapshot_frames(snapshot=snapshot)
     instrument = instrument_map_pooled()
-    pooled = reports.PooledSnapshot(answers=answers, outcomes=outcomes, instrument=instrument)
+    return reports.PooledSnapshot(answers=answers, outcomes=outcomes, instrument=instrument)
+
+
+def comparison_reports_compute(*, snapshot: Snapshot, pooled: Any) -> dict[str, Any]:
+    """The reports a run's draft is reviewed on: reliability, benchmark, validity and each
+    association's own results (``association``, by slug)."""
+    from national import reports
+
     k = snapshot.small_cell_k
     targets = national_targets_all()
-    from national.reports.validation import validation_report
-
-    reliability = reports.reliability_report(pooled, k=k)
-    validity = reports.validity_report(pooled, k=k)
     return {
-        "reliability": reliability,
+        "reliability": reports.reliability_report(pooled, k=k),
         "benchmark": reports.benchmark_report(pooled, targets, k=k),
-        "validity": validity,
-        "validation": validation_report(
-            pooled,
-            reliability,
-            validity,
-            snapshot_number=snapshot.number,
-            code_version=code_version(),
-        ),
+        "validity": reports.validity_report(pooled, k=k),
         # Each association's own results on the national masks and lines.
         "association": reports.association_results_all(
             pooled, targets, k=k, min_associations=settings.NNS_NATIONAL_MIN_ASSOCIATIONS
         ),
     }
+
+
+def validation_compute(
+    *, snapshot: Snapshot, pooled: Any, reliability: Any, validity: Any
+) -> dict[str, Any]:
+    """The instrument validation report (issue 16) from the same pooled rows and the
+    reliability and validity reports of the snapshot."""
+    from national.reports.validation import validation_report
+
+    return validation_report(
+        pooled,
+        reliability,
+        validity,
+        snapshot_number=snapshot.number,
+        code_version=code_version(),
+    )
 
 
 def association_own_results(*, association: Any, k: int) -> dict[str, Any]:

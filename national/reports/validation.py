@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from national.reports.frames import answer_codes, answer_values, version_form_rows
 from national.reports.inputs import POOLED, Json, PooledSnapshot
 from national.reports.output import quiet, records, to_json
 from national.reports.validation_parts import N_BOOT, response_rates, scale_extras, scale_key
@@ -27,33 +28,47 @@ INVARIANCE_MIN_N = 100
 def item_distribution(snapshot: PooledSnapshot) -> pd.DataFrame:
     """Per version x form x item: ``questionnaires`` (of the form and version), ``n`` (answers
     with a value), ``floor_share`` / ``ceiling_share`` (of the answers), ``dont_know_share`` and
-    ``missing_share`` (of the questionnaires)."""
+    ``missing_share`` (of the questionnaires). Counted by ``np.bincount`` on integer keys."""
     a = snapshot.answers
     inst = snapshot.instrument
-    keys = ["instrument_version", "form_code"]
-    frame = pd.DataFrame(
-        {
-            "instrument_version": a["instrument_version"].astype(str).to_numpy(),
-            "form_code": a["form_code"].astype(str).to_numpy(),
-            "response": a["response"].to_numpy(),
-            "item": a["item_code"].astype(str).to_numpy(),
-            "x": pd.to_numeric(a["value"]).astype("Float64").to_numpy(np.float64, na_value=np.nan),
-            "dont_know": a["dont_know"].fillna(False).to_numpy(dtype=bool),
-        }
-    )
-    questionnaires = frame.groupby(keys)["response"].nunique().rename("questionnaires")
-    frame = frame.assign(
-        answered=~np.isnan(frame["x"]),
-        floor=frame["x"] == inst.scale_min,
-        ceiling=frame["x"] == inst.scale_max,
-    )
-    per = frame.groupby([*keys, "item"], sort=True).agg(
-        n=("answered", "sum"),
-        floor=("floor", "sum"),
-        ceiling=("ceiling", "sum"),
-        dont_know=("dont_know", "sum"),
-    )
-    per = per.join(questionnaires, on=keys).reset_index()
+    x = answer_values(snapshot)
+    dont_know = a["dont_know"].fillna(False).to_numpy(dtype=bool)
+    ic, il = answer_codes(snapshot, "item_code")
+    parts: list[pd.DataFrame] = []
+    for (version, form), rows in version_form_rows(snapshot).items():
+        item = ic[rows]
+        has_item = item >= 0
+        rows, item = rows[has_item], item[has_item]
+        if not len(rows):
+            continue
+        xs = x[rows]
+        m = len(il)
+        n = np.bincount(item, weights=~np.isnan(xs), minlength=m)
+        floor = np.bincount(item, weights=xs == inst.scale_min, minlength=m)
+        ceiling = np.bincount(item, weights=xs == inst.scale_max, minlength=m)
+        dk = np.bincount(item, weights=dont_know[rows], minlength=m)
+        seen = np.bincount(item, minlength=m) > 0
+        questionnaires = len(pd.unique(a["response"].to_numpy()[rows]))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "instrument_version": version,
+                    "form_code": form,
+                    "item": np.asarray(il, dtype=object)[seen],
+                    "n": n[seen].astype(np.int64),
+                    "floor": floor[seen],
+                    "ceiling": ceiling[seen],
+                    "dont_know": dk[seen].astype(np.int64),
+                    "questionnaires": questionnaires,
+                }
+            )
+        )
+    columns = ["instrument_version", "form_code", "item", "n", "questionnaires"]
+    if not parts:
+        shares = ["floor_share", "ceiling_share", "dont_know_share", "missing_share"]
+        return pd.DataFrame(columns=[*columns, *shares])
+    per = pd.concat(parts, ignore_index=True)
+    per = per.sort_values(["instrument_version", "form_code", "item"], ignore_index=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         per["floor_share"] = per["floor"] / per["n"]
         per["ceiling_share"] = per["ceiling"] / per["n"]
@@ -65,36 +80,34 @@ def item_distribution(snapshot: PooledSnapshot) -> pd.DataFrame:
 def _invariance(
     snapshot: PooledSnapshot, version: str, form: str, items: Sequence[str], by: str, min_n: int
 ) -> Json:
-    """Configural / metric / scalar fit across ``by`` (gender or association)."""
-    a = snapshot.answers
-    sel = (a["instrument_version"].astype(str) == version) & (a["form_code"].astype(str) == form)
-    rows = a.loc[sel.to_numpy()]
-    group = rows[by].astype(object).where(rows[by].notna(), None)
-    wide = (
-        pd.DataFrame(
-            {
-                "response": rows["response"].to_numpy(),
-                "group": group.to_numpy(),
-                "item": rows["item_code"].astype(str).to_numpy(),
-                "x": pd.to_numeric(rows["value"])
-                .astype("Float64")
-                .to_numpy(np.float64, na_value=np.nan),
-            }
-        )
-        .pivot_table(index=["response", "group"], columns="item", values="x", aggfunc="first")
-        .reindex(columns=list(items))
-        .reset_index()
-    )
+    """Configural / metric / scalar fit across ``by`` (gender or association): questionnaires
+    x items scattered into a matrix by integer codes (questionnaires in ``response`` order;
+    those without a group, or without any value, left out)."""
+    rows = version_form_rows(snapshot).get((version, form), np.empty(0, dtype=np.int64))
+    ic, il = answer_codes(snapshot, "item_code")
+    gc, gl = answer_codes(snapshot, by)
+    position = np.full(len(il) + 1, -1, dtype=np.int64)  # code -1 (missing) is the last slot
+    wanted = {code: i for i, code in enumerate(items)}
+    for code, label in enumerate(il):
+        position[code] = wanted.get(label, -1)
+    col = position[ic[rows]]
+    group = gc[rows]
+    x = answer_values(snapshot)[rows]
+    keep = (col >= 0) & (group >= 0) & ~np.isnan(x)
+    response, uniques = pd.factorize(snapshot.answers["response"].to_numpy()[rows][keep], sort=True)
+    matrix = np.full((len(uniques), len(items)), np.nan)
+    matrix[response, col[keep]] = x[keep]
+    labels = np.empty(len(uniques), dtype=object)
+    labels[response] = np.asarray(gl, dtype=object)[group[keep]]
     entry: Json = {"by": by, "min_n": min_n, "groups": {}, "levels": [], "non_invariant": []}
-    complete = wide[list(items)].notna().all(axis=1)
-    counts = wide.loc[complete, "group"].value_counts().sort_index()
+    complete = ~np.isnan(matrix).any(axis=1)
+    counts = pd.Series(labels[complete]).value_counts().sort_index()
     entry["groups"] = {str(g): int(n) for g, n in counts.items()}
     try:
         with quiet():
             result = measurement_invariance(
-                wide[list(items)].to_numpy(np.float64), wide["group"].astype(str).to_numpy(),
-                items=list(items), min_n=min_n,
-            )  # fmt: skip
+                matrix, labels.astype(str), items=list(items), min_n=min_n
+            )
     except (ValueError, np.linalg.LinAlgError) as exc:
         entry["note"] = "too_few_groups" if "need two groups" in str(exc) else "not_estimable"
         return entry

@@ -13,8 +13,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from national.reports.frames import form_answers
+from national.reports.frames import (
+    answer_codes,
+    form_answers,
+    pseudonym_codes,
+    version_form_rows,
+)
 from national.reports.inputs import POOLED, Json, PooledSnapshot
 from national.reports.output import num, quiet
 from stats import reliability_grouped
@@ -85,25 +91,32 @@ def response_rates(snapshot: PooledSnapshot) -> list[Json]:
     ``questionnaires`` (all of the form, also from participants not in the register)."""
     a = snapshot.answers
     o = snapshot.outcomes
-    form = a["form_code"].astype(str).to_numpy()
-    version = a["instrument_version"].astype(str).to_numpy()
-    who = pd.Series(a["pseudonym"].astype(object).to_numpy())
-    ident = a["association"].astype(str).to_numpy() + "\x1f" + who.fillna("").to_numpy(str)
-    registered = (
-        o["association"].astype(str).to_numpy()
-        + "\x1f"
-        + pd.Series(o["pseudonym"].astype(object).to_numpy()).fillna("").to_numpy(str)
-    )
-    exited = registered[pd.notna(o["exit_month"]).to_numpy()]
+    pseudonyms = pseudonym_codes(snapshot)  # integer codes shared by answers and exits
+    ac, al = answer_codes(snapshot, "association")
+    labels = pd.Index(sorted({*al, *(str(x) for x in pd.unique(o["association"].astype(object)))}))
+    span = len(pseudonyms.index) + int(pseudonyms.exits.max(initial=-1)) + 2
+
+    def who(association: NDArray[np.int64], pseudonym: NDArray[np.int64]) -> NDArray[np.int64]:
+        # (association, person) as one integer; no pseudonym: no match (left out)
+        key = association * span + pseudonym
+        return np.unique(key[(pseudonym >= 0) & (association >= 0)])
+
+    a_assoc = np.where(ac >= 0, labels.get_indexer(np.asarray(al, dtype=object))[ac], -1)
+    o_assoc = labels.get_indexer(o["association"].astype(object).to_numpy())
+    registered = who(o_assoc, pseudonyms.exits)
+    exited_rows = pd.notna(o["exit_month"]).to_numpy()
+    exited = who(o_assoc[exited_rows], pseudonyms.exits[exited_rows])
+    responses = a["response"].to_numpy()
+    rows = version_form_rows(snapshot)
     out: list[Json] = []
-    for v in sorted(set(version)):
+    for v in sorted({version for version, _form in rows}):
         for f in RATE_FORMS:
-            sel = (form == f) & (version == v)
-            if not sel.any():
+            sel = rows.get((v, f))
+            if sel is None or not len(sel):
                 continue
-            base = np.unique(exited if f == "participant_exit" else registered)
-            base = base[~np.char.endswith(base.astype(str), "\x1f")]  # no pseudonym: no match
-            answered = np.intersect1d(np.unique(ident[sel]), base).size
+            base = exited if f == "participant_exit" else registered
+            mine = who(a_assoc[sel], pseudonyms.answers[sel])
+            answered = np.intersect1d(mine, base, assume_unique=True).size
             out.append(
                 {
                     "instrument_version": v,
@@ -111,7 +124,7 @@ def response_rates(snapshot: PooledSnapshot) -> list[Json]:
                     "participants": int(base.size),
                     "answered": int(answered),
                     "rate": answered / base.size if base.size else None,
-                    "questionnaires": int(np.unique(a["response"].to_numpy()[sel]).size),
+                    "questionnaires": len(pd.unique(responses[sel])),
                 }
             )
     return out

@@ -163,6 +163,32 @@ def test_watchdog_requeues_dead_and_lost_parts_but_not_busy_ones(
     assert snapshot_watchdog() == []  # nothing runs any more
 
 
+def test_a_validation_report_lost_after_the_draft_is_computed_again(
+    consenting, django_capture_on_commit_callbacks, settings
+):
+    """The draft does not wait for the validation report; a worker that died between the two
+    (the report lock free, no validation report) leaves it to the watchdog."""
+    settings.NNS_POOLING_STALE_SECONDS = 0
+    draft = _draft(django_capture_on_commit_callbacks)
+    stored = draft.reports.get(kind="validation", association="")
+    assert [f["form"] for f in stored.payload["forms"]]  # computed in the same task
+    before = stored.payload
+    stored.delete()  # as if the worker died after the draft was stored
+    with _other_connection() as other:  # a live worker still on the report step: left alone
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [runner._FINISH_LOCK, draft.pk])
+        assert snapshot_watchdog() == []
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert snapshot_watchdog() == [f"{draft.number}:validation"]
+    assert len(queued) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        queued[0]()
+    again = draft.reports.get(kind="validation", association="").payload
+    # regenerated from the stored rows and reports: the same report
+    assert again == before
+    assert snapshot_watchdog() == []
+    assert runner.validation_run(snapshot_id=draft.pk) == "skipped"
+
+
 def test_a_part_that_keeps_killing_its_worker_is_given_up(consenting):
     snapshot = snapshot_start(actor=None, queue=False)
     snapshot.parts.update(status="running", attempts=runner.MAX_ATTEMPTS)

@@ -50,3 +50,32 @@ def test_cfa_invariance_and_flags_carry_their_numbers(report):
         if flag["statistic"] in item:
             assert flag["value"] == pytest.approx(item[flag["statistic"]])
         assert flag["n"] is not None
+
+
+def test_invariance_groups_are_the_complete_questionnaires_counted_by_hand(snapshot, report):
+    entry = next(f for f in report["forms"] if f["form"] == "participant_exit")
+    items = entry["scale"]["items"]
+    a = snapshot.answers
+    a = a[(a["form_code"] == "participant_exit") & a["item_code"].isin(items)]
+    for by in ("gender", "association"):
+        answered = a[a["value"].notna() & a[by].notna()]
+        per = answered.groupby("response").agg(items=("item_code", "nunique"), group=(by, "first"))
+        expected = per[per["items"] == len(items)]["group"].value_counts().sort_index()
+        assert entry["invariance"][by]["groups"] == {str(g): int(n) for g, n in expected.items()}
+
+
+def test_report_is_the_same_on_categorical_columns(snapshot, reliability, validity, report):
+    """Snapshots read from the database hold categoricals; the test frames hold strings."""
+    from national.reports import PooledSnapshot
+
+    columns = ["association", "county", "form_code", "occasion", "instrument_version",
+               "respondent", "gender", "age_band", "item_code"]  # fmt: skip
+    answers = snapshot.answers.astype({c: "category" for c in columns})
+    categorical = PooledSnapshot(
+        answers=answers, outcomes=snapshot.outcomes, instrument=snapshot.instrument
+    )
+    again = validation_report(
+        categorical, reliability, validity, snapshot_number=7, code_version="abc123",
+        invariance_min_n=30,
+    )  # fmt: skip
+    assert again == report
