@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Max, Min, QuerySet, Sum
@@ -230,17 +231,25 @@ def snapshot_coverage(*, snapshot: Snapshot) -> dict[str, dict[str, int]]:
 
 
 def point_catalogue(*, version: str = "") -> dict[int, dict[str, Any]]:
-    """Per point number: its indicator (number, short name, title) and statement, in both
-    languages, from ``version`` (the current version when blank)."""
+    """Per point number: its indicator (number, short name, title), statement in both
+    languages and whether the version measures it, from ``version`` (the current version when
+    blank)."""
     from instrument.models import Point
     from instrument.selectors import instrument_version_current
 
     current = instrument_version_current()
     code = version or (current.code if current else "")
-    points = Point.objects.filter(version__code=code).select_related("indicator")
+    points = (
+        Point.objects.filter(version__code=code)
+        .select_related("indicator")
+        .annotate(n_items=Count("items"))
+    )
     return {
         p.number: {
             "indicator": p.indicator.number,
+            # the version asks it (a question or a register figure); a point whose only
+            # question a later version dropped stays in the catalogue without one
+            "measured": p.n_items > 0 or p.source == Point.Source.REGISTER,
             "short_sv": p.indicator.short_sv,
             "short_en": p.indicator.short_en,
             "title_sv": p.indicator.title_sv,
@@ -250,6 +259,37 @@ def point_catalogue(*, version: str = "") -> dict[int, dict[str, Any]]:
         }
         for p in points
     }
+
+
+def version_item_catalogue(*, versions: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per version code, its items by pooling key (the item codes of the snapshot's reports,
+    :func:`instrument.selectors.item_pooling_keys`): code, point, statement in both languages,
+    the crosswalk change against the previous version (blank for a first version) and whether
+    its answers pool into its point's results."""
+    from instrument.models import Item, ItemLineage
+    from instrument.selectors import item_pooling_keys
+
+    out: dict[str, dict[str, dict[str, Any]]] = {v: {} for v in versions}
+    items = Item.objects.filter(version__code__in=versions).select_related("point", "version")
+    if not items:
+        return out
+    keys = item_pooling_keys()
+    changes = dict(
+        ItemLineage.objects.filter(version__code__in=versions, item__isnull=False).values_list(
+            "item_id", "change"
+        )
+    )
+    for item in items:
+        pooled = keys[item.pk]
+        out[item.version.code][pooled.key] = {
+            "code": item.code,
+            "point": item.point.number,
+            "statement_sv": item.statement_sv,
+            "statement_en": item.statement_en,
+            "change": changes.get(item.pk, ""),
+            "comparable": pooled.comparable,
+        }
+    return out
 
 
 def national_targets_by_point(*, on: Any = None) -> dict[int, Any]:

@@ -107,3 +107,11 @@ def consenting_with_data(associations, *, seed: int, participants: int = 80):  #
         )
     public_schema_use()
     return data
+
+
+@pytest.fixture
+def two_versions(alfa):  # type: ignore[no-untyped-def]
+    """v1 and a v2 published mid-period with answers on both (tests.factories.two_versions_load)."""
+    from tests.factories import two_versions_load
+
+    return two_versions_load(alfa)

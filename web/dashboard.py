@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from instrument.selectors import form_points, instrument_version_codes, instrument_version_current
 from national.selectors import point_catalogue, snapshot_coverage, snapshot_report
 from tenants.selectors import association_counties, association_names
-from vocabulary import half_year_label, label
+from vocabulary import english, half_year_label, label
 from web.numbers import count_text
 
 if TYPE_CHECKING:
@@ -75,6 +76,10 @@ class Snapshotted:
     points: list[int]
     forms: list[str]
     versions: list[str]
+    #: the versions the snapshot holds answers on (its reliability rows name them)
+    answered_versions: list[str] = field(default_factory=list)
+    #: points with results that the chosen version does not ask (left out of the columns)
+    hidden_points: list[int] = field(default_factory=list)
 
     def period_text(self, period: str) -> str:
         return half_year_label(period, self.lang)
@@ -129,10 +134,10 @@ def dashboard_read(*, snapshot: Snapshot, query: Mapping[str, str], lang: str) -
     counties = association_counties()
     periods = sorted({str(c["period"]) for c in bench.get("cells", [])})
     coverage = snapshot_coverage(snapshot=snapshot)
-    versions = sorted(
+    answered = sorted(
         {str(r.get("instrument_version")) for r in reliability if r.get("instrument_version")}
-        | set(instrument_version_codes(published_only=True))
     )
+    versions = sorted(set(answered) | set(instrument_version_codes(published_only=True)))
     f = Filters()
     default = _opening_period(periods, coverage)
     period = (query.get("period") or "").strip()
@@ -170,6 +175,10 @@ def dashboard_read(*, snapshot: Snapshot, query: Mapping[str, str], lang: str) -
         for p in with_cells
         if (not catalogue or p in catalogue) and (allowed is None or p in allowed)
     )
+    # a chosen version shows the points it asks; the pooled results of a point only an
+    # earlier version asked stay under "all versions"
+    hidden = [p for p in points if version and not catalogue.get(p, {}).get("measured", True)]
+    points = [p for p in points if p not in hidden]
     raw_point = (query.get("point") or "").strip()
     if raw_point:
         if raw_point.isdigit() and int(raw_point) in points:
@@ -194,6 +203,8 @@ def dashboard_read(*, snapshot: Snapshot, query: Mapping[str, str], lang: str) -
         points=points,
         forms=sorted(points_of),
         versions=versions,
+        answered_versions=answered,
+        hidden_points=hidden,
     )
 
 
@@ -205,3 +216,72 @@ def _latest(versions: list[str]) -> str:
 def county_options(data: Snapshotted) -> list[tuple[str, str]]:
     used = sorted({c for c in data.counties.values() if c})
     return sorted(((c, label("county", c, data.lang)) for c in used), key=lambda x: x[1])
+
+
+def listed(values: list[str], lang: str) -> str:
+    """``a``, ``a och b``, ``a, b och c`` (``and`` in English)."""
+    if len(values) < 2:
+        return "".join(values)
+    word = " and " if english(lang) else " och "
+    return ", ".join(values[:-1]) + word + values[-1]
+
+
+def pooled_line(data: Snapshotted) -> str:
+    """One line under every point-level figure when the snapshot holds answers on several
+    versions: what the figure pools (docs/stats.md, "Instrument versions")."""
+    if len(data.answered_versions) < 2:
+        return ""
+    return _("Resultaten per mätpunkt räknar ihop svaren på version %(versions)s.") % {
+        "versions": listed(data.answered_versions, data.lang)
+    }
+
+
+def version_notes(data: Snapshotted) -> list[str]:
+    """What the version filter does and does not change, in plain words: point-level results
+    pool the comparable questions of every version, questions and reliability are per version."""
+    chosen, answered = data.filters.version, data.answered_versions
+    versions = listed(answered, data.lang)
+    notes = []
+    if chosen and chosen not in answered:
+        notes.append(
+            _(
+                "Sammanställningen har inga svar på version %(v)s. Resultaten per mätpunkt bygger "
+                "på svaren på version %(versions)s."
+            )
+            % {"v": chosen, "versions": versions}
+        )
+    elif chosen and len(answered) > 1:
+        notes.append(
+            _(
+                "Version %(v)s är vald: mätpunkterna, påståendena, frågorna och reliabiliteten "
+                "gäller den versionen. Resultaten per mätpunkt (måluppfyllelsen, trattdiagrammet "
+                "och andelen över tid) gäller däremot alla versioner: de räknar ihop svaren på "
+                "jämförbara frågor i version %(versions)s. Nya frågor räknas inte in i "
+                "mätpunktens resultat."
+            )
+            % {"v": chosen, "versions": versions}
+        )
+    elif len(answered) > 1:
+        notes.append(
+            _(
+                "Sammanställningen har svar på version %(versions)s. Resultaten per mätpunkt "
+                "räknar ihop svaren på jämförbara frågor i alla versionerna (oförändrade och "
+                "omformulerade frågor, enligt jämförelsen mellan versionerna). Nya frågor räknas "
+                "inte in i mätpunktens resultat; de och all reliabilitet redovisas per version "
+                "under Reliabilitet."
+            )
+            % {"versions": versions}
+        )
+    if data.hidden_points:
+        points = listed([str(p) for p in data.hidden_points], data.lang)
+        notes.append(
+            ngettext(
+                "Mätpunkt %(points)s finns inte i version %(v)s och visas inte. Välj ”Alla "
+                "versioner” för att se resultaten från tidigare versioner.",
+                "Mätpunkterna %(points)s finns inte i version %(v)s och visas inte. Välj ”Alla "
+                "versioner” för att se resultaten från tidigare versioner.",
+                len(data.hidden_points),
+            )
+            % {"points": points, "v": chosen}
+        )
+    return notes

@@ -17,7 +17,14 @@ from national.selectors import national_targets_by_point, snapshot_published_lat
 from tenants.roles import Role
 from vocabulary import half_year_label, label
 from web.charts import funnel_svg
-from web.dashboard import Snapshotted, county_options, coverage_minimum, dashboard_read
+from web.dashboard import (
+    Snapshotted,
+    county_options,
+    coverage_minimum,
+    dashboard_read,
+    pooled_line,
+    version_notes,
+)
 from web.dashboard_tables import (
     drill_rows,
     drill_table,
@@ -30,7 +37,7 @@ from web.dashboard_tables import (
 )
 from web.mixins import RoleRequiredMixin
 from web.numbers import interval_text, percent_text
-from web.reliability_table import reliability_table
+from web.reliability_table import reliability_table, version_export, version_tables
 from web.tables import FORMATS, Table, table_csv, table_xlsx
 from web.trend_chart import TrendPoint, trend_svg
 
@@ -81,7 +88,9 @@ def dashboard_context(data: Snapshotted) -> dict[str, Any]:
         "trend_svg": mark_safe(_trend_chart(data, trend_point)) if trend_point else "",
         "trend_point": trend_point,
         "trend": trend_table(data),
-        "reliability": reliability_table(data),
+        "version_notes": version_notes(data),
+        "pooled_line": pooled_line(data),
+        "version_tables": version_tables(data),
         "k": data.snapshot.small_cell_k,
         "query": f.query(),
     }
@@ -182,6 +191,7 @@ def cell_context(data: Snapshotted, association: str, point: int) -> dict[str, A
             lang=lang,
             percent=True,
         ),
+        "pooled_line": pooled_line(data),
         "back": f"/national/?{data.filters.query()}",
         "query": data.filters.query(),
         "cell_extra": f"&association={association}&cell_point={point}",
@@ -212,6 +222,8 @@ class DashboardExportView(RoleRequiredMixin, View):
             chosen: Table = cell_context(data, association, int(raw))["table"]
         elif table in tables:
             chosen = tables[table]()
+        elif (per_version := version_export(data, table)) is not None:
+            chosen = per_version
         else:
             raise Http404(_("Okänd tabell."))
         name = f"nns-{chosen.key}-{data.filters.period or 'alla'}"

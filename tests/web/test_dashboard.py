@@ -251,7 +251,7 @@ def test_every_table_downloads_as_csv_and_xlsx_with_the_filters(steering):
     assert rows[0][:3] == ["Förbund", "Län", f"1 {point1.indicator.short_sv}"]
     assert [r[0] for r in rows[1:]] == ["Samordningsförbundet Alfa", "Samordningsförbundet Delta"]
     assert rows[1][2] == str(round(245 / 308 * 100, 1))
-    for key in ("matrix", "funnel-table", "trend", "reliability"):
+    for key in ("matrix", "funnel-table", "trend", "reliability", "reliability-2015-1"):
         response = steering.get(f"/national/export/{key}.xlsx?period=2016H1")
         assert response.status_code == 200, key
         sheet = load_workbook(io.BytesIO(response.content)).active
@@ -264,14 +264,16 @@ def test_every_table_downloads_as_csv_and_xlsx_with_the_filters(steering):
 
 def test_reliability_is_shown_honestly(steering):
     page = steering.get("/national/").content.decode()
-    rows = _table(page, "reliability")[1:]
-    board = next(r for r in rows if r[1] == "Styrelse – per halvår")
-    assert board[2] == "Hela formuläret" and board[3] == "2" and board[4] == "25"
-    assert board[5] == "\N{MINUS SIGN}0,20" and board[6] == "\N{MINUS SIGN}0,84–0,67"
+    # one table per instrument version, under the version's heading
+    assert "<h3" in page and "Version 2015.1" in page
+    rows = _table(page, "reliability-2015-1")[1:]
+    board = next(r for r in rows if r[0] == "Styrelse – per halvår")
+    assert board[1] == "Hela formuläret" and board[2] == "2" and board[3] == "25"
+    assert board[4] == "\N{MINUS SIGN}0,20" and board[5] == "\N{MINUS SIGN}0,84–0,67"
     for words in ("Färre än tre frågor", "Negativt α", "Få svar (under 30)"):
-        assert words in board[8]
-    exit_row = next(r for r in rows if r[1] == "Deltagare – vid avslut")
-    assert exit_row[2].startswith("3 ") and exit_row[3] == "4" and exit_row[7] == "0,82"
-    assert "fråga x4: hänger svagt ihop med de andra frågorna" in exit_row[8]
-    assert "fråga x4: α blir högre utan frågan" in exit_row[8]
-    assert "x1" not in exit_row[8]
+        assert words in board[7]
+    exit_row = next(r for r in rows if r[0] == "Deltagare – vid avslut")
+    assert exit_row[1].startswith("3 ") and exit_row[2] == "4" and exit_row[6] == "0,82"
+    assert "fråga x4: hänger svagt ihop med de andra frågorna" in exit_row[7]
+    assert "fråga x4: α blir högre utan frågan" in exit_row[7]
+    assert "x1" not in exit_row[7]

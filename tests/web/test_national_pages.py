@@ -43,7 +43,7 @@ def test_dashboard_shows_matrix_funnel_trend_and_reliability(pooled_platform):
     assert 'id="matrix"' in page and "Samordningsförbundet Alfa" in page
     assert re.search(r'class="cell-(green|red|grey)"', page)
     assert "<svg" in page and 'id="funnel-table"' in page
-    assert 'id="trend"' in page and 'id="reliability"' in page
+    assert 'id="trend"' in page and 'id="reliability-2015-1"' in page
     assert "participant_exit" in page
 
 
@@ -121,14 +121,12 @@ def test_dashboard_filters_reliability_by_instrument_version(pooled_platform):
     ]
     report.save(update_fields=["payload"])
 
-    def table(query: str) -> str:
+    def tables(query: str) -> list[str]:
         page = pooled_platform.get(f"/national/{query}").content.decode()
         assert 'id="f-version"' in page
-        return page.split('id="reliability"')[1].split("</table>")[0]
+        return re.findall(r'id="reliability-([0-9-]+)"', page)
 
-    both = table("")
-    assert "2099.1" in both and all(v in both for v in versions)
-    only_new = table("?version=2099.1")
-    assert "2099.1" in only_new and not any(f"<td>{v}</td>" in only_new for v in versions)
-    only_old = table(f"?version={sorted(versions)[0]}")
-    assert "2099.1" not in only_old
+    # one table per version, each under its label; a chosen version shows its own
+    assert tables("") == [v.replace(".", "-") for v in sorted(versions | {"2099.1"})]
+    assert tables("?version=2099.1") == ["2099-1"]
+    assert tables(f"?version={sorted(versions)[0]}") == [sorted(versions)[0].replace(".", "-")]
