@@ -377,3 +377,19 @@ def validation_snapshot_list(*, include_drafts: bool) -> list[Snapshot]:
         statuses.append(Snapshot.Status.DRAFT)
     reported = SnapshotReport.objects.filter(kind="validation", association="").values("snapshot")
     return list(Snapshot.objects.filter(status__in=statuses, pk__in=reported).order_by("-number"))
+
+
+def validation_pending_list(*, include_drafts: bool) -> list[Snapshot]:
+    """Snapshots whose comparison reports are stored but whose validation report is still
+    being computed (it follows the draft), newest first."""
+    statuses = [Snapshot.Status.PUBLISHED]
+    if include_drafts:
+        statuses.append(Snapshot.Status.DRAFT)
+    reports = SnapshotReport.objects.filter(association="")
+    return list(
+        Snapshot.objects.filter(
+            status__in=statuses, pk__in=reports.filter(kind="benchmark").values("snapshot")
+        )
+        .exclude(pk__in=reports.filter(kind="validation").values("snapshot"))
+        .order_by("-number")
+    )

@@ -16,7 +16,12 @@ from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 
-from national.selectors import snapshot_by_number, validation_read, validation_snapshot_list
+from national.selectors import (
+    snapshot_by_number,
+    validation_pending_list,
+    validation_read,
+    validation_snapshot_list,
+)
 from tenants.permissions import has_any_role
 from tenants.roles import Role
 from web.mixins import RoleRequiredMixin
@@ -70,7 +75,8 @@ class ValidationLatestView(RoleRequiredMixin, TemplateView):
         chosen = (published or snapshots)[:1]
         if chosen:
             return redirect("web:validation", number=chosen[0].number)
-        return self.render_to_response({"page": None, "snapshots": []})
+        pending = validation_pending_list(include_drafts=_drafts(request))
+        return self.render_to_response({"page": None, "snapshots": [], "pending": pending[:1]})
 
 
 class ValidationView(RoleRequiredMixin, TemplateView):
@@ -82,6 +88,9 @@ class ValidationView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(validation_context(self.request, int(kwargs["number"])))
         context["snapshots"] = validation_snapshot_list(include_drafts=_drafts(self.request))
+        newest = context["snapshots"][0].number if context["snapshots"] else 0
+        pending = validation_pending_list(include_drafts=_drafts(self.request))
+        context["pending"] = [s for s in pending if s.number > newest][:1]
         return context
 
 

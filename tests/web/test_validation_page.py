@@ -135,3 +135,17 @@ def test_who_may_read_it(published, alfa):
     assert published.get("/national/validation/1/?version=nope").status_code == 404
     assert 'href="/national/validation/1/"' in published.get("/national/").content.decode()
     assert np.isfinite(1.0)
+
+
+def test_a_report_still_being_computed_is_announced(published):
+    """The draft does not wait for its validation report: until it is stored the page says
+    so (and shows the newest report there is)."""
+    snapshot = Snapshot.objects.get()
+    snapshot.reports.filter(kind="validation").delete()
+    page = text_of(published.get("/national/validation/").content.decode())
+    assert "Det finns ingen valideringsrapport ännu." in page
+    assert (
+        f"Valideringsrapporten för sammanställning {snapshot.number} beräknas fortfarande." in page
+    )
+    researcher = host_client("localhost", user_with_role(Role.RESEARCHER))
+    assert "beräknas fortfarande" in researcher.get("/national/validation/").content.decode()
