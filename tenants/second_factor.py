@@ -7,8 +7,10 @@ once a person has a confirmed device, their logins require it too (ADR 0014).
 
 from __future__ import annotations
 
+from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tenants.audit import audit_record
 from tenants.models import NationalRoleGrant, User
 
 
@@ -45,7 +47,10 @@ def second_factor_device_pending(*, user: User, name: str) -> TOTPDevice:
     return device
 
 
-def second_factor_device_confirm(*, device: TOTPDevice) -> None:
-    """A code from ``device`` was verified: it counts from now on."""
+@transaction.atomic
+def second_factor_device_confirm(*, device: TOTPDevice, actor: User) -> None:
+    """A code from ``device`` was verified: it counts from now on (audited; the person
+    enrols their own device, so ``actor`` is its owner)."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    audit_record(action="account.second_factor_enrolled", actor=actor, device=device.name)

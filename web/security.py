@@ -141,7 +141,7 @@ class SecondFactorEnrolView(LoginRequiredMixin, View):
         if form.is_valid():
             ok, error = _verify(device, form.cleaned_data["otp_token"])
             if ok:
-                second_factor_device_confirm(device=device)
+                second_factor_device_confirm(device=device, actor=user)
                 otp_login(request, device)
                 messages.success(request, _("Tvåstegsverifiering är aktiverad."))
                 return redirect(_next_url(request))

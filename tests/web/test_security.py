@@ -10,6 +10,7 @@ from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tenants.models import AuditEvent
 from tenants.roles import Role
 from tests.conftest import host_client
 from tests.factories import PASSWORD, user_with_role
@@ -113,6 +114,10 @@ def test_national_roles_must_enrol_then_verify(role):
     assert done.status_code == 302 and done["Location"] == page
     device.refresh_from_db()
     assert device.confirmed
+    enrolled = AuditEvent.objects.filter(action="account.second_factor_enrolled")
+    assert list(enrolled.values_list("actor", "details")) == [
+        (user.pk, {"device": "Autentiseringsapp"})
+    ]
     assert client.get(page).status_code == 200
     if role != Role.RESEARCHER:
         assert client.get("/api/v1/national/snapshots/").status_code == 200

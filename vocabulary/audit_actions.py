@@ -1,0 +1,78 @@
+"""Audit trail actions (``AuditEvent.action``) with their Swedish and English labels: the
+audit page and exports show these, never the codes. Kept apart from :mod:`vocabulary.terms`
+for size; read through ``vocabulary.label("audit_action", code, lang)``."""
+
+from __future__ import annotations
+
+AUDIT_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "account.second_factor_enrolled",
+        "Tvåstegsverifiering aktiverad",
+        "Two-step verification enabled",
+    ),
+    ("association.archived", "Förbund arkiverat", "Association archived"),
+    (
+        "association.consent_granted",
+        "Samtycke till nationell sammanställning lämnat",
+        "Consent to national pooling given",
+    ),
+    (
+        "association.consent_withdrawn",
+        "Samtycke till nationell sammanställning återkallat",
+        "Consent to national pooling withdrawn",
+    ),
+    ("association.created", "Förbund skapat", "Association created"),
+    ("association.purged", "Förbundets data raderad", "Association's data purged"),
+    ("association.restored", "Förbund återställt", "Association restored"),
+    (
+        "association.settings_changed",
+        "Dataskyddsinställningar ändrade",
+        "Data-protection settings changed",
+    ),
+    ("dataset.approved", "Datauttag godkänt", "Dataset release approved"),
+    ("dataset.build_failed", "Datauttag misslyckades", "Dataset build failed"),
+    ("dataset.download_refused", "Nedladdning nekad", "Download refused"),
+    ("dataset.downloaded", "Datauttag nedladdat", "Dataset downloaded"),
+    ("dataset.purged", "Datauttagets filer raderade", "Dataset files purged"),
+    ("dataset.rejected", "Datauttag avslaget", "Dataset request rejected"),
+    ("dataset.requested", "Datauttag begärt", "Dataset requested"),
+    ("instrument.loaded", "Instrument inläst", "Instrument loaded"),
+    ("instrument.published", "Instrumentversion publicerad", "Instrument version published"),
+    ("national.k_changed", "Gräns för små tal ändrad", "Small-cell limit changed"),
+    ("national.snapshot_published", "Sammanställning publicerad", "Snapshot published"),
+    ("national.snapshot_resumed", "Sammanställning återupptagen", "Snapshot resumed"),
+    ("national.snapshot_started", "Sammanställning startad", "Snapshot started"),
+    ("pilot.activity_created", "Insats skapad", "Activity created"),
+    ("pilot.activity_forms_set", "Insatsens formulär ändrade", "Activity forms changed"),
+    ("pilot.good_example_reported", "Gott exempel rapporterat", "Good example reported"),
+    ("pilot.invitations_issued", "Enkätlänkar skapade", "Invitations issued"),
+    ("pilot.local_item_created", "Lokal fråga skapad", "Local item created"),
+    ("pilot.local_target_created", "Lokalt målvärde skapat", "Local target created"),
+    ("pilot.municipality_year_saved", "Registeruppgift sparad", "Register data saved"),
+    ("pilot.municipality_year_corrected", "Registeruppgift ändrad", "Register data corrected"),
+    ("pilot.municipality_year_deleted", "Registeruppgift borttagen", "Register data deleted"),
+    ("pilot.recipients_added", "Mottagare tillagda", "Recipients added"),
+    ("pilot.recipient_removed", "Mottagare borttagen", "Recipient removed"),
+    (
+        "pilot.participant_emails_set",
+        "Deltagares e-postadresser ändrade",
+        "Participants' e-mail addresses changed",
+    ),
+    (
+        "pilot.municipality_years_imported",
+        "Registeruppgifter importerade",
+        "Register data imported",
+    ),
+    ("pilot.participant_exit_recorded", "Avslut registrerat", "Exit recorded"),
+    ("pilot.participant_registered", "Deltagare registrerad", "Participant registered"),
+    ("pilot.respondent_draft_saved", "Enkätutkast sparat", "Questionnaire draft saved"),
+    ("pilot.respondent_submitted", "Enkät besvarad", "Questionnaire submitted"),
+    ("pilot.responses_imported", "Enkätsvar importerade", "Responses imported"),
+    ("pilot.responses_submitted", "Enkätsvar inskickade", "Responses submitted"),
+    ("pilot.schedule_added", "Mättillfällen tillagda", "Schedule added"),
+    ("pilot.synthetic_data_loaded", "Testdata inläst", "Synthetic data loaded"),
+    ("privacy.association_exported", "Förbundets data exporterad", "Association data exported"),
+    ("privacy.participant_erased", "Deltagare raderad", "Participant erased"),
+    ("privacy.retention_applied", "Lagringstid tillämpad", "Retention applied"),
+    ("target.national_created", "Nationellt målvärde skapat", "National target created"),
+)
