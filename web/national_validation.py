@@ -86,10 +86,15 @@ class ValidationView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(validation_context(self.request, int(kwargs["number"])))
+        number = int(kwargs["number"])
         context["snapshots"] = validation_snapshot_list(include_drafts=_drafts(self.request))
-        newest = context["snapshots"][0].number if context["snapshots"] else 0
         pending = validation_pending_list(include_drafts=_drafts(self.request))
+        waiting = [s for s in pending if s.number == number]
+        if waiting:  # reports stored, the validation report still being computed
+            context.update({"page": None, "snapshot": waiting[0], "pending": waiting})
+            return context
+        context.update(validation_context(self.request, number))
+        newest = context["snapshots"][0].number if context["snapshots"] else 0
         context["pending"] = [s for s in pending if s.number > newest][:1]
         return context
 

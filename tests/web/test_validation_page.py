@@ -139,13 +139,18 @@ def test_who_may_read_it(published, alfa):
 
 def test_a_report_still_being_computed_is_announced(published):
     """The draft does not wait for its validation report: until it is stored the page says
-    so (and shows the newest report there is)."""
+    so, also behind the runs page's link to it (never a 404 there)."""
     snapshot = Snapshot.objects.get()
     snapshot.reports.filter(kind="validation").delete()
-    page = text_of(published.get("/national/validation/").content.decode())
-    assert "Det finns ingen valideringsrapport ännu." in page
-    assert (
-        f"Valideringsrapporten för sammanställning {snapshot.number} beräknas fortfarande." in page
+    notice = (
+        f"Valideringsrapporten för sammanställning {snapshot.number} beräknas fortfarande. "
+        "Den visas här när den är klar; ladda om sidan om en stund."
     )
+    page = text_of(published.get("/national/validation/").content.decode())
+    assert notice in page and "Det finns ingen valideringsrapport ännu." not in page
+    linked = published.get(f"/national/validation/{snapshot.number}/")
+    assert linked.status_code == 200 and notice in text_of(linked.content.decode())
+    runs = published.get("/national/runs/").content.decode()
+    assert f'href="/national/validation/{snapshot.number}/"' in runs
     researcher = host_client("localhost", user_with_role(Role.RESEARCHER))
-    assert "beräknas fortfarande" in researcher.get("/national/validation/").content.decode()
+    assert notice in text_of(researcher.get("/national/validation/").content.decode())
