@@ -111,8 +111,8 @@ def dataset_build(
     Returns a :class:`BuiltDataset` whose frame has no equivalence class of fewer than
     ``spec.k`` persons on ``spec.quasi_identifiers`` (after any generalisation). With
     ``spec.person_link`` no person's set of classes (trajectory) is held by fewer than k
-    persons, the pseudonym is this release's and the rows are shuffled and numbered 1..n;
-    without it the frame has no pseudonym column. Text
+    persons and the pseudonym is this release's; without it the frame has no pseudonym
+    column. With ``spec.pseudonym_key`` the rows are shuffled and numbered 1..n. Text
     columns of the frame are Categoricals (str categories), ``response`` int64, items (wide)
     and ``value`` (long) Int16, ``subsidised_work`` boolean.
 
@@ -171,8 +171,7 @@ def dataset_build(
     released, changes, applied = disclosure_control(
         contexts, spec.quasi_identifiers, spec.k, trajectories=spec.person_link
     )
-    if spec.person_link:
-        assert spec.pseudonym_key is not None  # DatasetSpec checks it
+    if spec.pseudonym_key is not None:  # a release's rows: shuffled and numbered anew
         released = released.iloc[release_order(len(released), spec.pseudonym_key)]
         released = released.assign(response=np.arange(1, len(released) + 1, dtype=np.int64))
     # Row of each questionnaire in ``released`` (-1: suppressed), by group number.

@@ -64,10 +64,12 @@ PERSON_LINK_NOTES: dict[str, dict[str, str]] = {
         "sv": "Utlämnandet har ingen pseudonym: raderna för en och samma person kan inte "
         "kopplas ihop, inte heller personalens skattningar med deltagarens egna svar. En person "
         "kan ändå förekomma på flera rader (upprepade mätningar), så raderna är inte oberoende "
-        "observationer.",
+        "observationer. Raderna är blandade och numrerade på nytt (response), så de kan inte "
+        "kopplas till andra utlämnanden.",
         "en": "The release has no pseudonym: rows of one person cannot be linked, nor staff "
         "ratings to the participant's own answers. A person may still appear on several rows "
-        "(repeated measurements), so the rows are not independent observations.",
+        "(repeated measurements), so the rows are not independent observations. The rows are "
+        "shuffled and numbered anew (response), so they cannot be linked to other releases.",
     },
 }
 

@@ -300,7 +300,8 @@ def dataset_build_run(*, request_id: int, progress: BuildProgress | None = None)
         k=request.snapshot.small_cell_k,
         language="en" if request.language == "en" else "sv",
         person_link=linked,
-        pseudonym_key=release_pseudonym_key(request_id=request.pk) if linked else None,
+        # every release: its own row order and numbers (and pseudonyms, when linked)
+        pseudonym_key=release_pseudonym_key(request_id=request.pk),
     )
     _stage(progress, "build")(0.0)
     built = dataset_build(answers=answers, outcomes=outcomes, instrument=instrument, spec=spec)

@@ -69,7 +69,8 @@ class DatasetSpec:
     a pseudonym linking one person's questionnaires (and staff ratings of the person), re-keyed
     with ``pseudonym_key`` (this release's own key, required then) so that two releases cannot
     be joined on it; disclosure control then protects each person's set of classes too.
-    Without it (the default) no pseudonym column is released.
+    Without it (the default) no pseudonym column is released. Given a ``pseudonym_key``, the
+    rows are shuffled and numbered 1..n (``response``) with it, linked or not.
     """
 
     variables: tuple[str, ...] | None = None
