@@ -10,8 +10,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vocabulary.choices import (
+    DATASET_PERSON_LINK_HELP,
     DatasetFormat,
     DatasetLayout,
+    DatasetPersonLink,
     DatasetStatus,
     ReportKind,
     SnapshotPartStatus,
@@ -227,6 +229,15 @@ class DatasetRequest(models.Model):
         _("förbundens namn"),
         default=False,
         help_text=_("Annars ersätts förbunden med koder."),
+    )
+    # Without a link unless asked for: a pseudonym lets a reader join one person's rows, and
+    # the person's combination of values across them can single the person out.
+    person_link = models.CharField(
+        _("personkoppling"),
+        max_length=8,
+        choices=DatasetPersonLink.choices,
+        default=DatasetPersonLink.NONE,
+        help_text=DATASET_PERSON_LINK_HELP,
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     decided_by = models.ForeignKey(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from vocabulary import codes, label
 
@@ -199,6 +199,22 @@ class DatasetLayout(models.TextChoices):
     LONG = "long", _l("dataset_layout", "long")
 
 
+class DatasetPersonLink(models.TextChoices):
+    NONE = "none", _l("dataset_person_link", "none")
+    LINKED = "linked", _l("dataset_person_link", "linked")
+
+
+#: Why a release is without a person link unless the researcher asks for one (model and form).
+DATASET_PERSON_LINK_HELP = gettext_lazy(
+    "Med personkoppling får varje deltagare en pseudonym som bara gäller i detta "
+    "utlämnande, så att personens enkäter och personalens skattningar av personen kan "
+    "kopplas ihop (t.ex. för förändring över tid). Kombinationen av en persons "
+    "uppgifter över flera enkäter kan peka ut personen, så röjandeskyddet blir "
+    "strängare och fler rader kan generaliseras eller tas bort. Välj det bara om "
+    "analysen kräver det."
+)
+
+
 #: Each choices class and the vocabulary kind its codes come from (checked by a test).
 KIND_OF: dict[type[models.TextChoices], str] = {
     Gender: "gender",
@@ -223,4 +239,5 @@ KIND_OF: dict[type[models.TextChoices], str] = {
     DatasetStatus: "dataset_status",
     DatasetFormat: "dataset_format",
     DatasetLayout: "dataset_layout",
+    DatasetPersonLink: "dataset_person_link",
 }

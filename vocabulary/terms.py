@@ -375,6 +375,15 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ("wide", "En rad per enkät", "One row per questionnaire"),
         ("long", "En rad per svar", "One row per answer"),
     ),
+    # Whether a release links one person's rows (a pseudonym of the release's own) or not.
+    "dataset_person_link": _terms(
+        ("none", "Utan personkoppling", "No person link"),
+        (
+            "linked",
+            "Med personkoppling (pseudonym för detta utlämnande)",
+            "With person link (a pseudonym for this release only)",
+        ),
+    ),
     # Variables of a researcher dataset (items are labelled by the instrument's statements).
     "dataset_variable": _terms(
         (
@@ -384,8 +393,8 @@ TERMS: dict[str, tuple[Term, ...]] = {
         ),
         (
             "pseudonym",
-            "Pseudonym för deltagaren (saknas för personalens enkäter)",
-            "Participant pseudonym (missing for staff-level questionnaires)",
+            "Deltagarens pseudonym i detta utlämnande (saknas för personalens enkäter)",
+            "Participant pseudonym in this release (missing for staff-level questionnaires)",
         ),
         ("association", "Samordningsförbund", "Coordination association"),
         ("county", "Län", "County"),

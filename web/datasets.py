@@ -31,7 +31,12 @@ from national.selectors import (
     dataset_request_pending_list,
 )
 from tenants.roles import Role
-from vocabulary.choices import DatasetFormat, DatasetLayout
+from vocabulary.choices import (
+    DATASET_PERSON_LINK_HELP,
+    DatasetFormat,
+    DatasetLayout,
+    DatasetPersonLink,
+)
 from web.mixins import RoleRequiredMixin, acting_user
 
 
@@ -95,12 +100,23 @@ class DatasetRequestForm(forms.Form):
     association_names = forms.BooleanField(
         label=_lazy("Förbundens namn (annars koder)"), required=False
     )
+    person_link = forms.ChoiceField(
+        label=_lazy("Personkoppling"),
+        choices=DatasetPersonLink.choices,
+        initial=DatasetPersonLink.NONE,
+        required=False,  # not sent: without a link
+        widget=forms.RadioSelect,
+        help_text=DATASET_PERSON_LINK_HELP,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         variables = self.fields["variables"]
         assert isinstance(variables, ItemsField)
         variables.choices = _item_choices()
+
+    def clean_person_link(self) -> str:
+        return str(self.cleaned_data.get("person_link") or DatasetPersonLink.NONE)
 
 
 class DatasetListView(RoleRequiredMixin, View):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from vocabulary.choices import DatasetStatus, SnapshotStatus
+from vocabulary.choices import DatasetPersonLink, DatasetStatus, SnapshotStatus
 
 
 class SnapshotPartSerializer(serializers.Serializer):
@@ -153,6 +153,11 @@ class DatasetRequestSerializer(serializers.Serializer):
     organisation = serializers.CharField(allow_blank=True)
     ethics_dnr = serializers.CharField(allow_blank=True)
     layout = serializers.CharField()
+    person_link = serializers.ChoiceField(
+        choices=DatasetPersonLink.choices,
+        help_text="linked: rows of one person share a pseudonym of this release's own; "
+        "none: no pseudonym",
+    )
     variables = serializers.ListField(child=serializers.CharField())
     snapshot = serializers.IntegerField(allow_null=True)
     checksum = serializers.CharField(allow_null=True)

@@ -21,6 +21,7 @@ from national.datasets import (
 )
 from national.selectors import dataset_request_get, dataset_request_list
 from tenants.roles import Role
+from vocabulary.choices import DatasetPersonLink
 
 
 class DatasetRequestInput(serializers.Serializer):
@@ -40,6 +41,13 @@ class DatasetRequestInput(serializers.Serializer):
     organisation = serializers.CharField(allow_blank=True, default="", max_length=400)
     ethics_dnr = serializers.CharField(allow_blank=True, default="", max_length=80)
     language = serializers.CharField(max_length=8, default="sv")
+    person_link = serializers.CharField(
+        max_length=8,
+        default=DatasetPersonLink.NONE,
+        help_text="\"linked\": a pseudonym of this release's own links one person's rows (and "
+        "staff ratings of the person); disclosure control then also protects each person's "
+        'combination of values across their rows. "none" (default): no pseudonym.',
+    )
 
 
 class DecisionInput(serializers.Serializer):

@@ -17,17 +17,32 @@ if it lowers the number of questionnaires at risk:
 and finally local suppression: questionnaires in classes of still fewer than k persons are
 dropped. The layouts (wide, long) are both cut from the controlled questionnaires, so every
 class holds the same persons in each.
+
+With a person link (``trajectories``), the pseudonym lets a reader join one person's rows,
+so each person's set of classes across their questionnaires (their trajectory) must also be
+held by k persons: the same steps are judged on both, and a person whose trajectory stays
+rarer is suppressed with all their questionnaires. The released pseudonym is re-keyed per
+release (:func:`pseudonyms_rekeyed`) and the rows are shuffled and renumbered
+(:func:`release_order`); without the link the build drops the pseudonym.
 Pure: no Django.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from national.datasets.spec import AGE_MERGE, GENDER_MERGE, OTHER_OR_UNDISCLOSED, REGION_UNKNOWN
-from stats.disclosure import Generalisation, generalise_until_k_anonymous, merged
+from stats.disclosure import (
+    Generalisation,
+    categorical_recode,
+    generalise_until_k_anonymous,
+    merged,
+)
 
 
 def period_half_year(value: object) -> object:
@@ -91,12 +106,34 @@ def generalisations(quasi: Sequence[str]) -> list[Generalisation]:
     return steps
 
 
+def pseudonyms_rekeyed(values: pd.Categorical, key: bytes) -> pd.Categorical:
+    """The national pseudonyms as this release's: HMAC-SHA256 under the release's own key
+    (128 bits, hex), once per category. Without the key the release's pseudonyms cannot be
+    turned back into national ones, and two releases' pseudonyms of one person differ."""
+
+    def rekey(value: object) -> object:
+        return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()[:32]
+
+    return categorical_recode(values, rekey)
+
+
+def release_order(n: int, key: bytes) -> np.ndarray:
+    """A permutation of ``n`` rows drawn from the release's key: with a person link the rows
+    are shuffled and numbered anew (``response`` 1..n), so that neither the snapshot's
+    questionnaire numbers nor the row order join the release to another release of the same
+    snapshot (which would join the re-keyed pseudonyms too). Same key, same order."""
+    seed = int.from_bytes(hashlib.sha256(b"nns-release-order\x1f" + key).digest()[:16], "big")
+    return np.random.default_rng(seed).permutation(n)
+
+
 def disclosure_control(
-    contexts: pd.DataFrame, quasi: Sequence[str], k: int
+    contexts: pd.DataFrame, quasi: Sequence[str], k: int, *, trajectories: bool = False
 ) -> tuple[pd.DataFrame, list[str], list[Generalisation]]:
     """One row per questionnaire in (quasi-identifiers as Categoricals, the ``pseudonym``
     column naming the person), rows whose every class holds at least k persons out (recoded,
-    then suppressed; index kept): (rows, changes, generalisations applied)."""
+    then suppressed; index kept): (rows, changes, generalisations applied). With
+    ``trajectories`` (the release links a person's rows), every person's set of classes is
+    held by at least k persons too."""
     person = PERSON if PERSON in contexts.columns else None
     done = generalise_until_k_anonymous(
         contexts,
@@ -105,5 +142,6 @@ def disclosure_control(
         steps=generalisations(quasi),
         unit="questionnaires",
         person=person,
+        trajectories=trajectories and person is not None,
     )
     return done.data, list(done.changes), list(done.applied)

@@ -4,7 +4,9 @@
 questionnaire) or ``long`` (one row per answer), links register outcomes by pseudonym,
 optionally replaces association slugs by codes A01, A02, … (sorted by slug; the mapping never
 leaves this module) and applies disclosure control (:mod:`national.datasets.anonymise`)
-*before* anything is returned.
+*before* anything is returned. The pseudonym is used inside (persons counted, outcomes
+linked) and released only with a person link, re-keyed for the release; then disclosure
+control protects each person's trajectory as well.
 
 Vectorised (``bench/bench_export.py``: 1M questionnaires, 3.8M answers): answers become
 integer arrays, questionnaire contexts Categoricals, recodings run per category and
@@ -21,7 +23,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from national.datasets.anonymise import disclosure_control
+from national.datasets.anonymise import (
+    PERSON,
+    disclosure_control,
+    pseudonyms_rekeyed,
+    release_order,
+)
 from national.datasets.codebook import codebook_build
 from national.datasets.columns import as_categorical, month_labels, take
 from national.datasets.spec import (
@@ -101,8 +108,11 @@ def dataset_build(
     (items, statements, scale, forms). ``spec``: the selection, layout, association coding and
     disclosure parameters.
 
-    Returns a :class:`BuiltDataset` whose frame has no equivalence class smaller than
-    ``spec.k`` questionnaires on ``spec.quasi_identifiers`` (after any generalisation). Text
+    Returns a :class:`BuiltDataset` whose frame has no equivalence class of fewer than
+    ``spec.k`` persons on ``spec.quasi_identifiers`` (after any generalisation). With
+    ``spec.person_link`` no person's set of classes (trajectory) is held by fewer than k
+    persons and the pseudonym is this release's; without it the frame has no pseudonym
+    column. With ``spec.pseudonym_key`` the rows are shuffled and numbered 1..n. Text
     columns of the frame are Categoricals (str categories), ``response`` int64, items (wide)
     and ``value`` (long) Int16, ``subsidised_work`` boolean.
 
@@ -158,13 +168,23 @@ def dataset_build(
     for col, values in _outcome_columns(outcomes, contexts["pseudonym"].array).items():
         contexts[col] = values
 
-    released, changes, applied = disclosure_control(contexts, spec.quasi_identifiers, spec.k)
+    released, changes, applied = disclosure_control(
+        contexts, spec.quasi_identifiers, spec.k, trajectories=spec.person_link
+    )
+    if spec.pseudonym_key is not None:  # a release's rows: shuffled and numbered anew
+        released = released.iloc[release_order(len(released), spec.pseudonym_key)]
+        released = released.assign(response=np.arange(1, len(released) + 1, dtype=np.int64))
     # Row of each questionnaire in ``released`` (-1: suppressed), by group number.
     released_at = np.full(len(contexts), -1, dtype=np.int64)
     n = len(released)
     released_at[released.index.to_numpy()] = np.arange(n)
     released = released.reset_index(drop=True)
     columns: dict[str, Any] = {c: released[c].array for c in (*CONTEXT_COLUMNS, *OUTCOME_COLUMNS)}
+    if spec.person_link:
+        assert spec.pseudonym_key is not None
+        columns[PERSON] = pseudonyms_rekeyed(columns[PERSON], spec.pseudonym_key)
+    else:
+        del columns[PERSON]  # no link between a person's rows, in any format
 
     # Answers of the released questionnaires: row position in ``released`` per answer.
     pos = released_at[group]

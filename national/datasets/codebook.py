@@ -42,6 +42,36 @@ CODED_KINDS: dict[str, str] = {
 }
 ORDINAL = frozenset({"age_band"})
 REASON_SUFFIX = "_missing"
+#: What the person link (vocabulary kind ``dataset_person_link``) means for the reader.
+PERSON_LINK_NOTES: dict[str, dict[str, str]] = {
+    "linked": {
+        "sv": "Raderna för en och samma person har samma pseudonym (variabeln pseudonym), så en "
+        "persons enkäter och personalens skattningar av personen kan kopplas ihop. Pseudonymen "
+        "gäller bara i detta utlämnande: den kan inte kopplas till andra utlämnanden eller till "
+        "sammanställningen, och raderna är blandade och numrerade på nytt (response). "
+        "Röjandekontrollen gäller därför också varje persons kombination av bakgrundsvärden "
+        "över alla sina rader: varje sådan kombination delas av minst k personer; personer med "
+        "ovanligare kombinationer har generaliserats eller tagits bort med alla sina rader.",
+        "en": "Rows of one person share a pseudonym (variable pseudonym), so a person's "
+        "questionnaires and staff ratings of the person can be linked. The pseudonym is this "
+        "release's own: it cannot be linked to other releases or to the snapshot, and the rows "
+        "are shuffled and numbered anew (response). Disclosure control therefore also covers "
+        "each person's combination of quasi-identifier values across all their rows: every "
+        "such combination is shared by at least k persons; persons with rarer combinations "
+        "were generalised or removed with all their rows.",
+    },
+    "none": {
+        "sv": "Utlämnandet har ingen pseudonym: raderna för en och samma person kan inte "
+        "kopplas ihop, inte heller personalens skattningar med deltagarens egna svar. En person "
+        "kan ändå förekomma på flera rader (upprepade mätningar), så raderna är inte oberoende "
+        "observationer. Raderna är blandade och numrerade på nytt (response), så de kan inte "
+        "kopplas till andra utlämnanden.",
+        "en": "The release has no pseudonym: rows of one person cannot be linked, nor staff "
+        "ratings to the participant's own answers. A person may still appear on several rows "
+        "(repeated measurements), so the rows are not independent observations. The rows are "
+        "shuffled and numbered anew (response), so they cannot be linked to other releases.",
+    },
+}
 
 
 def _both(kind: str, code: str) -> dict[str, str]:
@@ -112,6 +142,7 @@ def codebook_build(
     """The codebook of ``frame``. ``applied``: (column, description) of each generalisation
     that disclosure control kept."""
     lang = spec.language
+    link = "linked" if spec.person_link else "none"
     scale = instrument_scale(instrument)
     scale_labels = {str(v): lab for v, lab in sorted(scale.items()) if v > 0}
     missing = {str(code): _both("missing", reason) for code, reason in MISSING_CODES.items()}
@@ -277,6 +308,14 @@ def codebook_build(
         "period_to": spec.period_to.isoformat() if spec.period_to else None,
         "k": spec.k,
         "k_unit": "persons",
+        "person_link": {
+            "code": link,
+            "linked": spec.person_link,
+            "label_sv": label("dataset_person_link", link, "sv"),
+            "label_en": label("dataset_person_link", link, "en"),
+            "note_sv": PERSON_LINK_NOTES[link]["sv"],
+            "note_en": PERSON_LINK_NOTES[link]["en"],
+        },
         "quasi_identifiers": list(spec.quasi_identifiers),
         "disclosure": quasi,
         "rows": len(frame),

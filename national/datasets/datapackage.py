@@ -103,6 +103,7 @@ def datapackage(
             "quasi_identifiers": cb["quasi_identifiers"],
             "generalisations": cb.get("disclosure", []),
         },
+        "person_link": cb.get("person_link"),
         "notes": cb.get("notes", []),
         "disclosure_changes": cb["changes"],
         "missing_value_codes": cb["missing_values"],
@@ -148,6 +149,14 @@ def codebook_html(dataset: BuiltDataset) -> str:
     notes = "".join(
         f"<li>{e(n['sv'])}<br><span lang='en'>{e(n['en'])}</span></li>" for n in cb.get("notes", [])
     )
+    link = cb.get("person_link") or {}
+    person_link = (
+        f"<h2>Personkoppling / Person link</h2><p><strong>{e(link['label_sv'])}</strong> / "
+        f"<span lang='en'>{e(link['label_en'])}</span></p><p>{e(link['note_sv'])}</p>"
+        f"<p lang='en'>{e(link['note_en'])}</p>"
+        if link
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8"><title>{e(cb["title_sv"])}</title>
 <style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}
@@ -166,9 +175,10 @@ CSV, Excel och Parquet: tom cell, och kolumnen <code>&lt;fråga&gt;_missing</cod
 (dont_know, not_answered, not_asked). / SPSS: -9 and -8 are user-missing; Stata: .a and .b;
 CSV, Excel and Parquet: empty, with the reason in <code>&lt;item&gt;_missing</code>.</p>
 <h2>Disclosure control / Röjandekontroll</h2>
-<p>Varje kombination av bakgrundsvariablerna nedan delas av minst k = {cb["k"]} olika personer
-(pseudonymer). / Every combination of the quasi-identifiers below is shared by at least
-k = {cb["k"]} distinct persons (pseudonyms).</p>
+<p>Varje kombination av bakgrundsvariablerna nedan delas av minst k = {cb["k"]} olika personer.
+/ Every combination of the quasi-identifiers below is shared by at least k = {cb["k"]} distinct
+persons.</p>
+{person_link}
 <h3>Bakgrundsvariabler och generaliseringar / Quasi-identifiers and generalisations</h3>
 <ul>{quasi}</ul>
 <ul>{changes}</ul>

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import logging
 import re
 import shutil
@@ -36,6 +37,7 @@ from national.tasking import task_queue_on_commit
 from tenants.models import User
 from tenants.services import audit_record
 from tenants.validators import looks_like_personal_number
+from vocabulary.choices import DatasetPersonLink
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,13 @@ def releases_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "releases"
 
 
+def release_pseudonym_key(*, request_id: int) -> bytes:
+    """The key of one release's pseudonyms: derived from the pooling key (never stored) and
+    the release's number, so every release has its own and a rebuild gives the same."""
+    message = f"nns-dataset-release\x1f{request_id}".encode()
+    return hmac.new(settings.NNS_POOLING_HMAC_KEY.encode(), message, hashlib.sha256).digest()
+
+
 @cache
 def dataset_item_codes() -> tuple[str, ...]:
     """The item codes a researcher may ask for: the codebook's items (bundled instrument)."""
@@ -78,6 +87,7 @@ def dataset_request_check(
     organisation: str,
     ethics_dnr: str,
     language: str,
+    person_link: str = DatasetPersonLink.NONE,
 ) -> dict[str, list[str]]:
     """Every problem of a request, by field (empty: the request can be built). Run when the
     request is made, so that nothing is found wrong after approval."""
@@ -112,6 +122,8 @@ def dataset_request_check(
         ]
     if language not in ("sv", "en"):
         errors["language"] = [_("Välj svenska eller engelska.")]
+    if person_link not in DatasetPersonLink.values:
+        errors["person_link"] = [_("Välj med eller utan personkoppling.")]
     return errors
 
 
@@ -129,9 +141,12 @@ def dataset_request_create(
     organisation: str = "",
     ethics_dnr: str = "",
     language: str = "sv",
+    person_link: str = DatasetPersonLink.NONE,
 ) -> DatasetRequest:
     """File a request; every field is checked now (:func:`dataset_request_check`), so an
-    approved request always builds. ``fmt``: shorthand for one format."""
+    approved request always builds. ``fmt``: shorthand for one format. ``person_link``:
+    "linked" keeps a pseudonym of the release's own (rows of one person can be joined),
+    "none" (the default) releases no pseudonym."""
     chosen = list(dict.fromkeys(formats if formats is not None else ([fmt] if fmt else [])))
     wanted = list(dict.fromkeys(str(v).strip() for v in variables or [] if str(v).strip()))
     errors = dataset_request_check(
@@ -144,6 +159,7 @@ def dataset_request_create(
         organisation=organisation,
         ethics_dnr=ethics_dnr,
         language=language,
+        person_link=person_link,
     )
     if errors:
         raise ValidationError(errors)
@@ -161,10 +177,16 @@ def dataset_request_create(
         organisation=organisation.strip(),
         ethics_dnr=match.group(1),
         language=language,
+        person_link=person_link,
     )
     request.full_clean()
     request.save()
-    audit_record(action="dataset.requested", actor=requester, request=request.pk)
+    audit_record(
+        action="dataset.requested",
+        actor=requester,
+        request=request.pk,
+        person_link=request.person_link,
+    )
     return request
 
 
@@ -196,6 +218,7 @@ def dataset_request_decide(
         actor=approver,
         request=request.pk,
         reason=request.decision_reason,
+        person_link=request.person_link,
     )
     if approve:
         task_queue_on_commit(BUILD_TASK, request.pk)
@@ -261,6 +284,7 @@ def dataset_build_run(*, request_id: int, progress: BuildProgress | None = None)
     answers, outcomes = snapshot_frames(snapshot=request.snapshot)
     with BUNDLED_VERSION_FILE.open(encoding="utf-8") as fh:
         instrument = yaml.safe_load(fh)
+    linked = request.person_link == DatasetPersonLink.LINKED
     citation = (
         f"NNS indikatordata, sammanställning {request.snapshot.number}, utlämnande "
         f"{request.pk} ({timezone.localdate():%Y-%m-%d})."
@@ -275,6 +299,9 @@ def dataset_build_run(*, request_id: int, progress: BuildProgress | None = None)
         citation=citation,
         k=request.snapshot.small_cell_k,
         language="en" if request.language == "en" else "sv",
+        person_link=linked,
+        # every release: its own row order and numbers (and pseudonyms, when linked)
+        pseudonym_key=release_pseudonym_key(request_id=request.pk),
     )
     _stage(progress, "build")(0.0)
     built = dataset_build(answers=answers, outcomes=outcomes, instrument=instrument, spec=spec)
@@ -397,6 +424,7 @@ def dataset_request_summary(request: DatasetRequest) -> dict[str, Any]:
         "organisation": request.organisation,
         "ethics_dnr": request.ethics_dnr,
         "layout": request.layout,
+        "person_link": request.person_link,
         "variables": request.variables,
         "snapshot": request.snapshot.number if request.snapshot else None,
         "checksum": request.checksum or None,

@@ -64,8 +64,13 @@ class DatasetSpec:
     instrument. ``period_from`` / ``period_to``: inclusive months (any day of the month), or
     None for open. ``layout``: "wide" (one row per questionnaire) or "long" (one row per
     answer). ``association_codes``: "names" keeps slugs, "coded" replaces them by A01, A02, …
-    sorted by slug. ``quasi_identifiers``: columns on which k-anonymity is enforced (counted per
-    questionnaire). ``snapshot_number`` and ``citation`` go into the metadata.
+    sorted by slug. ``quasi_identifiers``: columns on which k-anonymity is enforced (counted in
+    persons). ``snapshot_number`` and ``citation`` go into the metadata. ``person_link``: keep
+    a pseudonym linking one person's questionnaires (and staff ratings of the person), re-keyed
+    with ``pseudonym_key`` (this release's own key, required then) so that two releases cannot
+    be joined on it; disclosure control then protects each person's set of classes too.
+    Without it (the default) no pseudonym column is released. Given a ``pseudonym_key``, the
+    rows are shuffled and numbered 1..n (``response``) with it, linked or not.
     """
 
     variables: tuple[str, ...] | None = None
@@ -78,6 +83,8 @@ class DatasetSpec:
     snapshot_number: int | None = None
     citation: str = ""
     language: Language = "sv"
+    person_link: bool = False
+    pseudonym_key: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.layout not in ("wide", "long"):
@@ -88,6 +95,8 @@ class DatasetSpec:
             raise ValueError("k must be at least 1")
         if self.language not in ("sv", "en"):
             raise ValueError("language must be 'sv' or 'en'")
+        if self.person_link and not self.pseudonym_key:
+            raise ValueError("a person link needs this release's pseudonym_key")
         unknown = set(self.quasi_identifiers) - set(CONTEXT_COLUMNS) - set(OUTCOME_COLUMNS)
         if unknown:
             raise ValueError(f"unknown quasi-identifiers: {sorted(unknown)}")

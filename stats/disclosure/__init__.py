@@ -27,7 +27,9 @@ shown without letting that viewer difference out another unit's counts.
 
 Microdata: a table is k-anonymous on named quasi-identifiers when every combination of their
 values is shared by at least k records; :func:`generalise` coarsens age into bands and merges
-categories so that it becomes so.
+categories so that it becomes so. When the released records link a person's records, each
+person's set of classes (trajectory, :func:`trajectory_sizes`) must be shared by k persons too
+(``k_anonymity(..., trajectories=True)``).
 """
 
 from stats.disclosure.differencing import (
@@ -63,6 +65,7 @@ from stats.disclosure.suppression import (
     suppression_mask,
     table_functionals,
 )
+from stats.disclosure.trajectory import trajectory_sizes
 
 __all__ = [
     "ALWAYS",
@@ -92,4 +95,5 @@ __all__ = [
     "suppress_table",
     "suppression_mask",
     "table_functionals",
+    "trajectory_sizes",
 ]

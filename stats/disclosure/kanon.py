@@ -2,7 +2,9 @@
 
 A class's size is the number of distinct *persons* in it when a ``person`` column is named
 (several records of one person count once; a record without a person counts as a person of
-its own), otherwise the number of records."""
+its own), otherwise the number of records. When the released records link a person's
+records (``trajectories``), each person's set of classes must be shared by k persons too
+(:mod:`stats.disclosure.trajectory`)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+
+from stats.disclosure.trajectory import trajectory_sizes
 
 # --------------------------------------------------------------------------- k-anonymity
 #
@@ -29,7 +33,11 @@ class KAnonymity:
     (missing is a value of its own) is an equivalence class; records in classes smaller than k
     are at risk. ``at_risk``: boolean per record, in the data's row order. ``classes`` /
     ``risky``: each combination with its size ``n`` (all, and those smaller than k). With a
-    ``person`` column, sizes count distinct persons (``unit`` "persons"), otherwise records."""
+    ``person`` column, sizes count distinct persons (``unit`` "persons"), otherwise records.
+    With trajectories checked, a record is also at risk when its person's set of classes is
+    held by fewer than k persons (``trajectory_ids`` per record, -1 without a person;
+    ``trajectory_sizes`` persons per trajectory; ``persons_at_risk`` persons whose set is
+    rarer than k)."""
 
     k: int
     quasi_identifiers: tuple[str, ...]
@@ -42,6 +50,9 @@ class KAnonymity:
     class_sizes: NDArray[np.intp] = field(repr=False)
     data: pd.DataFrame = field(repr=False)
     person: str | None = None
+    trajectory_ids: NDArray[np.intp] | None = field(default=None, repr=False)
+    trajectory_sizes: NDArray[np.intp] | None = field(default=None, repr=False)
+    persons_at_risk: int = 0
 
     @property
     def satisfied(self) -> bool:
@@ -113,16 +124,29 @@ def k_anonymity(
     *,
     k: int = 5,
     person: str | None = None,
+    trajectories: bool = False,
 ) -> KAnonymity:
     """Check k-anonymity: every combination of quasi-identifier values (missing is a value)
     must be shared by at least k persons (distinct values of the ``person`` column; a record
-    without one is a person of its own) or, without ``person``, k records."""
+    without one is a person of its own) or, without ``person``, k records. With
+    ``trajectories`` (needs ``person``), every person's set of classes across their records
+    must also be shared by at least k persons."""
     qi = tuple(quasi_identifiers)
     ids, sizes = class_sizes(data, qi)
     if person is not None:
         sizes = persons_per_class(ids, data[person], len(sizes))
     small = sizes < k
     risky = small[ids]
+    paths: NDArray[np.intp] | None = None
+    path_sizes: NDArray[np.intp] | None = None
+    persons_at_risk = 0
+    if trajectories:
+        if person is None:
+            raise ValueError("trajectories need a person column")
+        paths, path_sizes = trajectory_sizes(ids, data[person])
+        rare = path_sizes < k
+        persons_at_risk = int(path_sizes[rare].sum())
+        risky = risky | np.append(rare, False)[paths]  # -1 (no person): never
     at_risk = int(risky.sum())  # records (not persons) in small classes
     return KAnonymity(
         k=k,
@@ -136,6 +160,9 @@ def k_anonymity(
         class_sizes=sizes,
         data=data,
         person=person,
+        trajectory_ids=paths,
+        trajectory_sizes=path_sizes,
+        persons_at_risk=persons_at_risk,
     )
 
 
@@ -224,25 +251,43 @@ def generalise_until_k_anonymous(
     steps: Sequence[Generalisation] = (),
     unit: str = "records",
     person: str | None = None,
+    trajectories: bool = False,
 ) -> KAnonymised:
     """Make ``data`` k-anonymous on ``quasi_identifiers``: global recoding, then local
     suppression.
 
     Each step is tried on top of the steps kept so far and kept only if it lowers the number
-    of records at risk (a step that helps nobody costs information for nothing); it stops as
-    soon as the data are k-anonymous. Records still in classes smaller than k are then dropped.
+    of records at risk (a step that helps nobody alone costs information for nothing); it
+    stops as soon as the data are k-anonymous. Records still at risk are then dropped.
     ``unit`` names a record in ``changes`` ("questionnaires"). With ``person``, a class must
     hold k distinct persons (:func:`k_anonymity`); dropping whole classes never shrinks
-    another class, so the result holds k persons in every class."""
+    another class, so the result holds k persons in every class. With ``trajectories`` (the
+    released records link a person's records), every person's set of classes must be held
+    by k persons as well: the same steps are judged on both, and a person whose set stays
+    rarer is dropped with all their records (which can shrink a class of records without a
+    person, so suppression repeats until nothing is at risk)."""
     qi = list(quasi_identifiers)
     who = f" (class size: distinct persons, {person})" if person else ""
-    check = k_anonymity(data, qi, k=k, person=person)
+
+    def check_of(frame: pd.DataFrame) -> KAnonymity:
+        return k_anonymity(frame, qi, k=k, person=person, trajectories=trajectories)
+
+    check = check_of(data)
     if not qi or data.empty or check.satisfied:
         return KAnonymised(data, check, (), (), 0)
-    changes = [
-        f"{check.records_at_risk} of {len(data)} {unit} were in {check.classes_at_risk} "
-        f"equivalence classes smaller than k={k} on {', '.join(qi)}{who}"
-    ]
+    if trajectories:
+        first = (
+            f"{check.records_at_risk} of {len(data)} {unit} were at risk: in "
+            f"{check.classes_at_risk} equivalence classes smaller than k={k} on "
+            f"{', '.join(qi)}{who}, or of {check.persons_at_risk} persons whose set of classes "
+            f"across their {unit} (trajectory) is shared by fewer than k={k} persons"
+        )
+    else:
+        first = (
+            f"{check.records_at_risk} of {len(data)} {unit} were in {check.classes_at_risk} "
+            f"equivalence classes smaller than k={k} on {', '.join(qi)}{who}"
+        )
+    changes = [first]
     applied: list[Generalisation] = []
     current = data
 
@@ -259,14 +304,14 @@ def generalise_until_k_anonymous(
     for step in steps:
         chosen = [step]
         trial = recoded(current, chosen)
-        trial_check = k_anonymity(trial, qi, k=k, person=person)
+        trial_check = check_of(trial)
         if trial_check.records_at_risk >= check.records_at_risk and held:
             chosen = [*held, step]
             trial = recoded(current, chosen)
-            trial_check = k_anonymity(trial, qi, k=k, person=person)
+            trial_check = check_of(trial)
             for extra in list(chosen[:-1]):
                 fewer = [g for g in chosen if g is not extra]
-                fewer_check = k_anonymity(recoded(current, fewer), qi, k=k, person=person)
+                fewer_check = check_of(recoded(current, fewer))
                 if fewer_check.records_at_risk <= trial_check.records_at_risk:
                     chosen, trial_check = fewer, fewer_check
             trial = recoded(current, chosen)
@@ -283,12 +328,18 @@ def generalise_until_k_anonymous(
         if check.satisfied:
             break
     suppressed = 0
-    if not check.satisfied:
+    while not check.satisfied:
+        linked = (
+            f", or of {check.persons_at_risk} persons whose trajectory is still rarer "
+            f"(all their {unit})"
+            if trajectories
+            else ""
+        )
         changes.append(
             f"suppressed: {check.records_at_risk} {unit} in {check.classes_at_risk} "
-            f"equivalence classes still smaller than k={k}{who} were removed"
+            f"equivalence classes still smaller than k={k}{who}{linked} were removed"
         )
-        suppressed = check.records_at_risk
+        suppressed += check.records_at_risk
         current = current[~check.at_risk]
-        check = k_anonymity(current, qi, k=k, person=person)
+        check = check_of(current)
     return KAnonymised(current, check, tuple(applied), tuple(changes), suppressed)

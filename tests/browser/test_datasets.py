@@ -43,6 +43,11 @@ def test_request_approve_download(new_page, live_platform, tmp_path):
         researcher.locator(f"input[name=variables][value={code}]").check()
     researcher.locator("input[name=formats][value=csv]").check()
     researcher.locator("input[name=formats][value=sav]").check()
+    # Personkoppling: without unless asked for; this study follows persons over time.
+    expect(researcher.locator("input[name=person_link][value=none]")).to_be_checked()
+    researcher.get_by_label("Med personkoppling (pseudonym för detta utlämnande)").check()
+    researcher.locator("input[name=person_link][value=linked]").scroll_into_view_if_needed()
+    screenshot(researcher, "dataset-request-person-link")
     researcher.get_by_role("button", name="Spara").click()
     row = researcher.locator("#dataset-requests .dataset-status").first
     expect(row).to_have_attribute("data-status", "requested")
@@ -51,7 +56,14 @@ def test_request_approve_download(new_page, live_platform, tmp_path):
     login(approver, base, "styrgrupp", live_platform.password)
     approver.goto(f"{base}/datasets/review/")
     request = approver.locator("section.request").first
+    expect(request.locator(".person-link")).to_contain_text("Länkar personer")
     screenshot(approver, "dataset-review-pending")
+    desktop = approver.viewport_size
+    approver.set_viewport_size({"width": 390, "height": 844})
+    assert approver.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(approver, "dataset-390-review-pending")
+    if desktop:
+        approver.set_viewport_size(desktop)
     request.get_by_label("Skäl").fill("Godkänt enligt styrgruppens beslut.")
     request.get_by_role("button", name="Godkänn").click()
     expect(approver.get_by_role("status")).to_contain_text("Beslutet är sparat.")
@@ -76,6 +88,8 @@ def test_request_approve_download(new_page, live_platform, tmp_path):
         assert {"csv/data.csv", "csv/data.R", "sav/data.sav", "sav/codebook.html"} <= set(
             zf.namelist()
         )
+        header = zf.read("csv/data.csv").decode("utf-8").splitlines()[0].split(",")
+    assert "pseudonym" in header  # linked, as asked
 
     # the same pages on a phone
     for user, paths in (("forskare", ("/datasets/", "/datasets/codebook/")),

@@ -57,7 +57,7 @@ SKIPPED_PREFIXES = (
 )
 
 # Codes that are also ordinary Swedish words and may appear as such in running text.
-GENUINE_WORDS = frozenset({"man", "organisation", "region", "register"})
+GENUINE_WORDS = frozenset({"man", "organisation", "pseudonym", "region", "register"})
 FLAGGED_CODES = frozenset(c for c in all_codes() if not c.isdigit()) - GENUINE_WORDS
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9.]+)+$")
 PYTHON_VALUES = frozenset({"None", "True", "False", "nan", "NaN"})

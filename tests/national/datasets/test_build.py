@@ -45,7 +45,12 @@ def test_wide_one_row_per_questionnaire_with_items_and_outcomes(
     linked = f.dropna(subset=["exit_outcome"])
     assert len(linked) > 0
     assert set(linked["exit_outcome"]) <= set(outcomes["exit_outcome"].dropna())
-    assert f.loc[f["pseudonym"].isna(), "exit_outcome"].isna().all()
+    # Without a person link no pseudonym is released; the source's says who has none.
+    assert "pseudonym" not in f.columns
+    person = answers.drop_duplicates("response").set_index("response")["pseudonym"]
+    without = person.reindex(f["response"]).isna().to_numpy()
+    assert without.any()
+    assert f.loc[without, "exit_outcome"].isna().all()
 
 
 def test_wide_is_k_anonymous_and_changes_recorded(wide: BuiltDataset) -> None:
@@ -130,6 +135,6 @@ def test_duplicate_answer_keeps_the_first(frames: tuple[pd.DataFrame, pd.DataFra
 
 def test_released_text_columns_are_categorical(wide: BuiltDataset) -> None:
     f = wide.frame
-    for col in ("association", "county", "period", "gender", "pseudonym", "exit_month"):
+    for col in ("association", "county", "period", "gender", "exit_month"):
         assert isinstance(f[col].dtype, pd.CategoricalDtype), col
     assert str(f["p1"].dtype) == "Int16" and str(f["subsidised_work"].dtype) == "boolean"

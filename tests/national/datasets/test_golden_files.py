@@ -2,7 +2,8 @@
 ones stored in ``golden_hashes.json`` (first recorded before national/datasets.py became a
 package, issue 12; recorded again deliberately for issue 15: k counted in persons with exit
 outcome and month as quasi-identifiers, -8 not answered, Stata .a/.b, SPSS formats and
-measures, numeric-coded categoricals, reason columns, syntax files beside the CSV).
+measures, numeric-coded categoricals, reason columns, syntax files beside the CSV; and
+again for the person link: no pseudonym without it, a release's own with it).
 
 Only the parts of a file that carry the time of writing are blanked before hashing: the
 creation date and time in the .sav header, ``<timestamp>`` in the .dta header, and the
@@ -53,6 +54,16 @@ REQUESTS: dict[str, DatasetSpec] = {
         period_to=date(2016, 5, 31),
         snapshot_number=4,
         k=3,
+    ),
+    # a person link: the release's own pseudonyms, shuffled rows, trajectories protected
+    "wide-linked": DatasetSpec(
+        layout="wide",
+        variables=("p1", "p2", "p14"),
+        association_codes="coded",
+        snapshot_number=5,
+        k=3,
+        person_link=True,
+        pseudonym_key=b"golden-release-key",
     ),
 }
 
