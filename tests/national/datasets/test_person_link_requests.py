@@ -118,8 +118,8 @@ def test_default_release_has_no_pseudonym_and_two_linked_releases_differ(
         requester=people["researcher"], purpose=PURPOSE, fmt="csv", variables=["p1"], **WHO
     )
     _approve(again, people["approver"], django_capture_on_commit_callbacks)
-    first, second = by_number(rows), by_number(_archive_csv(again)[0])
-    assert sorted(first) == sorted(second) and first != second
+    one, other = by_number(rows), by_number(_archive_csv(again)[0])
+    assert sorted(one) == sorted(other) and one != other
 
     linked = [
         dataset_request_create(requester=people["researcher"], purpose=PURPOSE, fmt="csv",
