@@ -358,7 +358,7 @@ def validation_read(*, snapshot: Snapshot) -> dict[str, Any] | None:
     from instrument.selectors import item_pooling_keys
 
     report = snapshot_report(snapshot=snapshot, kind="validation")
-    if report is None:
+    if report is None or report.get("failed"):
         return None
     return {
         "report": report,
@@ -375,8 +375,30 @@ def validation_snapshot_list(*, include_drafts: bool) -> list[Snapshot]:
     statuses = [Snapshot.Status.PUBLISHED]
     if include_drafts:
         statuses.append(Snapshot.Status.DRAFT)
-    reported = SnapshotReport.objects.filter(kind="validation", association="").values("snapshot")
-    return list(Snapshot.objects.filter(status__in=statuses, pk__in=reported).order_by("-number"))
+    reported = SnapshotReport.objects.filter(kind="validation", association="").exclude(
+        payload__has_key="failed"
+    )
+    return list(
+        Snapshot.objects.filter(status__in=statuses, pk__in=reported.values("snapshot")).order_by(
+            "-number"
+        )
+    )
+
+
+def validation_failed_list(*, include_drafts: bool) -> list[Snapshot]:
+    """Snapshots whose validation report could not be computed (stored as a failure by
+    ``national.pooling.finish.snapshot_validation_store``), newest first."""
+    statuses = [Snapshot.Status.PUBLISHED]
+    if include_drafts:
+        statuses.append(Snapshot.Status.DRAFT)
+    failed = SnapshotReport.objects.filter(
+        kind="validation", association="", payload__has_key="failed"
+    )
+    return list(
+        Snapshot.objects.filter(status__in=statuses, pk__in=failed.values("snapshot")).order_by(
+            "-number"
+        )
+    )
 
 
 def validation_pending_list(*, include_drafts: bool) -> list[Snapshot]:

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from national.selectors import (
     snapshot_by_number,
+    validation_failed_list,
     validation_pending_list,
     validation_read,
     validation_snapshot_list,
@@ -76,7 +77,9 @@ class ValidationLatestView(RoleRequiredMixin, TemplateView):
         if chosen:
             return redirect("web:validation", number=chosen[0].number)
         pending = validation_pending_list(include_drafts=_drafts(request))
-        return self.render_to_response({"page": None, "snapshots": [], "pending": pending[:1]})
+        failed = validation_failed_list(include_drafts=_drafts(request))
+        context = {"page": None, "snapshots": [], "pending": pending[:1], "failed": failed[:1]}
+        return self.render_to_response(context)
 
 
 class ValidationView(RoleRequiredMixin, TemplateView):
@@ -89,13 +92,17 @@ class ValidationView(RoleRequiredMixin, TemplateView):
         number = int(kwargs["number"])
         context["snapshots"] = validation_snapshot_list(include_drafts=_drafts(self.request))
         pending = validation_pending_list(include_drafts=_drafts(self.request))
+        failed = validation_failed_list(include_drafts=_drafts(self.request))
         waiting = [s for s in pending if s.number == number]
-        if waiting:  # reports stored, the validation report still being computed
-            context.update({"page": None, "snapshot": waiting[0], "pending": waiting})
+        broken = [s for s in failed if s.number == number]
+        if waiting or broken:  # reports stored, the validation report not (yet) there
+            context.update({"page": None, "snapshot": (waiting or broken)[0]})
+            context.update({"pending": waiting, "failed": broken})
             return context
         context.update(validation_context(self.request, number))
         newest = context["snapshots"][0].number if context["snapshots"] else 0
         context["pending"] = [s for s in pending if s.number > newest][:1]
+        context["failed"] = [s for s in failed if s.number > newest][:1]
         return context
 
 

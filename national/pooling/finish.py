@@ -5,6 +5,7 @@ it; the previous published snapshot stays the one shown). Publication is a perso
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -12,6 +13,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from national.models import Snapshot, SnapshotPart, SnapshotReport
+
+logger = logging.getLogger(__name__)
 
 
 def snapshot_finish(*, snapshot_id: int, validation: bool = True) -> Snapshot:
@@ -73,12 +76,19 @@ def snapshot_validation_store(
             snapshot=snapshot, association="", kind__in=["reliability", "validity"]
         ).values_list("kind", "payload")
     )
-    payload = validation_compute(
-        snapshot=snapshot,
-        pooled=pooled if pooled is not None else pooled_snapshot_read(snapshot=snapshot),
-        reliability=reliability if reliability is not None else stored.get("reliability", []),
-        validity=validity if validity is not None else stored.get("validity", {}),
-    )
+    try:
+        payload = validation_compute(
+            snapshot=snapshot,
+            pooled=pooled if pooled is not None else pooled_snapshot_read(snapshot=snapshot),
+            reliability=reliability if reliability is not None else stored.get("reliability", []),
+            validity=validity if validity is not None else stored.get("validity", {}),
+        )
+    except Exception as exc:
+        # Stored as a failure, not raised: the draft stands, the page says the report could
+        # not be computed (never "still being computed" for ever), and the watchdog does not
+        # retry a failure that would only repeat. The next snapshot computes it afresh.
+        logger.exception("validation report of snapshot %s failed", snapshot.number)
+        payload = {"failed": True, "error": type(exc).__name__, "snapshot": snapshot.number}
     with transaction.atomic():
         SnapshotReport.objects.filter(
             snapshot=snapshot, association="", kind=SnapshotReport.Kind.VALIDATION

@@ -154,3 +154,37 @@ def test_a_report_still_being_computed_is_announced(published):
     assert f'href="/national/validation/{snapshot.number}/"' in runs
     researcher = host_client("localhost", user_with_role(Role.RESEARCHER))
     assert notice in text_of(researcher.get("/national/validation/").content.decode())
+
+
+def test_a_report_that_cannot_be_computed_is_said_so_and_not_retried(
+    alfa, beta, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    """A validation step that raises leaves the draft as it is, stores the failure (no
+    "still being computed" for ever, no watchdog loop) and the page says what happened."""
+    from national.pooling import snapshot_watchdog
+    from national.reports import store
+
+    def broken(**_kwargs):
+        raise ValueError("not estimable")
+
+    monkeypatch.setattr(store, "validation_compute", broken)
+    settings.NNS_POOLING_STALE_SECONDS = 0
+    consenting_with_data((alfa, beta), seed=22, participants=30)
+    steering = host_client("localhost", user_with_role(Role.STEERING_GROUP))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert steering.post("/national/runs/").status_code == 302
+    snapshot = Snapshot.objects.get()
+    assert snapshot.status == "draft"
+    stored = snapshot.reports.get(kind="validation").payload
+    assert stored == {"failed": True, "error": "ValueError", "snapshot": snapshot.number}
+    assert snapshot_watchdog() == []
+    notice = (
+        f"Valideringsrapporten för sammanställning {snapshot.number} kunde inte beräknas. "
+        "Felet är loggat för plattformens administratörer; rapporten beräknas på nytt med "
+        "nästa sammanställning."
+    )
+    for path in ("/national/validation/", f"/national/validation/{snapshot.number}/"):
+        page = text_of(steering.get(path).content.decode())
+        assert notice in page and "beräknas fortfarande" not in page
+        assert "Det finns ingen valideringsrapport ännu." not in page
+    assert steering.get(f"/national/validation/{snapshot.number}/pdf/").status_code == 404
