@@ -369,49 +369,45 @@ def validation_read(*, snapshot: Snapshot) -> dict[str, Any] | None:
     }
 
 
-def validation_snapshot_list(*, include_drafts: bool) -> list[Snapshot]:
-    """Snapshots with a validation report: published ones, and drafts when asked (the
-    steering group reviews a draft before publishing it)."""
+def _validation_readers_snapshots(*, include_drafts: bool) -> QuerySet[Snapshot]:
+    """Published snapshots, and drafts when asked (the steering group reviews a draft before
+    publishing it)."""
     statuses = [Snapshot.Status.PUBLISHED]
     if include_drafts:
         statuses.append(Snapshot.Status.DRAFT)
-    reported = SnapshotReport.objects.filter(kind="validation", association="").exclude(
-        payload__has_key="failed"
-    )
-    return list(
-        Snapshot.objects.filter(status__in=statuses, pk__in=reported.values("snapshot")).order_by(
-            "-number"
-        )
-    )
+    return Snapshot.objects.filter(status__in=statuses).order_by("-number")
+
+
+def _validation_reports() -> QuerySet[SnapshotReport]:
+    return SnapshotReport.objects.filter(kind="validation", association="")
+
+
+def validation_snapshot_list(*, include_drafts: bool) -> list[Snapshot]:
+    """Snapshots with a validation report, newest first."""
+    reported = _validation_reports().exclude(payload__has_key="failed")
+    snapshots = _validation_readers_snapshots(include_drafts=include_drafts)
+    return list(snapshots.filter(pk__in=reported.values("snapshot")))
 
 
 def validation_failed_list(*, include_drafts: bool) -> list[Snapshot]:
     """Snapshots whose validation report could not be computed (stored as a failure by
     ``national.pooling.finish.snapshot_validation_store``), newest first."""
-    statuses = [Snapshot.Status.PUBLISHED]
-    if include_drafts:
-        statuses.append(Snapshot.Status.DRAFT)
-    failed = SnapshotReport.objects.filter(
-        kind="validation", association="", payload__has_key="failed"
-    )
-    return list(
-        Snapshot.objects.filter(status__in=statuses, pk__in=failed.values("snapshot")).order_by(
-            "-number"
-        )
-    )
+    failed = _validation_reports().filter(payload__has_key="failed")
+    snapshots = _validation_readers_snapshots(include_drafts=include_drafts)
+    return list(snapshots.filter(pk__in=failed.values("snapshot")))
+
+
+def snapshots_without_validation() -> QuerySet[Snapshot]:
+    """Drafted or published snapshots whose comparison reports are stored but not (yet) their
+    validation report: it follows the draft (``national.pooling.finish``)."""
+    reports = SnapshotReport.objects.filter(association="")
+    return Snapshot.objects.filter(
+        status__in=[Snapshot.Status.DRAFT, Snapshot.Status.PUBLISHED],
+        pk__in=reports.filter(kind="benchmark").values("snapshot"),
+    ).exclude(pk__in=_validation_reports().values("snapshot"))
 
 
 def validation_pending_list(*, include_drafts: bool) -> list[Snapshot]:
-    """Snapshots whose comparison reports are stored but whose validation report is still
-    being computed (it follows the draft), newest first."""
-    statuses = [Snapshot.Status.PUBLISHED]
-    if include_drafts:
-        statuses.append(Snapshot.Status.DRAFT)
-    reports = SnapshotReport.objects.filter(association="")
-    return list(
-        Snapshot.objects.filter(
-            status__in=statuses, pk__in=reports.filter(kind="benchmark").values("snapshot")
-        )
-        .exclude(pk__in=reports.filter(kind="validation").values("snapshot"))
-        .order_by("-number")
-    )
+    """Snapshots whose validation report is still being computed, newest first."""
+    snapshots = _validation_readers_snapshots(include_drafts=include_drafts)
+    return list(snapshots.filter(pk__in=snapshots_without_validation().values("pk")))

@@ -18,10 +18,10 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from national.models import Snapshot, SnapshotPart, SnapshotReport
+from national.models import Snapshot, SnapshotPart
+from national.selectors import snapshots_without_validation
 from national.tasking import task_queue_on_commit
 
 POOL_TASK = "national.pool_association"
@@ -138,21 +138,11 @@ def validation_run(*, snapshot_id: int) -> str:
     with advisory_lock(_FINISH_LOCK, snapshot_id) as held:
         if not held:
             return "busy"
-        snapshot = _without_validation().filter(pk=snapshot_id).first()
+        snapshot = snapshots_without_validation().filter(pk=snapshot_id).first()
         if snapshot is None:
             return "skipped"
         snapshot_validation_store(snapshot=snapshot)
     return "done"
-
-
-def _without_validation() -> QuerySet[Snapshot]:
-    """Drafted or published snapshots whose reports are stored but not their validation
-    report."""
-    reports = SnapshotReport.objects.filter(association="")
-    return Snapshot.objects.filter(
-        status__in=[Snapshot.Status.DRAFT, Snapshot.Status.PUBLISHED],
-        pk__in=reports.filter(kind=SnapshotReport.Kind.BENCHMARK).values("snapshot"),
-    ).exclude(pk__in=reports.filter(kind=SnapshotReport.Kind.VALIDATION).values("snapshot"))
 
 
 def _stale_before() -> dt.datetime:
@@ -198,7 +188,7 @@ def snapshot_watchdog() -> list[str]:
                 queued.append(f"{run.number}:reports")
     # A report step whose worker died after the draft: its validation report.
     stale = _stale_before()
-    for run in _without_validation().select_for_update(skip_locked=True):
+    for run in snapshots_without_validation().select_for_update(skip_locked=True):
         lost = run.finish_queued_at is None or run.finish_queued_at < stale
         if lost and _lock_free(_FINISH_LOCK, run.pk):
             run.finish_queued_at = timezone.now()

@@ -156,11 +156,19 @@ def _rows_by(
     else:
         uniques, codes = np.unique(np.asarray(column_values), return_inverse=True)
         labels = list(uniques)
+    order, slices = _code_slices(np.asarray(codes, dtype=np.int64), len(labels))
+    return order, {str(labels[c]): bounds for c, bounds in slices.items()}
+
+
+def _code_slices(
+    codes: NDArray[np.int64], n_codes: int
+) -> tuple[NDArray[np.int64], dict[int, tuple[int, int]]]:
+    """Row numbers sorted stably by integer ``codes`` (0..n_codes-1, -1 = missing, first) and
+    each code's (start, end) in them, for the codes that occur."""
     order = np.argsort(codes, kind="stable")
-    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    counts = np.bincount(codes[codes >= 0], minlength=n_codes)
     ends = np.cumsum(counts) + int((codes < 0).sum())  # missing (-1) sorts first
-    bounds = {str(c): (int(e - n), int(e)) for c, n, e in zip(labels, counts, ends, strict=True)}
-    return order, bounds
+    return order, {int(c): (int(ends[c] - counts[c]), int(ends[c])) for c in range(n_codes)}
 
 
 def _gender_label(value: object) -> str:
@@ -254,14 +262,12 @@ def version_form_rows(snapshot: PooledSnapshot) -> dict[tuple[str, str], NDArray
     def build(s: PooledSnapshot) -> dict[tuple[str, str], NDArray[np.int64]]:
         vc, vl = answer_codes(s, "instrument_version")
         fc, fl = answer_codes(s, "form_code")
-        ok = (vc >= 0) & (fc >= 0)
-        key = np.where(ok, vc * len(fl) + fc, -1)
-        order = np.argsort(key, kind="stable")
-        counts = np.bincount(key[ok], minlength=len(vl) * len(fl))
-        ends = np.cumsum(counts) + int((~ok).sum())  # missing keys (-1) sort first
+        key = np.where((vc >= 0) & (fc >= 0), vc * len(fl) + fc, -1)
+        order, slices = _code_slices(key, len(vl) * len(fl))
         return {
-            (vl[k // len(fl)], fl[k % len(fl)]): order[ends[k] - counts[k] : ends[k]]
-            for k in np.flatnonzero(counts)
+            (vl[k // len(fl)], fl[k % len(fl)]): order[start:end]
+            for k, (start, end) in slices.items()
+            if end > start
         }
 
     return memoised(snapshot, "rows_by_version_form", build)
